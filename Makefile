@@ -1,0 +1,35 @@
+# The two commands of the README. Each creates .venv when it is missing.
+PYTHON ?= python3.12
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LINT_DIR := tests/cypherlint
+
+.PHONY: demo test lint typecheck clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "ptm-kg needs Python 3.12+ (see .python-version)"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+$(LINT_DIR)/node_modules: $(LINT_DIR)/package.json $(LINT_DIR)/package-lock.json
+	cd $(LINT_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(LINT_DIR)/node_modules
+
+demo: $(STAMP)
+	$(BIN)/kg demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check kg extract queries tests bench
+	$(BIN)/ruff format --check kg extract queries tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: $(STAMP) $(LINT_DIR)/node_modules lint typecheck
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) $(LINT_DIR)/node_modules .kg .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,4 @@
+"""Outside material (OpenAlex works, paper texts, extractions) turned into validated records.
+
+Nothing in this package knows the graph.
+"""

@@ -1,0 +1,175 @@
+"""The rules extractor: answers the study's questions from an alias table and cue words.
+
+No model is needed. It is the default when no LLM is configured and the baseline every LLM
+run is compared against. A reuse is a known model named outside the introduction, related work
+and discussion; its pattern comes from cue words near the mention, its stage from cue words of
+the sentence and then of the section. Every reuse keeps its sentence as evidence.
+"""
+
+import re
+from dataclasses import dataclass
+
+from extract.aliases import Mention, find_mentions
+from extract.passages import Passage, passages, sentences
+from extract.records import Extraction, PaperText, Reuse
+from extract.taxonomy import Pattern, Stage
+
+EXTRACTOR = "rules"
+VERSION = "rules-1"
+
+
+def _cues[T](*table: tuple[str, T, str]) -> tuple[tuple[re.Pattern[str], T, str], ...]:
+    return tuple((re.compile(rx, re.IGNORECASE), value, label) for rx, value, label in table)
+
+
+# Checked before anything else: a negated adaptation cue means the model ran as released.
+_AS_RELEASED = _cues(
+    (r"without (any )?(re-?training|fine-?tuning|further training|modification)", Pattern.deployment,
+     "used without retraining"),
+    (r"\bno (additional )?(re-?training|fine-?tuning)", Pattern.deployment,
+     "used without retraining"),
+)
+_PATTERN_CUES = _cues(
+    (r"fine-?tun\w*", Pattern.adaptation, "fine-tuning"),
+    (r"transfer[- ]learn\w*", Pattern.adaptation, "transfer learning"),
+    (r"initiali[sz]\w* (\w+ ){0,3}(with|from) (the )?(its |their )?pre-?trained", Pattern.adaptation,
+     "initialised from pre-trained weights"),
+    (r"\bLoRA\b|low-rank adaptation|adapter layers|parameter-efficient", Pattern.adaptation,
+     "parameter-efficient tuning"),
+    (r"distill\w*", Pattern.adaptation, "distillation"),
+    (r"re-?trained (\w+ ){0,3}on (our|the new|a new|custom)", Pattern.adaptation, "retraining"),
+    (r"(custom|further)[- ]trained|trained (a |an )?(custom|new) (\w+ )?(network|model)",
+     Pattern.adaptation, "retraining"),
+    (r"re-?implement\w*", Pattern.conceptual, "re-implementation"),
+    (r"architecture (of|from|described by|proposed by)|(following|based on) the \w+ architecture",
+     Pattern.conceptual, "architecture reused"),
+    (r"(trained|built) from scratch|random(ly)? initiali[sz]", Pattern.conceptual,
+     "trained from scratch"),
+    (r"inspired by", Pattern.conceptual, "design inspired by"),
+    (r"off[- ]the[- ]shelf|out[- ]of[- ]the[- ]box|as released|as provided", Pattern.deployment,
+     "used off the shelf"),
+    (r"predicted (with|using|by)|predictions (from|of|made with)", Pattern.deployment,
+     "predictions from the released model"),
+    (r"\bONNX\b|TensorRT|TorchScript", Pattern.deployment, "converted for inference"),
+    (r"quanti[sz]\w*", Pattern.deployment, "quantised for inference"),
+    (r"default (parameters|settings|weights)|pre-?trained (weights|model)s? (were|was) (used|applied)",
+     Pattern.deployment, "run with released weights"),
+)
+_STAGE_CUES = _cues(
+    (r"literature|prior (studies|publications)|screen(ed|ing)? (the )?(abstracts|papers|articles)",
+     Stage.Background, "literature"),
+    (r"hypothes\w*|candidate\w*|prioriti[sz]\w*|generat\w* (new |novel )?(designs|sequences|"
+     r"molecules)", Stage.Hypothesis, "hypotheses"),
+    (r"\b(detect\w*|track\w*|monitor\w*|count\w*|survey\w*|annotat\w*|camera[- ]trap\w*|"
+     r"recordings?|observ\w*)", Stage.Observation, "observation"),
+    (r"\b(analy[sz]\w*|quantif\w*|cluster\w*|interpret\w*|visuali[sz]\w*|statistic\w*)",
+     Stage.Analysis, "analysis"),
+    (r"manuscript|draft\w*|report(ed|ing)? (the |our )?(findings|results)|summari[sz]\w* (the |our )?"
+     r"(findings|results)", Stage.Conclusion, "reporting"),
+    (r"\b(predict\w*|classif\w*|simulat\w*|experiment\w*|test\w*|segment\w*|estimat\w*|"
+     r"infer\w*|evaluat\w*)", Stage.Test, "experiment"),
+)
+_DL_CUES = re.compile(
+    r"deep[- ]learning|deep neural|(?<!spiking )(?<!biological )neural networks?\b|"
+    r"convolutional|\bCNNs?\b|\bLSTMs?\b|recurrent network|transformer[- ](based|model|"
+    r"architecture|encoder)|autoencoder|graph neural|language models?\b|pre-?trained (model|network|"
+    r"weights|language)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Found:
+    mention: Mention
+    sentence: str
+    offset: int  # of the mention inside the sentence
+    passage: Passage
+    next_sentence: str  # the following sentence when it names no other model, else ""
+
+
+def _closest[T](
+    sentence: str, at: int, cues: tuple[tuple[re.Pattern[str], T, str], ...]
+) -> tuple[T, str] | None:
+    best: tuple[int, T, str] | None = None
+    for rx, value, label in cues:
+        for m in rx.finditer(sentence):
+            distance = min(abs(m.start() - at), abs(m.end() - at))
+            if best is None or distance < best[0]:
+                best = (distance, value, label)
+    return None if best is None else (best[1], best[2])
+
+
+def _pattern(found: _Found) -> tuple[Pattern, str]:
+    for rx, pattern, label in _AS_RELEASED:
+        if rx.search(found.sentence):
+            return pattern, label
+    cue = _closest(found.sentence, found.offset, _PATTERN_CUES)
+    if cue is None:  # "We used ResNet-50. The network was then fine-tuned on ..."
+        cue = _closest(found.next_sentence, 0, _PATTERN_CUES)
+    if cue is not None:
+        return cue
+    return found.mention.model.default_pattern, "use not described; default for this model"
+
+
+def _stage(found: _Found) -> Stage:
+    cue = _closest(found.sentence, found.offset, _STAGE_CUES)
+    if cue is not None:
+        return cue[0]
+    return Stage.Analysis if found.passage.is_results else Stage.Test
+
+
+def _score(found: _Found) -> int:
+    """Which mention of a model to keep: one with a pattern cue, then one in the methods."""
+    has_cue = _closest(found.sentence, found.offset, _PATTERN_CUES) is not None
+    return 2 * has_cue + found.passage.is_methods
+
+
+def _mentions(text: PaperText) -> list[_Found]:
+    found: list[_Found] = []
+    for passage in passages(text):
+        if not passage.can_hold_reuse:
+            continue
+        split = sentences(passage.text)
+        for i, sentence in enumerate(split):
+            following = split[i + 1] if i + 1 < len(split) else ""
+            if find_mentions(following):
+                following = ""
+            for mention in find_mentions(sentence):
+                found.append(_Found(mention, sentence, mention.start, passage, following))
+    return found
+
+
+def _reuse(found: _Found) -> Reuse:
+    info = found.mention.model
+    pattern, form = _pattern(found)
+    return Reuse(
+        mention=found.mention.text,
+        model=info.name,
+        family=info.family,
+        modality=info.modality,
+        pattern=pattern,
+        stage=_stage(found),
+        form=form,
+        evidence=found.sentence,
+    )
+
+
+def extract(text: PaperText) -> Extraction:
+    """Answer uses_dl, uses_ptms and the reuses (pattern, stage, evidence) for one paper."""
+    best: dict[str, _Found] = {}
+    for found in _mentions(text):
+        name = found.mention.model.name
+        if name not in best or _score(found) > _score(best[name]):
+            best[name] = found
+    reuses = tuple(_reuse(found) for found in best.values())
+    uses_dl = bool(reuses) or any(
+        _DL_CUES.search(p.text) for p in passages(text) if p.can_hold_reuse
+    )
+    return Extraction(
+        work_id=text.work_id,
+        uses_dl=uses_dl,
+        uses_ptms=bool(reuses),
+        reuses=reuses,
+        extractor=EXTRACTOR,
+        extractor_version=VERSION,
+    )

@@ -1,0 +1,1 @@
+"""ptm-kg: the graph side (schema, stores, loader, queries, CLI)."""

