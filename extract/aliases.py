@@ -74,13 +74,13 @@ MODELS: tuple[ModelInfo, ...] = (
     # microscopy, segmentation and pose tools
     _m("Cellpose", "Cellpose", "segmentation", D, "Cellpose 2.0", "CellPose"),
     _m("StarDist", "StarDist", "segmentation", D),
-    _m("DeepLabCut", "DeepLabCut", "pose", A, "DLC"),
+    _m("DeepLabCut", "DeepLabCut", "pose", A),  # not "DLC": diamond-like carbon
     _m("SLEAP", "SLEAP", "pose", A, exact_case=True),
     _m("OpenPose", "OpenPose", "pose", D),
     _m("Noise2Void", "Noise2Void", "vision", A, "N2V"),
     # language models
     _m("BERT", "BERT", "text", A, "BERT-base", "BERT-large", exact_case=True),
-    _m("RoBERTa", "BERT", "text", A),
+    _m("RoBERTa", "BERT", "text", A, exact_case=True),  # not Roberta
     _m("BioBERT", "BERT", "text", A),
     _m("SciBERT", "BERT", "text", A),
     _m("PubMedBERT", "BERT", "text", A, "BiomedBERT"),

@@ -52,17 +52,19 @@ _PATTERN_CUES = _cues(
      "predictions from the released model"),
     (r"\bONNX\b|TensorRT|TorchScript", Pattern.deployment, "converted for inference"),
     (r"quanti[sz]\w*", Pattern.deployment, "quantised for inference"),
+    (r"(generated|designed|computed|produced|run|extracted|scored) (with|using|by)", Pattern.deployment,
+     "run as released"),
     (r"default (parameters|settings|weights)|pre-?trained (weights|model)s? (were|was) (used|applied)",
      Pattern.deployment, "run with released weights"),
 )
 _STAGE_CUES = _cues(
-    (r"literature|prior (studies|publications)|screen(ed|ing)? (the )?(abstracts|papers|articles)",
+    (r"literature|prior (studies|publications)|screen\w* (\S+ ){0,2}(abstracts|papers|articles)",
      Stage.Background, "literature"),
     (r"hypothes\w*|candidate\w*|prioriti[sz]\w*|generat\w* (new |novel )?(designs|sequences|"
      r"molecules)", Stage.Hypothesis, "hypotheses"),
-    (r"\b(detect\w*|track\w*|monitor\w*|count\w*|survey\w*|annotat\w*|camera[- ]trap\w*|"
+    (r"\b(detect\w*|track\w*|monitor\w*|count\w*|survey\w*|camera[- ]trap\w*|"
      r"recordings?|observ\w*)", Stage.Observation, "observation"),
-    (r"\b(analy[sz]\w*|quantif\w*|cluster\w*|interpret\w*|visuali[sz]\w*|statistic\w*)",
+    (r"\b(analy[sz]\w*|quantif\w*|cluster(ed|ing)\b|interpret\w*|visuali[sz]\w*|statistic\w*)",
      Stage.Analysis, "analysis"),
     (r"manuscript|draft\w*|report(ed|ing)? (the |our )?(findings|results)|summari[sz]\w* (the |our )?"
      r"(findings|results)", Stage.Conclusion, "reporting"),
@@ -112,9 +114,10 @@ def _pattern(found: _Found) -> tuple[Pattern, str]:
 
 
 def _stage(found: _Found) -> Stage:
-    cue = _closest(found.sentence, found.offset, _STAGE_CUES)
-    if cue is not None:
-        return cue[0]
+    # The rarer stages have the more specific cues, so the first table entry that matches wins.
+    for rx, stage, _ in _STAGE_CUES:
+        if rx.search(found.sentence):
+            return stage
     return Stage.Analysis if found.passage.is_results else Stage.Test
 
 

@@ -1,0 +1,118 @@
+"""The query modules: `queries/*.cypher`, one question per file, indexed from their headers.
+
+A header is the file's leading `//` comment block:
+
+    // Which natural-science fields reuse pre-trained models the most?      <- the question
+    //
+    // Parameters:
+    //   $max_rank = 0     what it means                                      <- name, JSON default
+    // Columns: field_id, field, papers                                       <- result columns
+
+The files are the single source of truth: the index below is read from them, so adding a
+question is adding a file.
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from extract.errors import InputRejected
+from kg.stores.base import GraphStore, Row
+
+_PARAM = re.compile(r"^\$(\w+)\s*=\s*(\S+)\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    default: Any
+    help: str
+
+
+@dataclass(frozen=True)
+class QueryModule:
+    name: str
+    question: str
+    columns: tuple[str, ...]
+    cypher: str
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.parameters.values()}
+
+
+def parse_module(name: str, text: str) -> QueryModule:
+    header = []
+    for line in text.splitlines():
+        if not line.startswith("//"):
+            break
+        header.append(line[2:].strip())
+    if not header or not header[0]:
+        raise InputRejected(f"query {name}: the first line must be a // comment with its question")
+    parameters: dict[str, Parameter] = {}
+    columns: tuple[str, ...] = ()
+    for line in header[1:]:
+        if m := _PARAM.match(line):
+            default = json.loads(m.group(2))
+            parameters[m.group(1)] = Parameter(m.group(1), default, m.group(3))
+        elif line.startswith("Columns:"):
+            columns = tuple(c.split()[0] for c in line.removeprefix("Columns:").split(","))
+    return QueryModule(name, header[0], columns, text, parameters)
+
+
+@cache
+def modules() -> dict[str, QueryModule]:
+    """Every query module shipped in the `queries` package, by name (file stem)."""
+    found = {}
+    for entry in sorted(resources.files("queries").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".cypher"):
+            name = entry.name.removesuffix(".cypher")
+            found[name] = parse_module(name, entry.read_text(encoding="utf-8"))
+    return found
+
+
+def get(name: str) -> QueryModule:
+    try:
+        return modules()[name]
+    except KeyError:
+        known = ", ".join(modules())
+        raise InputRejected(f"no query named {name!r}; known queries: {known}") from None
+
+
+def _coerce(parameter: Parameter, raw: str) -> Any:
+    """A --param value in the type of the parameter's default (JSON for anything else)."""
+    default = parameter.default
+    try:
+        if isinstance(default, bool):
+            if raw.lower() not in {"true", "false"}:
+                raise ValueError(raw)
+            return raw.lower() == "true"
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+        if isinstance(default, str):
+            return raw
+        return json.loads(raw)
+    except ValueError:
+        kind = type(default).__name__
+        raise InputRejected(f"--param {parameter.name}={raw}: expected a {kind}") from None
+
+
+def parameters_for(module: QueryModule, overrides: dict[str, str]) -> dict[str, Any]:
+    """The module's defaults with `overrides` (raw strings from the command line) applied."""
+    values = module.defaults()
+    for key, raw in overrides.items():
+        if key not in module.parameters:
+            known = ", ".join(module.parameters) or "none"
+            raise InputRejected(f"query {module.name} has no parameter {key!r} (it takes: {known})")
+        values[key] = _coerce(module.parameters[key], raw)
+    return values
+
+
+def run(store: GraphStore, name: str, overrides: dict[str, str] | None = None) -> list[Row]:
+    module = get(name)
+    return store.run(module.cypher, parameters_for(module, overrides or {}))
