@@ -16,8 +16,24 @@ _METHODS = re.compile(r"method|material|procedure|experimental|implementation", 
 _RESULTS = re.compile(r"result|analysis|evaluation", re.IGNORECASE)
 
 # Abbreviations after which a full stop does not end a sentence.
-_ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "Fig.", "Figs.", "Eq.", "vs.", "cf.", "ca.", "approx.",
-                  "no.", "Ref.", "Refs.", "Suppl.", "resp.", "al.")
+_ABBREVIATIONS = (
+    "e.g.",
+    "i.e.",
+    "et al.",
+    "Fig.",
+    "Figs.",
+    "Eq.",
+    "vs.",
+    "cf.",
+    "ca.",
+    "approx.",
+    "no.",
+    "Ref.",
+    "Refs.",
+    "Suppl.",
+    "resp.",
+    "al.",
+)
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[\"'])")
 
 

@@ -24,52 +24,107 @@ def _cues[T](*table: tuple[str, T, str]) -> tuple[tuple[re.Pattern[str], T, str]
 
 # Checked before anything else: a negated adaptation cue means the model ran as released.
 _AS_RELEASED = _cues(
-    (r"without (any )?(re-?training|fine-?tuning|further training|modification)", Pattern.deployment,
-     "used without retraining"),
-    (r"\bno (additional )?(re-?training|fine-?tuning)", Pattern.deployment,
-     "used without retraining"),
+    (
+        r"without (any )?(re-?training|fine-?tuning|further training|modification)",
+        Pattern.deployment,
+        "used without retraining",
+    ),
+    (
+        r"\bno (additional )?(re-?training|fine-?tuning)",
+        Pattern.deployment,
+        "used without retraining",
+    ),
 )
 _PATTERN_CUES = _cues(
     (r"fine-?tun\w*", Pattern.adaptation, "fine-tuning"),
     (r"transfer[- ]learn\w*", Pattern.adaptation, "transfer learning"),
-    (r"initiali[sz]\w* (\w+ ){0,3}(with|from) (the )?(its |their )?pre-?trained", Pattern.adaptation,
-     "initialised from pre-trained weights"),
-    (r"\bLoRA\b|low-rank adaptation|adapter layers|parameter-efficient", Pattern.adaptation,
-     "parameter-efficient tuning"),
+    (
+        r"initiali[sz]\w* (\w+ ){0,3}(with|from) (the )?(its |their )?pre-?trained",
+        Pattern.adaptation,
+        "initialised from pre-trained weights",
+    ),
+    (
+        r"\bLoRA\b|low-rank adaptation|adapter layers|parameter-efficient",
+        Pattern.adaptation,
+        "parameter-efficient tuning",
+    ),
     (r"distill\w*", Pattern.adaptation, "distillation"),
     (r"re-?trained (\w+ ){0,3}on (our|the new|a new|custom)", Pattern.adaptation, "retraining"),
-    (r"(custom|further)[- ]trained|trained (a |an )?(custom|new) (\w+ )?(network|model)",
-     Pattern.adaptation, "retraining"),
+    (
+        r"(custom|further)[- ]trained|trained (a |an )?(custom|new) (\w+ )?(network|model)",
+        Pattern.adaptation,
+        "retraining",
+    ),
     (r"re-?implement\w*", Pattern.conceptual, "re-implementation"),
-    (r"architecture (of|from|described by|proposed by)|(following|based on) the \w+ architecture",
-     Pattern.conceptual, "architecture reused"),
-    (r"(trained|built) from scratch|random(ly)? initiali[sz]", Pattern.conceptual,
-     "trained from scratch"),
+    (
+        r"architecture (of|from|described by|proposed by)|(following|based on) the \w+ architecture",
+        Pattern.conceptual,
+        "architecture reused",
+    ),
+    (
+        r"(trained|built) from scratch|random(ly)? initiali[sz]",
+        Pattern.conceptual,
+        "trained from scratch",
+    ),
     (r"inspired by", Pattern.conceptual, "design inspired by"),
-    (r"off[- ]the[- ]shelf|out[- ]of[- ]the[- ]box|as released|as provided", Pattern.deployment,
-     "used off the shelf"),
-    (r"predicted (with|using|by)|predictions (from|of|made with)", Pattern.deployment,
-     "predictions from the released model"),
+    (
+        r"off[- ]the[- ]shelf|out[- ]of[- ]the[- ]box|as released|as provided",
+        Pattern.deployment,
+        "used off the shelf",
+    ),
+    (
+        r"predicted (with|using|by)|predictions (from|of|made with)",
+        Pattern.deployment,
+        "predictions from the released model",
+    ),
     (r"\bONNX\b|TensorRT|TorchScript", Pattern.deployment, "converted for inference"),
     (r"quanti[sz]\w*", Pattern.deployment, "quantised for inference"),
-    (r"(generated|designed|computed|produced|run|extracted|scored) (with|using|by)", Pattern.deployment,
-     "run as released"),
-    (r"default (parameters|settings|weights)|pre-?trained (weights|model)s? (were|was) (used|applied)",
-     Pattern.deployment, "run with released weights"),
+    (
+        r"(generated|designed|computed|produced|run|extracted|scored) (with|using|by)",
+        Pattern.deployment,
+        "run as released",
+    ),
+    (
+        r"default (parameters|settings|weights)|pre-?trained (weights|model)s? (were|was) (used|applied)",
+        Pattern.deployment,
+        "run with released weights",
+    ),
 )
 _STAGE_CUES = _cues(
-    (r"literature|prior (studies|publications)|screen\w* (\S+ ){0,2}(abstracts|papers|articles)",
-     Stage.Background, "literature"),
-    (r"hypothes\w*|candidate\w*|prioriti[sz]\w*|generat\w* (new |novel )?(designs|sequences|"
-     r"molecules)", Stage.Hypothesis, "hypotheses"),
-    (r"\b(detect\w*|track\w*|monitor\w*|count\w*|survey\w*|camera[- ]trap\w*|"
-     r"recordings?|observ\w*)", Stage.Observation, "observation"),
-    (r"\b(analy[sz]\w*|quantif\w*|cluster(ed|ing)\b|interpret\w*|visuali[sz]\w*|statistic\w*)",
-     Stage.Analysis, "analysis"),
-    (r"manuscript|draft\w*|report(ed|ing)? (the |our )?(findings|results)|summari[sz]\w* (the |our )?"
-     r"(findings|results)", Stage.Conclusion, "reporting"),
-    (r"\b(predict\w*|classif\w*|simulat\w*|experiment\w*|test\w*|segment\w*|estimat\w*|"
-     r"infer\w*|evaluat\w*)", Stage.Test, "experiment"),
+    (
+        r"literature|prior (studies|publications)|screen\w* (\S+ ){0,2}(abstracts|papers|articles)",
+        Stage.Background,
+        "literature",
+    ),
+    (
+        r"hypothes\w*|candidate\w*|prioriti[sz]\w*|generat\w* (new |novel )?(designs|sequences|"
+        r"molecules)",
+        Stage.Hypothesis,
+        "hypotheses",
+    ),
+    (
+        r"\b(detect\w*|track\w*|monitor\w*|count\w*|survey\w*|camera[- ]trap\w*|"
+        r"recordings?|observ\w*)",
+        Stage.Observation,
+        "observation",
+    ),
+    (
+        r"\b(analy[sz]\w*|quantif\w*|cluster(ed|ing)\b|interpret\w*|visuali[sz]\w*|statistic\w*)",
+        Stage.Analysis,
+        "analysis",
+    ),
+    (
+        r"manuscript|draft\w*|report(ed|ing)? (the |our )?(findings|results)|summari[sz]\w* (the |our )?"
+        r"(findings|results)",
+        Stage.Conclusion,
+        "reporting",
+    ),
+    (
+        r"\b(predict\w*|classif\w*|simulat\w*|experiment\w*|test\w*|segment\w*|estimat\w*|"
+        r"infer\w*|evaluat\w*)",
+        Stage.Test,
+        "experiment",
+    ),
 )
 _DL_CUES = re.compile(
     r"deep[- ]learning|deep neural|(?<!spiking )(?<!biological )neural networks?\b|"

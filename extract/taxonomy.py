@@ -7,7 +7,9 @@ class Pattern(StrEnum):
     """How a paper reuses a pre-trained model."""
 
     conceptual = "conceptual"  # re-implements a published architecture or idea; no weights reused
-    adaptation = "adaptation"  # starts from released weights and changes them (fine-tuning, LoRA...)
+    adaptation = (
+        "adaptation"  # starts from released weights and changes them (fine-tuning, LoRA...)
+    )
     deployment = "deployment"  # runs a released model as it is (possibly converted or served)
 
 

@@ -35,7 +35,9 @@ def extract_all(
     return extractions, failures
 
 
-def build_graph(store: GraphStore, papers: Sequence[Paper], step: Step | None = None) -> BuildSummary:
+def build_graph(
+    store: GraphStore, papers: Sequence[Paper], step: Step | None = None
+) -> BuildSummary:
     """Extract with the rules extractor and load everything into `store` (idempotent)."""
     extractions, failures = extract_all(papers, step)
     load_works(store, [p.work for p in papers], progress=step and (lambda n: step("loaded", n)))

@@ -121,15 +121,21 @@ def demo() -> None:
         name = store.name
     for table_name in TABLES:
         module = queries.get(table_name)
-        out.print(render.table(result.tables[table_name], title=f"{module.question} ({table_name})"))
+        out.print(
+            render.table(result.tables[table_name], title=f"{module.question} ({table_name})")
+        )
     h = result.headlines
     out.print("\n[bold]The study's three questions, answered on the demo corpus:[/]")
     out.print(
         f"  Leading field:         [bold]{h.leading_field}[/] "
         f"({h.leading_field_ptm_papers} papers reusing PTMs)"
     )
-    out.print(f"  Most common pattern:   [bold]{h.top_pattern}[/] ({h.top_pattern_share:.0%} of reuses)")
-    out.print(f"  Most impacted stage:   [bold]{h.top_stage}[/] ({h.top_stage_share:.0%} of reuses)")
+    out.print(
+        f"  Most common pattern:   [bold]{h.top_pattern}[/] ({h.top_pattern_share:.0%} of reuses)"
+    )
+    out.print(
+        f"  Most impacted stage:   [bold]{h.top_stage}[/] ({h.top_stage_share:.0%} of reuses)"
+    )
     out.print(
         f"\n{result.summary.papers} papers, {result.summary.reuses} reuses → "
         f"{_counts_line(result.counts)}"
@@ -144,7 +150,9 @@ def demo() -> None:
 @app.command()
 @_friendly
 def load(
-    corpus: Annotated[Path, typer.Argument(help="A .jsonl file of papers, one {work, text} per line.")],
+    corpus: Annotated[
+        Path, typer.Argument(help="A .jsonl file of papers, one {work, text} per line.")
+    ],
     reset: Annotated[bool, typer.Option(help="Wipe the store before loading.")] = False,
 ) -> None:
     """Extract PTM reuse from a corpus file with the rules extractor and load it into the graph.

@@ -17,9 +17,30 @@ KEYS: dict[str, str] = {
 INDEXES: dict[str, tuple[str, ...]] = {"Paper": ("year",), "Model": ("family",)}
 
 PROPERTY_KEYS = (
-    "id", "doi", "title", "year", "journal", "cited_by_count", "is_oa", "uses_dl", "uses_ptms",
-    "extractor", "prompt_version", "name", "family", "modality", "domain", "order", "rank",
-    "score", "mention", "pattern", "stage", "form", "evidence", "model",
+    "id",
+    "doi",
+    "title",
+    "year",
+    "journal",
+    "cited_by_count",
+    "is_oa",
+    "uses_dl",
+    "uses_ptms",
+    "extractor",
+    "prompt_version",
+    "name",
+    "family",
+    "modality",
+    "domain",
+    "order",
+    "rank",
+    "score",
+    "mention",
+    "pattern",
+    "stage",
+    "form",
+    "evidence",
+    "model",
 )
 
 # Pattern and Stage are small fixed hubs; they exist even before any reuse is loaded.

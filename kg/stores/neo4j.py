@@ -49,9 +49,8 @@ class Neo4jStore:
             )
         for label, properties in INDEXES.items():
             for prop in properties:
-                self.run(
-                    f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
-                )
+                name = f"{label.lower()}_{prop}"
+                self.run(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
         self.run(SEED_HUBS, seed_parameters())
 
     def reset(self) -> None:

@@ -1,0 +1,62 @@
+from extract.records import Work
+from extract.taxonomy import Pattern, Stage
+from kg.loader import counts, extraction_row, load_extractions, load_works, work_row
+from kg.stores.base import GraphStore
+from tests.graphs import EXTRACTIONS, WORKS, extraction, reuse, work
+
+
+def load(store: GraphStore, batch_size: int = 1000) -> None:
+    load_works(store, WORKS, batch_size=batch_size)
+    load_extractions(store, EXTRACTIONS, batch_size=batch_size)
+
+
+def test_loading_builds_the_schema_of_the_design(store: GraphStore) -> None:
+    load(store)
+    assert counts(store) == {
+        "Paper": 6, "Model": 4, "Field": 4, "Pattern": 3, "Stage": 6,
+        "IN_FIELD": 8, "REUSES": 6, "APPLIES": 6, "IMPACTS": 6,
+    }  # fmt: skip
+
+
+def test_loading_twice_changes_no_counts(store: GraphStore) -> None:
+    load(store)
+    first = counts(store)
+    load(store, batch_size=2)
+    assert counts(store) == first
+
+
+def test_a_new_extraction_replaces_the_old_edges(store: GraphStore) -> None:
+    load(store)
+    load_extractions(store, [extraction(1, True, reuse("BERT", Pattern.deployment, Stage.Test))])
+    rows = store.run("MATCH (:Paper {id: 'W1'})-[r:REUSES]->(m:Model) RETURN m.name AS model")
+    assert rows == [{"model": "BERT"}]
+    applies = store.run("MATCH (:Paper {id: 'W1'})-[a:APPLIES]->(p:Pattern) RETURN a.model AS m")
+    assert applies == [{"m": "BERT"}]
+
+
+def test_fields_are_rewritten_from_the_work(store: GraphStore) -> None:
+    load(store)
+    load_works(store, [work(1, 2020, 28)])
+    rows = store.run(
+        "MATCH (:Paper {id: 'W1'})-[r:IN_FIELD]->(f:Field) RETURN f.id AS id, r.rank AS rank"
+    )
+    assert rows == [{"id": 28, "rank": 0}]
+
+
+def test_titles_and_model_names_with_cypher_syntax_load_verbatim(store: GraphStore) -> None:
+    nasty = 'a "quoted" \\ back\'slash {brace} (paren) MATCH (n) DETACH DELETE n //'
+    load_works(store, [Work(id="W9", title=nasty, year=2020)])
+    load_extractions(store, [extraction(9, True, reuse(nasty, Pattern.adaptation, Stage.Test))])
+    assert store.run("MATCH (p:Paper {id: 'W9'}) RETURN p.title AS t") == [{"t": nasty}]
+    assert store.run("MATCH (m:Model) RETURN m.name AS n") == [{"n": nasty}]
+
+
+def test_a_field_listed_twice_keeps_its_best_rank() -> None:
+    row = work_row(work(1, 2020, 13, 17, 13))
+    assert [(f["id"], f["rank"]) for f in row["fields"]] == [(13, 0), (17, 1)]
+
+
+def test_a_model_reused_twice_in_one_paper_is_one_edge() -> None:
+    twice = extraction(1, True, reuse("ESM-2", Pattern.adaptation, Stage.Test),
+                       reuse("ESM-2", Pattern.deployment, Stage.Analysis))  # fmt: skip
+    assert [r["pattern"] for r in extraction_row(twice)["reuses"]] == ["adaptation"]

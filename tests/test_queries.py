@@ -1,0 +1,139 @@
+"""Each query module against the hand-built graph of tests/graphs.py, answers worked by hand."""
+
+import pytest
+
+from extract.errors import InputRejected
+from kg import queries
+from kg.loader import load_extractions, load_works
+from kg.stores.base import GraphStore
+from tests.graphs import EXTRACTIONS, WORKS
+
+BIO, AGRI, CHEM, CS = (
+    "Biochemistry, Genetics and Molecular Biology",
+    "Agricultural and Biological Sciences",
+    "Chemistry",
+    "Computer Science",
+)
+
+
+@pytest.fixture
+def graph(store: GraphStore) -> GraphStore:
+    load_works(store, WORKS)
+    load_extractions(store, EXTRACTIONS)
+    return store
+
+
+def ask(store: GraphStore, name: str, *columns: str, **params: str) -> list[tuple[object, ...]]:
+    rows = queries.run(store, name, params)
+    return [tuple(row[c] for c in columns) for row in rows]
+
+
+def test_ptm_reuse_by_field_counts_primary_fields(graph: GraphStore) -> None:
+    assert ask(graph, "ptm_reuse_by_field", "field", "papers", "dl_papers", "ptm_papers",
+               "ptm_share") == [
+        (BIO, 2, 2, 2, 1.0),
+        (AGRI, 2, 2, 1, 0.5),
+        (CHEM, 2, 1, 1, 0.5),
+    ]  # fmt: skip
+
+
+def test_ptm_reuse_by_field_can_count_all_top_three_topics(graph: GraphStore) -> None:
+    rows = ask(graph, "ptm_reuse_by_field", "field", "papers", "ptm_papers", max_rank="2")
+    assert rows[0] == (BIO, 3, 3)
+    assert (CS, 1, 1) in rows
+
+
+def test_patterns_overall(graph: GraphStore) -> None:
+    assert ask(graph, "patterns_overall", "pattern", "reuses", "papers", "reuse_share") == [
+        ("adaptation", 3, 3, 0.5),
+        ("deployment", 2, 2, 0.333),
+        ("conceptual", 1, 1, 0.167),
+    ]
+
+
+def test_patterns_by_field(graph: GraphStore) -> None:
+    assert ask(graph, "patterns_by_field", "field_id", "pattern", "reuses", "reuse_share") == [
+        (13, "adaptation", 2, 0.667),
+        (13, "deployment", 1, 0.333),
+        (11, "adaptation", 1, 0.5),
+        (11, "deployment", 1, 0.5),
+        (16, "conceptual", 1, 1.0),
+    ]
+
+
+def test_stages_overall_lists_every_stage(graph: GraphStore) -> None:
+    assert ask(graph, "stages_overall", "stage", "reuses", "papers", "reuse_share") == [
+        ("Test", 4, 4, 0.667),
+        ("Observation", 1, 1, 0.167),
+        ("Analysis", 1, 1, 0.167),
+        ("Background", 0, 0, 0.0),
+        ("Hypothesis", 0, 0, 0.0),
+        ("Conclusion", 0, 0, 0.0),
+    ]
+
+
+def test_stages_by_field(graph: GraphStore) -> None:
+    assert ask(graph, "stages_by_field", "field_id", "stage", "reuses") == [
+        (11, "Observation", 1),
+        (11, "Test", 1),
+        (13, "Test", 2),
+        (13, "Analysis", 1),
+        (16, "Test", 1),
+    ]
+
+
+def test_top_ptms(graph: GraphStore) -> None:
+    assert ask(graph, "top_ptms", "model", "papers", "fields", "adaptation", "deployment",
+               "conceptual") == [
+        ("ESM-2", 3, 2, 2, 1, 0),
+        ("AlphaFold2", 1, 1, 0, 1, 0),
+        ("ResNet-50", 1, 1, 1, 0, 0),
+        ("SchNet", 1, 1, 0, 0, 1),
+    ]  # fmt: skip
+    assert ask(graph, "top_ptms", "model", limit="1") == [("ESM-2",)]
+
+
+def test_ptm_field_flows_give_the_first_year_in_each_field(graph: GraphStore) -> None:
+    assert ask(graph, "ptm_field_flows", "model", "field_id", "first_year", "last_year",
+               "papers") == [
+        ("AlphaFold2", 13, 2020, 2020, 1),
+        ("ESM-2", 13, 2020, 2021, 2),
+        ("ESM-2", 11, 2022, 2022, 1),
+        ("ResNet-50", 11, 2022, 2022, 1),
+        ("SchNet", 16, 2023, 2023, 1),
+    ]  # fmt: skip
+    assert ask(graph, "ptm_field_flows", "model", "field_id", min_papers="2") == [("ESM-2", 13)]
+
+
+def test_papers_by_year(graph: GraphStore) -> None:
+    assert ask(graph, "papers_by_year", "year", "papers", "dl_papers", "ptm_papers",
+               from_year="2020") == [
+        (2020, 1, 1, 1),
+        (2021, 1, 1, 1),
+        (2022, 1, 1, 1),
+        (2023, 1, 1, 1),
+    ]  # fmt: skip
+
+
+def test_every_module_returns_the_columns_its_header_names(graph: GraphStore) -> None:
+    for name, module in queries.modules().items():
+        rows = queries.run(graph, name)
+        assert rows, name
+        assert tuple(rows[0]) == module.columns, name
+
+
+def test_every_module_has_a_question_and_documented_parameters() -> None:
+    for name, module in queries.modules().items():
+        assert module.question.endswith("?"), name
+        for parameter in module.parameters.values():
+            assert f"${parameter.name}" in module.cypher.split("Columns:")[1], name
+            assert parameter.help, name
+
+
+def test_unknown_queries_and_parameters_are_rejected_with_the_known_ones() -> None:
+    with pytest.raises(InputRejected, match=r"known queries: .*top_ptms"):
+        queries.get("top_models")
+    with pytest.raises(InputRejected, match="it takes: limit, max_rank"):
+        queries.parameters_for(queries.get("top_ptms"), {"top": "3"})
+    with pytest.raises(InputRejected, match="expected a int"):
+        queries.parameters_for(queries.get("top_ptms"), {"limit": "ten"})
