@@ -53,3 +53,15 @@ def test_the_linter_catches_what_we_rely_on_it_for() -> None:
     assert [d["severity"] for d in report["typo"]] == [2]
     assert 1 in [d["severity"] for d in report["syntax"]]
     assert report["param"] and "limit" in report["param"][0]["message"]
+
+
+def test_the_loader_and_schema_statements_pass_the_neo4j_linter() -> None:
+    from kg.loader import EXTRACTIONS_CYPHER, WORKS_CYPHER
+    from kg.schema import SEED_HUBS, seed_parameters
+
+    files = [
+        {"path": "works", "text": WORKS_CYPHER, "parameters": {"rows": []}},
+        {"path": "extractions", "text": EXTRACTIONS_CYPHER, "parameters": {"rows": []}},
+        {"path": "seed", "text": SEED_HUBS, "parameters": seed_parameters()},
+    ]
+    assert {path: d for path, d in lint(files).items() if d} == {}
