@@ -23,3 +23,7 @@ class InputRejected(KgError):
 
 class QueryFailed(KgError):
     """The graph store refused or failed a Cypher statement."""
+
+
+class SourceUnavailable(KgError):
+    """OpenAlex or a full-text source cannot be reached or keeps failing."""

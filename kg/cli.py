@@ -11,8 +11,14 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from extract import fetch as fetching
+from extract.archive import Archive, store_texts
 from extract.corpus import Failure, read_corpus
 from extract.errors import InputRejected, KgError
+from extract.openalex import STUDY_TERMS, StudyFilter
+from extract.taxonomy import NATURAL_SCIENCE_FIELDS
+from extract.workspace import Workspace
+from extract.workspace import papers as stored_papers
 from kg import queries, render
 from kg.build import Step, build_graph
 from kg.demo import TABLES, run_demo
@@ -149,26 +155,135 @@ def demo() -> None:
 
 @app.command()
 @_friendly
-def load(
-    corpus: Annotated[
-        Path, typer.Argument(help="A .jsonl file of papers, one {work, text} per line.")
-    ],
-    reset: Annotated[bool, typer.Option(help="Wipe the store before loading.")] = False,
+def fetch(
+    search: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--search", "-s", help="A search phrase, repeatable. Default: the study's six."
+        ),
+    ] = None,
+    dois: Annotated[
+        Path | None, typer.Option(help="A file of DOIs, one per line, looked up 50 per request.")
+    ] = None,
+    from_year: Annotated[int, typer.Option(help="First publication year.")] = 2000,
+    to_year: Annotated[int, typer.Option(help="Last publication year.")] = 2025,
+    source: Annotated[
+        str | None, typer.Option(help="Only this OpenAlex source (journal), e.g. S202381698.")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Stop after this many works.")] = None,
+    field: Annotated[
+        list[int] | None,
+        typer.Option(
+            help="Keep works with a top-3 topic in this field id, repeatable. "
+            "Default: the eight natural-science fields."
+        ),
+    ] = None,
+    all_fields: Annotated[bool, typer.Option(help="Keep works of every field.")] = False,
+    min_citations: Annotated[int, typer.Option(help="Keep works cited at least this often.")] = 1,
+    fulltext: Annotated[
+        Path | None,
+        typer.Option(help="A directory or zip of JATS / TEI XML files, matched by DOI."),
+    ] = None,
+    refresh: Annotated[bool, typer.Option(help="Ask OpenAlex again for what is stored.")] = False,
 ) -> None:
-    """Extract PTM reuse from a corpus file with the rules extractor and load it into the graph.
+    """Find papers in OpenAlex and store them, with their full text where it is open.
 
-    Loading is idempotent: loading the same file twice changes no count. Malformed papers are
-    reported and skipped; the exit code is 1 when any paper failed.
+    By default searches the study's six phrases in open-access articles of 2000-2025 and keeps
+    works with a top-3 topic in a natural-science field and at least one citation. Everything
+    goes to the workspace's corpus.sqlite; a rerun sends no request for what is stored, and an
+    interrupted fetch resumes. Then run `kg load`.
     """
     settings = Settings()
-    read = read_corpus(corpus)
+    fetching.configure(
+        settings.openalex_email,
+        settings.openalex_api_key.get_secret_value() if settings.openalex_api_key else None,
+        settings.openalex_url,
+    )
+    study = StudyFilter(
+        fields=frozenset() if all_fields else frozenset(field or NATURAL_SCIENCE_FIELDS),
+        min_citations=min_citations,
+    )
+    workspace = Workspace(settings.kg_workspace)
+    try:
+        if dois is not None:
+            wanted = _read_dois(dois)
+            with _progress(len(wanted)) as step:
+                report = fetching.fetch_dois(workspace, wanted, refresh, lambda n: step("DOIs", n))
+        else:
+            query = fetching.search_query(search or STUDY_TERMS, from_year, to_year, source)
+            with _progress(limit or 0) as step:
+                report = fetching.fetch_search(
+                    workspace, query, limit, refresh, lambda n: step("works", n)
+                )
+        kept = fetching.apply_filter(workspace, [w for w, _ in workspace.works()], study)
+        archive = Archive(fulltext) if fulltext else None
+        texts = store_texts(
+            workspace, ((w, r) for w, r in workspace.works(kept_only=True)), archive
+        )
+        failures = workspace.failures()
+    finally:
+        workspace.close()
+    out.print(
+        f"OpenAlex: {report.requests} request(s), {report.fetched} works received, "
+        f"{report.stored} stored for this query"
+        + (f" of {report.total} matching" if report.total is not None else "")
+    )
+    if report.missing:
+        out.print(f"{len(report.missing)} DOI(s) not found in OpenAlex, e.g. {report.missing[0]}")
+    out.print(render.table([kept], title="Study filters over every work in the workspace"))
+    out.print(
+        f"Texts: {texts.full_text} full text, {texts.abstract_only} abstract only, "
+        f"{texts.nothing} with neither"
+    )
+    bad = [Failure(w, r) for w, r in failures] + [Failure(w, r) for w, r in texts.failures]
+    _print_failures(bad)
+    out.print(f"Stored in {settings.kg_workspace / 'corpus.sqlite'}. Next: `kg load`.")
+
+
+def _read_dois(path: Path) -> list[str]:
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as error:
+        raise InputRejected(f"cannot read the DOI file {path}: {error}") from error
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@app.command()
+@_friendly
+def load(
+    corpus: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A .jsonl file of papers ({work, text} per line). "
+            "Default: the works `kg fetch` stored and kept."
+        ),
+    ] = None,
+    reset: Annotated[bool, typer.Option(help="Wipe the store before loading.")] = False,
+) -> None:
+    """Extract PTM reuse with the rules extractor and load papers into the graph.
+
+    Loading is idempotent: loading the same papers twice changes no count. Malformed papers
+    are reported and skipped; the exit code is 1 when any paper failed.
+    """
+    settings = Settings()
+    if corpus is not None:
+        read = read_corpus(corpus)
+        papers, failures = read.papers, read.failures
+    else:
+        workspace = Workspace(settings.kg_workspace)
+        try:
+            papers, failures = list(stored_papers(workspace)), []
+        finally:
+            workspace.close()
+        if not papers:
+            raise InputRejected("the workspace holds no kept works: run `kg fetch` first")
     with _store(settings) as store:
         if reset:
             store.reset()
-        with _progress(len(read.papers)) as step:
-            summary = build_graph(store, read.papers, step)
+        with _progress(len(papers)) as step:
+            summary = build_graph(store, papers, step)
         found = counts(store)
-    failures = read.failures + summary.failures
+    failures = failures + summary.failures
     out.print(f"Loaded {summary.papers} papers ({summary.reuses} reuses): {_counts_line(found)}")
     _print_failures(failures)
     if failures:

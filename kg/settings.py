@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr | None = None
     neo4j_database: str = "neo4j"
 
+    openalex_url: str | None = None  # a mirror or test server instead of api.openalex.org
     openalex_email: str | None = None
     openalex_api_key: SecretStr | None = None
     kg_llm_base_url: str | None = None

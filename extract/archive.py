@@ -1,0 +1,122 @@
+"""Full-text XML files in a directory or a zip (such as PLOS's all-of-PLOS archive),
+found by DOI, and the texts stored for a set of works.
+
+Lookup tries file names first (PLOS names its files after the DOI: journal.pone.0050698.xml
+is 10.1371/journal.pone.0050698), and reads the DOI inside the files only for what names do
+not settle, once per archive.
+"""
+
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from extract.errors import InputRejected
+from extract.fulltext import parse_xml
+from extract.openalex import rebuild_abstract
+from extract.records import PaperText, Work
+from extract.workspace import Workspace
+
+_SUFFIXES = (".xml", ".nxml")
+
+
+def _stem(name: str) -> str:
+    base = name.rsplit("/", 1)[-1].lower()
+    for suffix in (".tei.xml", ".nxml", ".xml"):
+        if base.endswith(suffix):
+            return base.removesuffix(suffix)
+    return base
+
+
+class Archive:
+    def __init__(self, path: Path) -> None:
+        if not path.exists():
+            raise InputRejected(f"no full-text directory or zip at {path}")
+        self.path = path
+        self._zip = zipfile.ZipFile(path) if path.is_file() else None
+        self._names = [n for n in self._members() if n.lower().endswith(_SUFFIXES)]
+        self._by_stem = {_stem(n): n for n in self._names}
+        self._by_doi: dict[str, str] | None = None
+
+    def _members(self) -> Iterator[str]:
+        if self._zip is not None:
+            yield from self._zip.namelist()
+        else:
+            for file in sorted(self.path.rglob("*")):
+                if file.is_file():
+                    yield str(file.relative_to(self.path))
+
+    def read(self, name: str) -> bytes:
+        if self._zip is not None:
+            return self._zip.read(name)
+        return (self.path / name).read_bytes()
+
+    def _doi_index(self) -> dict[str, str]:
+        if self._by_doi is None:
+            self._by_doi = {}
+            for name in self._names:
+                try:
+                    doi = parse_xml(self.read(name)).doi
+                except InputRejected:
+                    continue
+                if doi:
+                    self._by_doi.setdefault(doi, name)
+        return self._by_doi
+
+    def find(self, doi: str) -> str | None:
+        """The member holding the paper with this (normalised) DOI, if any."""
+        by_name = self._by_stem.get(doi.rsplit("/", 1)[-1])
+        if by_name is not None:
+            return by_name
+        return self._doi_index().get(doi)
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+
+@dataclass
+class TextReport:
+    full_text: int = 0
+    abstract_only: int = 0
+    nothing: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+
+def abstract_text(work: Work, raw: dict[str, Any]) -> PaperText:
+    return PaperText(
+        work_id=work.id,
+        title=work.title,
+        abstract=rebuild_abstract(raw.get("abstract_inverted_index")),
+        source="abstract",
+    )
+
+
+def store_texts(
+    workspace: Workspace,
+    works: Iterable[tuple[Work, dict[str, Any]]],
+    archive: Archive | None,
+) -> TextReport:
+    """Full text from the archive where it has the work's DOI, else the abstract."""
+    report = TextReport()
+    for work, raw in works:
+        member = archive.find(work.doi) if archive and work.doi else None
+        if member is None and (stored := workspace.text(work.id)) and stored.source != "abstract":
+            report.full_text += 1  # read in an earlier run
+            continue
+        if archive is not None and member is not None:
+            try:
+                parsed = parse_xml(archive.read(member), work.id)
+                workspace.store_text(parsed.text, f"{archive.path}:{member}")
+                report.full_text += 1
+                continue
+            except InputRejected as error:
+                report.failures.append((work.id, f"{member}: {error}"))
+        text = abstract_text(work, raw)
+        if text.abstract:
+            workspace.store_text(text, "openalex:abstract_inverted_index")
+            report.abstract_only += 1
+        else:
+            report.nothing += 1
+    return report
