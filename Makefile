@@ -22,8 +22,8 @@ demo: $(STAMP)
 	$(BIN)/kg demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check kg extract queries tests
-	$(BIN)/ruff format --check kg extract queries tests
+	$(BIN)/ruff check kg extract queries tests bench
+	$(BIN)/ruff format --check kg extract queries tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

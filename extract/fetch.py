@@ -104,6 +104,13 @@ def _get(call: Callable[[], Any], what: str) -> Any:
         raise InputRejected(f"OpenAlex rejected the query: {error}") from error
 
 
+def _search_key(query: Works) -> str:
+    """The query's URL without its paging parameters: what identifies a search."""
+    parts = urlsplit(query.url)
+    kept = [p for p in parts.query.split("&") if not p.startswith(("per-page=", "cursor="))]
+    return urlunsplit(parts._replace(query="&".join(kept)))
+
+
 @dataclass
 class FetchReport:
     requests: int = 0
@@ -121,7 +128,7 @@ def fetch_search(
     progress: Progress | None = None,
 ) -> FetchReport:
     """Page through a search with cursors, storing each page; resume where a run stopped."""
-    key = query.url
+    key = _search_key(query)
     state = None if refresh else workspace.search(key)
     fetched_before = state.fetched if state else 0
     cursor: str | None = state.next_cursor if state else "*"

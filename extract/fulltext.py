@@ -35,6 +35,20 @@ def _clean(element: etree._Element | None) -> str:
     return _SPACE.sub(" ", "".join(element.itertext())).strip()
 
 
+def _blocks(element: etree._Element | None, skip: frozenset[str] = frozenset()) -> str:
+    """Text of an element made of blocks (title, p, sec...), one space between blocks."""
+    if element is None:
+        return ""
+    parts = [
+        _blocks(child) if _local(child) in {"sec", "div"} else _clean(child)
+        for child in element
+        if _local(child) not in skip
+    ]
+    if not parts:
+        return _clean(element)
+    return " ".join(p for p in parts if p)
+
+
 def _local(element: etree._Element) -> str:
     tag = element.tag
     return etree.QName(tag).localname if isinstance(tag, str) else ""
@@ -69,7 +83,7 @@ def _jats_section(sec: etree._Element, parent: str, out: list[Section]) -> None:
         if kind == "p":
             paragraphs.append(_clean(child))
         elif kind in {"fig", "table-wrap", "fig-group", "table-wrap-group"}:
-            paragraphs.extend(_clean(c) for c in child.iter("caption"))
+            paragraphs.extend(_blocks(c) for c in child.iter("caption"))
         elif kind == "list":
             paragraphs.extend(_clean(item) for item in child.iter("list-item"))
     if any(paragraphs):
@@ -84,7 +98,7 @@ def _jats_abstract(meta: etree._Element | None) -> str | None:
     abstracts = meta.findall("abstract")
     plain = [a for a in abstracts if a.get("abstract-type") in (None, "abstract")]
     chosen = (plain or abstracts or [None])[0]
-    return _clean(chosen) or None
+    return _blocks(chosen, skip=frozenset({"title"})) or None
 
 
 def parse_jats(xml: bytes, work_id: str = "") -> ParsedText:

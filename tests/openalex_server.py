@@ -1,0 +1,107 @@
+"""A local OpenAlex over HTTPS for the tests: synthetic works, cursor paging, the doi filter,
+scripted faults, and a log of every request it saw.
+
+It speaks HTTPS because pyalex mounts its retry adapter for https:// only; a certificate from
+a throwaway CA (trustme) is trusted through REQUESTS_CA_BUNDLE, so pyalex's own retries run.
+"""
+
+import json
+import ssl
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import trustme
+
+FIELDS = [(13, "Biochemistry, Genetics and Molecular Biology", "Life Sciences"),
+          (17, "Computer Science", "Physical Sciences"),
+          (31, "Physics and Astronomy", "Physical Sciences"),
+          (33, "Social Sciences", "Social Sciences")]  # fmt: skip
+
+
+def synthetic_work(i: int) -> dict[str, Any]:
+    """Work i: field cycles through FIELDS, every fifth is uncited."""
+    field_id, name, domain = FIELDS[i % len(FIELDS)]
+    topic = {
+        "id": f"https://openalex.org/T{i}",
+        "score": 0.99,
+        "field": {"id": f"https://openalex.org/fields/{field_id}", "display_name": name},
+        "domain": {"id": "https://openalex.org/domains/1", "display_name": domain},
+    }
+    return {
+        "id": f"https://openalex.org/W{100000 + i}",
+        "doi": f"https://doi.org/10.9999/test.{i}",
+        "title": f"Synthetic work {i} on deep learning",
+        "publication_year": 2015 + i % 10,
+        "cited_by_count": i % 5,
+        "open_access": {"is_oa": True},
+        "primary_location": {"source": {"display_name": "Journal of Tests"}},
+        "topics": [topic],
+        "abstract_inverted_index": {"We": [0], "fine-tuned": [1], "ESM-2": [2], "here.": [3]},
+    }
+
+
+class OpenAlexServer:
+    def __init__(self, tmp: Path, works: int = 450) -> None:
+        self.works = [synthetic_work(i) for i in range(works)]
+        self.by_doi = {w["doi"].removeprefix("https://doi.org/"): w for w in self.works}
+        self.log: list[str] = []
+        self.faults: list[int] = []  # statuses to answer, in order, before serving again
+        ca = trustme.CA()
+        self.ca_path = tmp / "test-ca.pem"
+        ca.cert_pem.write_to_path(str(self.ca_path))
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+        self.url = f"https://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> "OpenAlexServer":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def answer(self, path: str) -> tuple[int, dict[str, Any]]:
+        self.log.append(path)
+        if self.faults:
+            return self.faults.pop(0), {"error": "scripted fault"}
+        query = parse_qs(urlsplit(path).query)
+        per_page = int(query.get("per-page", ["25"])[0])
+        filters = unquote(query.get("filter", [""])[0])
+        if filters.startswith("doi:"):
+            dois = filters.removeprefix("doi:").split("|")
+            found = [self.by_doi[d] for d in dois if d in self.by_doi]
+            return 200, {"meta": {"count": len(found), "per_page": per_page}, "results": found}
+        cursor = query.get("cursor", ["*"])[0]
+        start = 0 if cursor == "*" else int(cursor.removeprefix("c"))
+        page = self.works[start : start + per_page]
+        end = start + len(page)
+        next_cursor = f"c{end}" if end < len(self.works) else None
+        meta = {"count": len(self.works), "per_page": per_page, "next_cursor": next_cursor}
+        return 200, {"meta": meta, "results": page}
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                status, body = server.answer(self.path)
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                if status == 429:
+                    self.send_header("Retry-After", "1")
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        return Handler
