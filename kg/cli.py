@@ -2,7 +2,7 @@
 
 import functools
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,12 +15,14 @@ from extract import fetch as fetching
 from extract.archive import Archive, store_texts
 from extract.corpus import Failure, read_corpus
 from extract.errors import InputRejected, KgError
+from extract.ledger import Ledger
 from extract.openalex import STUDY_TERMS, StudyFilter
+from extract.records import Paper
 from extract.taxonomy import NATURAL_SCIENCE_FIELDS
 from extract.workspace import Workspace
 from extract.workspace import papers as stored_papers
 from kg import queries, render
-from kg.build import Step, build_graph
+from kg.build import ExtractorName, ExtractRun, Step, extract_with, load_graph
 from kg.demo import TABLES, run_demo
 from kg.loader import counts
 from kg.settings import Settings
@@ -110,9 +112,16 @@ def _counts_line(found: dict[str, int]) -> str:
     return ", ".join(f"{n} {name}" for name, n in found.items())
 
 
+ExtractorOption = Annotated[
+    ExtractorName,
+    typer.Option(help="rules (no model needed) or llm (KG_LLM_MODEL, KG_LLM_BASE_URL...)."),
+]
+ConcurrencyOption = Annotated[int, typer.Option(min=1, help="LLM requests in flight at once.")]
+
+
 @app.command()
 @_friendly
-def demo() -> None:
+def demo(extractor: ExtractorOption = "rules", concurrency: ConcurrencyOption = 8) -> None:
     """Build a fresh graph from the built-in synthetic corpus and answer the study's questions.
 
     Wipes the configured store first (with KG_STORE=neo4j: the whole Neo4j database).
@@ -123,7 +132,11 @@ def demo() -> None:
 
         total = sum(1 for line in corpus_path().open() if line.strip())
         with _progress(total) as step:
-            result = run_demo(store, step)
+
+            def extract(papers: Sequence[Paper]) -> ExtractRun:
+                return extract_with(extractor, papers, settings, concurrency, step=step)
+
+            result = run_demo(store, step, extract)
         name = store.name
     for table_name in TABLES:
         module = queries.get(table_name)
@@ -248,46 +261,132 @@ def _read_dois(path: Path) -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
+CorpusArgument = Annotated[
+    Path | None,
+    typer.Argument(
+        help="A .jsonl file of papers ({work, text} per line). "
+        "Default: the works `kg fetch` stored and kept."
+    ),
+]
+
+
+def _papers(corpus: Path | None, settings: Settings) -> tuple[list[Paper], list[Failure]]:
+    if corpus is not None:
+        read = read_corpus(corpus)
+        return read.papers, read.failures
+    workspace = Workspace(settings.kg_workspace)
+    try:
+        papers = list(stored_papers(workspace))
+    finally:
+        workspace.close()
+    if not papers:
+        raise InputRejected("the workspace holds no kept works: run `kg fetch` first")
+    return papers, []
+
+
+def _extract(
+    extractor: ExtractorName,
+    papers: list[Paper],
+    settings: Settings,
+    concurrency: int,
+    budget: int | None,
+) -> ExtractRun:
+    with _progress(len(papers)) as step:
+        run = extract_with(extractor, papers, settings, concurrency, budget, step)
+    if run.llm is not None:
+        stats = run.llm
+        cost = "unknown price" if stats.cost_usd is None else f"${stats.cost_usd:.4f}"
+        out.print(
+            f"LLM: {stats.calls} call(s), {stats.cache_hits} from the ledger, "
+            f"{stats.prefiltered} decided by the prefilter; {stats.input_tokens} input and "
+            f"{stats.output_tokens} output tokens ({cost}); "
+            f"{len(stats.dropped)} reuse(s) dropped for evidence not found"
+        )
+    return run
+
+
+@app.command()
+@_friendly
+def extract(
+    corpus: CorpusArgument = None,
+    extractor: ExtractorOption = "llm",
+    concurrency: ConcurrencyOption = 8,
+    budget: Annotated[
+        int | None, typer.Option(help="Tokens of paper text per LLM call (default 3000).")
+    ] = None,
+) -> None:
+    """Answer the study's questions for each paper and store the answers in the workspace.
+
+    With the LLM: one call per paper over the paragraphs that can hold evidence, every quote
+    checked against the paper, every call in the ledger; a rerun makes no request for what
+    was answered. `kg cost` shows the bill, `kg load --extractor llm` builds the graph.
+    """
+    settings = Settings()
+    papers, failures = _papers(corpus, settings)
+    run = _extract(extractor, papers, settings, concurrency, budget)
+    with_ptms = sum(e.uses_ptms for e in run.extractions)
+    reuses = sum(len(e.reuses) for e in run.extractions)
+    out.print(
+        f"Extracted {len(run.extractions)} of {len(papers)} papers: {with_ptms} reuse PTMs "
+        f"({reuses} reuses, each with a checked quote)."
+    )
+    _print_failures(failures + run.failures)
+    if failures or run.failures:
+        raise typer.Exit(1)
+
+
 @app.command()
 @_friendly
 def load(
-    corpus: Annotated[
-        Path | None,
-        typer.Argument(
-            help="A .jsonl file of papers ({work, text} per line). "
-            "Default: the works `kg fetch` stored and kept."
-        ),
-    ] = None,
+    corpus: CorpusArgument = None,
+    extractor: ExtractorOption = "rules",
+    concurrency: ConcurrencyOption = 8,
     reset: Annotated[bool, typer.Option(help="Wipe the store before loading.")] = False,
 ) -> None:
-    """Extract PTM reuse with the rules extractor and load papers into the graph.
+    """Extract PTM reuse (rules, or the LLM's stored answers) and load papers into the graph.
 
     Loading is idempotent: loading the same papers twice changes no count. Malformed papers
     are reported and skipped; the exit code is 1 when any paper failed.
     """
     settings = Settings()
-    if corpus is not None:
-        read = read_corpus(corpus)
-        papers, failures = read.papers, read.failures
-    else:
-        workspace = Workspace(settings.kg_workspace)
-        try:
-            papers, failures = list(stored_papers(workspace)), []
-        finally:
-            workspace.close()
-        if not papers:
-            raise InputRejected("the workspace holds no kept works: run `kg fetch` first")
+    papers, failures = _papers(corpus, settings)
+    run = _extract(extractor, papers, settings, concurrency, None)
     with _store(settings) as store:
         if reset:
             store.reset()
-        with _progress(len(papers)) as step:
-            summary = build_graph(store, papers, step)
+        summary = load_graph(store, papers, run.extractions)
         found = counts(store)
-    failures = failures + summary.failures
+    failures = failures + run.failures
     out.print(f"Loaded {summary.papers} papers ({summary.reuses} reuses): {_counts_line(found)}")
     _print_failures(failures)
     if failures:
         raise typer.Exit(1)
+
+
+@app.command()
+@_friendly
+def cost() -> None:
+    """What the LLM calls recorded in the workspace cost: calls, tokens, dollars by model."""
+    ledger = Ledger(Settings().kg_workspace)
+    try:
+        lines = ledger.costs()
+    finally:
+        ledger.close()
+    rows = [
+        {
+            "model": line.model,
+            "calls": line.calls,
+            "failed": line.failed,
+            "input_tokens": line.input_tokens,
+            "output_tokens": line.output_tokens,
+            "cost_usd": "unknown" if line.cost_usd is None else round(line.cost_usd, 4),
+            "seconds": round(line.seconds, 1),
+        }
+        for line in lines
+    ]
+    out.print(render.table(rows, title="LLM calls in the ledger (cost is an estimate)",
+                           columns=("model", "calls", "failed", "input_tokens",
+                                    "output_tokens", "cost_usd", "seconds")))  # fmt: skip
 
 
 def _parse_params(raw: list[str]) -> dict[str, str]:

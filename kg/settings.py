@@ -24,4 +24,5 @@ class Settings(BaseSettings):
     openalex_api_key: SecretStr | None = None
     kg_llm_base_url: str | None = None
     kg_llm_model: str | None = None
+    kg_llm_mode: str = "tools"  # tools | json_schema | json | md_json (instructor modes)
     openai_api_key: SecretStr | None = None

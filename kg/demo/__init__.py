@@ -1,12 +1,14 @@
 """The demo: a fresh graph from the synthetic corpus in this folder, and the study's answers."""
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from extract.corpus import read_corpus
+from extract.records import Paper
 from kg import queries
-from kg.build import BuildSummary, Step, build_graph
+from kg.build import BuildSummary, ExtractRun, Step, extract_rules, load_graph
 from kg.loader import counts
 from kg.stores.base import GraphStore, Row
 
@@ -53,11 +55,17 @@ def headlines(tables: dict[str, list[Row]]) -> Headlines:
     )
 
 
-def run_demo(store: GraphStore, step: Step | None = None) -> DemoResult:
-    """Wipe `store`, build the graph from the demo corpus, and answer the study's questions."""
+def run_demo(
+    store: GraphStore,
+    step: Step | None = None,
+    extract: Callable[[Sequence[Paper]], ExtractRun] = extract_rules,
+) -> DemoResult:
+    """Wipe `store`, build the graph from the demo corpus, and answer the study's questions.
+    `extract` is the rules extractor unless the caller passes an LLM run."""
     corpus = read_corpus(corpus_path())
+    run = extract(corpus.papers)
     store.reset()
-    summary = build_graph(store, corpus.papers, step)
-    summary.failures[:0] = corpus.failures
+    summary = load_graph(store, corpus.papers, run.extractions, step)
+    summary.failures = corpus.failures + run.failures
     tables = {name: queries.run(store, name) for name in TABLES}
     return DemoResult(summary, counts(store), tables, headlines(tables))

@@ -1,0 +1,78 @@
+"""Context selection: the paragraphs of a paper that can hold evidence of PTM reuse, within
+a token budget, so the LLM reads a few thousand tokens instead of the whole paper.
+
+A paragraph scores for names from the alias table, for reuse cues (pre-trained, fine-tuning,
+weights, transfer learning, checkpoints...), for model-like names (ResNet-50, YOLOv8,
+scGPT) and for standing in a methods section. The title and abstract always come first;
+then the best paragraphs in document order until the budget is spent. A paper with no cue
+at all is not sent: the prefilter decides it.
+"""
+
+import re
+from dataclasses import dataclass
+
+from extract.aliases import find_mentions
+from extract.passages import Passage, passages
+from extract.records import PaperText
+
+DEFAULT_BUDGET = 3000  # tokens
+
+_CUES = re.compile(
+    r"pre-?train\w*|fine-?tun\w*|\bweights\b|transfer[- ]learn\w*|checkpoint\w*|"
+    r"deep[- ]learning|deep neural|neural networks?|convolutional|transformer|hugging ?face|"
+    r"\bLoRA\b|foundation model|language model|embedding\w*|distill\w*|\bCNNs?\b|\bLSTMs?\b|"
+    r"re-?implement\w*|off[- ]the[- ]shelf|model zoo|torch|tensorflow|keras",
+    re.IGNORECASE,
+)
+_MODEL_LIKE = re.compile(r"\b(?:[A-Z][A-Za-z]*-?v?\d+[A-Za-z]*|[a-z]+[A-Z][A-Za-z]*[A-Z]\w*)\b")
+
+
+def approx_tokens(text: str) -> int:
+    """A tokenizer-free estimate (four characters a token), the same for every pipeline."""
+    return (len(text) + 3) // 4
+
+
+def score(passage: Passage) -> int:
+    text = passage.text
+    points = 5 * min(len(find_mentions(text)), 3)
+    points += 3 * min(len(_CUES.findall(text)), 4)
+    if points:
+        points += min(len(_MODEL_LIKE.findall(text)), 3)
+        points += 2 * passage.is_methods
+    return points
+
+
+@dataclass(frozen=True)
+class Context:
+    text: str  # what the LLM reads
+    tokens: int
+    paragraphs: int  # body paragraphs chosen
+    has_cue: bool  # False: the prefilter decides the paper without a call
+
+
+def select(paper: PaperText, budget: int = DEFAULT_BUDGET) -> Context:
+    everything = list(passages(paper))
+    head = [p for p in everything if p.heading in {"Title", "Abstract"}]
+    body = [p for p in everything if p.heading not in {"Title", "Abstract"}]
+    body_scores = [score(p) for p in body]
+    has_cue = any(body_scores) or any(score(p) for p in head)
+    spent = sum(approx_tokens(p.text) for p in head)
+    ranked = sorted((i for i, s in enumerate(body_scores) if s > 0), key=lambda i: -body_scores[i])
+    chosen: set[int] = set()
+    for i in ranked:
+        cost = approx_tokens(body[i].text) + approx_tokens(body[i].heading) + 2
+        if spent + cost > budget:
+            continue
+        chosen.add(i)
+        spent += cost
+    lines = [f"Title: {paper.title}"]
+    if paper.abstract:
+        lines.append(f"Abstract: {paper.abstract}")
+    heading = None
+    for i in sorted(chosen):
+        if body[i].heading != heading:
+            heading = body[i].heading
+            lines.append(f"\n## {heading}")
+        lines.append(body[i].text)
+    text = "\n".join(lines)
+    return Context(text=text, tokens=approx_tokens(text), paragraphs=len(chosen), has_cue=has_cue)

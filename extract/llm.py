@@ -1,0 +1,298 @@
+"""The LLM extractor: one call per paper through instructor + openai, checked evidence,
+and never the same call twice.
+
+For each paper: select the paragraphs that can hold evidence (extract.context); if there is
+no cue at all, the prefilter decides "no deep learning" without a call. Otherwise look the
+call up in the ledger by its key; only on a miss ask the endpoint. The openai client retries
+429, 5xx, timeouts and dropped connections with backoff (honouring Retry-After); instructor
+re-asks when the answer is not valid JSON, breaks the schema, or quotes evidence the paper
+does not contain. Past that budget, the reuses with good quotes are kept and the others
+dropped and recorded. A paper whose call still fails is recorded as failed; the run goes on.
+"""
+
+import asyncio
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import instructor
+import openai
+from instructor.core.exceptions import InstructorRetryException
+from openai.types.chat import ChatCompletionMessageParam
+from pydantic import ValidationError
+
+from extract.aliases import normalise
+from extract.context import DEFAULT_BUDGET, Context, select
+from extract.corpus import Failure
+from extract.errors import ConfigError
+from extract.evidence import index_for
+from extract.ledger import Call, Ledger
+from extract.llm_schema import PROMPT_VERSION, SYSTEM_PROMPT, PaperAnswer
+from extract.records import Extraction, Paper, Reuse
+
+MODES = {
+    "tools": instructor.Mode.TOOLS,
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "json": instructor.Mode.JSON,
+    "md_json": instructor.Mode.MD_JSON,
+}
+# USD per million input / output tokens, for the cost estimate; unknown models cost None.
+PRICES = {
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4o": (2.50, 10.00),
+    "gpt-4.1-nano": (0.10, 0.40),
+    "gpt-4.1-mini": (0.40, 1.60),
+    "gpt-4.1": (2.00, 8.00),
+}
+Progress = Callable[[str, int], None]  # ("call" | "hit" | "prefilter" | "failed", tokens)
+
+
+@dataclass(frozen=True)
+class LLMConfig:
+    model: str
+    base_url: str | None = None
+    api_key: str | None = None
+    mode: str = "tools"
+    budget: int = DEFAULT_BUDGET  # tokens of paper text per call
+    reasks: int = 2  # instructor re-asks after an invalid answer
+    http_retries: int = 5  # openai client retries on 429, 5xx, timeouts
+    timeout_s: float = 120.0
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ConfigError(f"KG_LLM_MODE={self.mode!r}: use one of {', '.join(MODES)}")
+        if not self.base_url and not self.api_key:
+            raise ConfigError("the LLM needs OPENAI_API_KEY, or KG_LLM_BASE_URL for a local server")
+
+
+def cost_usd(model: str, input_tokens: int, output_tokens: int) -> float | None:
+    for prefix, (per_in, per_out) in sorted(PRICES.items(), key=lambda p: -len(p[0])):
+        if model.startswith(prefix):
+            return (input_tokens * per_in + output_tokens * per_out) / 1e6
+    return None
+
+
+def messages(context: Context) -> list[ChatCompletionMessageParam]:
+    return [
+        {"role": "system", "content": SYSTEM_PROMPT},
+        {"role": "user", "content": f"Excerpts of the paper:\n\n{context.text}"},
+    ]
+
+
+def call_key(config: LLMConfig, context: Context) -> str:
+    schema = json.dumps(PaperAnswer.model_json_schema(), sort_keys=True)
+    material = json.dumps([config.model, PROMPT_VERSION, config.mode, schema, context.text])
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def to_extraction(work_id: str, answer: PaperAnswer, extractor: str = "llm") -> Extraction:
+    reuses = []
+    for given in answer.reuses:
+        info = normalise(given.model)
+        reuses.append(
+            Reuse(
+                mention=given.model,
+                model=info.name,
+                family=info.family,
+                modality=info.modality,
+                pattern=given.pattern,
+                stage=given.stage,
+                form=given.form,
+                evidence=given.evidence,
+            )
+        )
+    return Extraction(
+        work_id=work_id,
+        uses_dl=answer.uses_dl or bool(reuses),
+        uses_ptms=bool(reuses),  # a PTM claim counts only with a checked quote
+        reuses=tuple(reuses),
+        extractor=extractor,
+        extractor_version=PROMPT_VERSION,
+    )
+
+
+def _raw_answer(completion: Any) -> str | None:
+    """The JSON the model gave, whether as a tool call or as message content."""
+    try:
+        message = completion.choices[0].message
+    except (AttributeError, IndexError):
+        return None
+    if getattr(message, "tool_calls", None):
+        return str(message.tool_calls[0].function.arguments)
+    content = (message.content or "").strip()
+    if content.startswith("```"):
+        content = content.strip("`").removeprefix("json").strip()
+    return content or None
+
+
+def _salvage(completion: Any, paper: Paper) -> tuple[PaperAnswer, list[dict[str, str]]] | None:
+    """After the retry budget: keep the reuses whose quotes are found, drop the rest."""
+    raw = _raw_answer(completion)
+    if raw is None:
+        return None
+    try:
+        answer = PaperAnswer.model_validate_json(raw, context={"lenient": True})
+    except ValidationError:
+        return None
+    index = index_for(paper.text)
+    kept, dropped = [], []
+    for reuse in answer.reuses:
+        reason = index.why_not_found(reuse.evidence)
+        if reason is None:
+            kept.append(reuse)
+        else:
+            dropped.append({"model": reuse.model, "reason": reason})
+    return answer.model_copy(update={"reuses": kept}), dropped
+
+
+@dataclass
+class RunStats:
+    papers: int = 0
+    prefiltered: int = 0
+    cache_hits: int = 0
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float | None = 0.0
+    dropped: list[tuple[str, str, str]] = field(default_factory=list)  # work, model, reason
+    failures: list[Failure] = field(default_factory=list)
+
+
+class Extractor:
+    """Extracts papers with one LLM endpoint, recording every call in the ledger."""
+
+    def __init__(self, config: LLMConfig, ledger: Ledger, concurrency: int = 8) -> None:
+        self.config = config
+        self.ledger = ledger
+        self.stats = RunStats()
+        self._slots = asyncio.Semaphore(max(1, concurrency))
+        http = openai.AsyncOpenAI(
+            base_url=config.base_url,
+            api_key=config.api_key or "not-needed-by-local-servers",
+            timeout=config.timeout_s,
+            max_retries=config.http_retries,
+        )
+        self._client = instructor.from_openai(http, mode=MODES[config.mode])
+
+    async def extract(self, paper: Paper, progress: Progress | None = None) -> Extraction | None:
+        self.stats.papers += 1
+        context = select(paper.text, self.config.budget)
+        if not context.has_cue:
+            self.stats.prefiltered += 1
+            if progress:
+                progress("prefilter", 0)
+            return to_extraction(paper.work.id, PaperAnswer(uses_dl=False, uses_ptms=False),
+                                 extractor="prefilter")  # fmt: skip
+        key = call_key(self.config, context)
+        cached = self.ledger.answered(key)
+        if cached is not None and cached.answer is not None:
+            self.stats.cache_hits += 1
+            if progress:
+                progress("hit", 0)
+            return to_extraction(paper.work.id, PaperAnswer.model_validate_json(cached.answer))
+        async with self._slots:
+            call = await self._ask(paper, context, key)
+        self.ledger.record(call)
+        self._count(call)
+        if progress:
+            progress("call" if call.status == "ok" else "failed", call.input_tokens)
+        if call.status != "ok" or call.answer is None:
+            self.stats.failures.append(Failure(paper.work.id, f"LLM call failed: {call.error}"))
+            return None
+        return to_extraction(paper.work.id, PaperAnswer.model_validate_json(call.answer))
+
+    async def _ask(self, paper: Paper, context: Context, key: str) -> Call:
+        sent = messages(context)
+        base = {"key": key, "work_id": paper.work.id, "model": self.config.model,
+                "prompt_version": PROMPT_VERSION, "mode": self.config.mode,
+                "request": json.dumps(sent, ensure_ascii=False)}  # fmt: skip
+        started = time.perf_counter()
+        try:
+            answer, completion = await self._client.chat.completions.create_with_completion(
+                model=self.config.model,
+                messages=sent,
+                response_model=PaperAnswer,
+                max_retries=self.config.reasks,  # re-asks: reasks + 1 attempts in all
+                context={"paper": index_for(paper.text)},
+            )
+            dropped: list[dict[str, str]] = []
+            attempts = 1
+        except InstructorRetryException as error:
+            completion = error.last_completion
+            salvaged = _salvage(completion, paper)
+            if salvaged is None:
+                return self._failed(base, started, f"no valid answer: {error}", completion, error)
+            answer, dropped = salvaged
+            attempts = error.n_attempts
+        except (openai.OpenAIError, ValidationError) as error:
+            return self._failed(base, started, f"{type(error).__name__}: {error}", None, None)
+        usage = getattr(completion, "usage", None)
+        tokens_in = getattr(usage, "prompt_tokens", 0) or 0
+        tokens_out = getattr(usage, "completion_tokens", 0) or 0
+        return Call(
+            **base,
+            status="ok",
+            response=completion.model_dump_json() if completion is not None else None,
+            answer=answer.model_dump_json(),
+            dropped=json.dumps(dropped),
+            attempts=attempts,
+            input_tokens=tokens_in,
+            output_tokens=tokens_out,
+            latency_s=time.perf_counter() - started,
+            cost_usd=cost_usd(self.config.model, tokens_in, tokens_out),
+        )
+
+    def _failed(
+        self, base: dict[str, Any], started: float, error: str, completion: Any, retry: Any
+    ) -> Call:
+        usage = getattr(retry, "total_usage", None) or getattr(completion, "usage", None)
+        return Call(
+            **base,
+            status="failed",
+            response=completion.model_dump_json() if completion is not None else None,
+            error=error[:2000],
+            attempts=getattr(retry, "n_attempts", 1) or 1,
+            input_tokens=getattr(usage, "prompt_tokens", 0) or 0,
+            output_tokens=getattr(usage, "completion_tokens", 0) or 0,
+            latency_s=time.perf_counter() - started,
+        )
+
+    def _count(self, call: Call) -> None:
+        self.stats.calls += 1
+        self.stats.input_tokens += call.input_tokens
+        self.stats.output_tokens += call.output_tokens
+        if call.cost_usd is None or self.stats.cost_usd is None:
+            self.stats.cost_usd = None
+        else:
+            self.stats.cost_usd += call.cost_usd
+        for drop in json.loads(call.dropped or "[]"):
+            self.stats.dropped.append((call.work_id, drop["model"], drop["reason"]))
+
+
+async def _extract_all(
+    extractor: Extractor, papers: Sequence[Paper], progress: Progress | None
+) -> list[Extraction]:
+    results = await asyncio.gather(*(extractor.extract(p, progress) for p in papers))
+    return [r for r in results if r is not None]
+
+
+def extract_papers(
+    papers: Sequence[Paper],
+    config: LLMConfig,
+    ledger: Ledger,
+    concurrency: int = 8,
+    progress: Progress | None = None,
+) -> tuple[list[Extraction], RunStats]:
+    """Extract every paper with the LLM (at most `concurrency` requests in flight)."""
+
+    async def run() -> tuple[list[Extraction], RunStats]:
+        extractor = Extractor(config, ledger, concurrency)
+        extractions = await _extract_all(extractor, papers, progress)
+        for extraction in extractions:
+            ledger.store_extraction(extraction)
+        return extractions, extractor.stats
+
+    return asyncio.run(run())
