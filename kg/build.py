@@ -3,17 +3,19 @@ extractions."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from extract import rules
 from extract.corpus import Failure
 from extract.errors import ConfigError
 from extract.ledger import Ledger
-from extract.llm import LLMConfig, RunStats, extract_papers
 from extract.records import Extraction, Paper
 from kg.loader import load_extractions, load_works
 from kg.settings import Settings
 from kg.stores.base import GraphStore
+
+if TYPE_CHECKING:  # instructor and openai take seconds to import: only LLM runs pay for them
+    from extract.llm import LLMConfig, RunStats
 
 Step = Callable[[str, int], None]  # (what was done, how many) for progress bars
 ExtractorName = Literal["rules", "llm"]
@@ -23,7 +25,7 @@ ExtractorName = Literal["rules", "llm"]
 class ExtractRun:
     extractions: list[Extraction] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
-    llm: RunStats | None = None  # set for LLM runs
+    llm: "RunStats | None" = None  # set for LLM runs
 
 
 @dataclass
@@ -33,7 +35,9 @@ class BuildSummary:
     failures: list[Failure] = field(default_factory=list)
 
 
-def llm_config(settings: Settings, budget: int | None = None) -> LLMConfig:
+def llm_config(settings: Settings, budget: int | None = None) -> "LLMConfig":
+    from extract.llm import LLMConfig
+
     if not settings.kg_llm_model:
         raise ConfigError(
             "the LLM extractor needs KG_LLM_MODEL (and KG_LLM_BASE_URL for a non-OpenAI "
@@ -72,6 +76,8 @@ def extract_with(
 ) -> ExtractRun:
     if extractor == "rules":
         return extract_rules(papers, step)
+    from extract.llm import extract_papers
+
     config = llm_config(settings, budget)
     ledger = Ledger(settings.kg_workspace)
     try:

@@ -96,7 +96,10 @@ def _coerce(parameter: Parameter, raw: str) -> Any:
             return float(raw)
         if isinstance(default, str):
             return raw
-        return json.loads(raw)
+        try:  # no type to go by (a null default): JSON if it parses, else the text itself
+            return json.loads(raw)
+        except json.JSONDecodeError:
+            return raw
     except ValueError:
         kind = type(default).__name__
         raise InputRejected(f"--param {parameter.name}={raw}: expected a {kind}") from None

@@ -21,6 +21,7 @@ def test_jats_gives_title_abstract_sections_and_captions() -> None:
         "Introduction",
         "Methods / Model training",
         "Results",
+        "EXPERIMENTAL METHODS / Behaviour",
     ]
     methods = text.sections[2].paragraphs
     assert methods[0].endswith("for 20 epochs (Fig. 1).")

@@ -37,8 +37,8 @@ def answer(*reuses: tuple[str, str, str, str]) -> str:
     })  # fmt: skip
 
 
-GOOD = answer(("esm2", "adaptation", "Test",
-               "We fine-tuned the released ESM-2 650M checkpoint on 18,000 melting temperatures."))  # fmt: skip
+FIRST_SENTENCE = METHODS.split(". ")[0] + "."
+GOOD = answer(("esm2", "adaptation", "Test", FIRST_SENTENCE))
 BAD_QUOTE = answer(("ESM-2", "adaptation", "Test", "We trained GPT-9 on the moon."))
 
 
@@ -77,7 +77,7 @@ def test_a_valid_answer_becomes_a_normalised_extraction(
 
 def test_invalid_json_is_asked_again(server: LLMServer, ledger: Ledger) -> None:
     server.script = ["{this is not json", GOOD]
-    (extraction,), stats = extract_papers([paper(1)], config(server), ledger)
+    (extraction,), _ = extract_papers([paper(1)], config(server), ledger)
     assert len(server.requests) == 2 and extraction.reuses[0].model == "ESM-2"
 
 

@@ -137,3 +137,12 @@ def test_unknown_queries_and_parameters_are_rejected_with_the_known_ones() -> No
         queries.parameters_for(queries.get("top_ptms"), {"top": "3"})
     with pytest.raises(InputRejected, match="expected a int"):
         queries.parameters_for(queries.get("top_ptms"), {"limit": "ten"})
+
+
+def test_evidence_lists_the_quote_behind_each_edge(graph: GraphStore) -> None:
+    assert ask(graph, "evidence", "paper", "model", "evidence", model="ESM-2") == [
+        ("W1", "ESM-2", "We used ESM-2."),
+        ("W2", "ESM-2", "We used ESM-2."),
+        ("W3", "ESM-2", "We used ESM-2."),
+    ]
+    assert ask(graph, "evidence", "model", paper="W1") == [("AlphaFold2",), ("ESM-2",)]

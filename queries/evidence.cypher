@@ -1,0 +1,19 @@
+// What does each paper say when it reuses a model: the quote behind every REUSES edge?
+//
+// Parameters:
+//   $model = null   only this model (canonical name, e.g. "ESM-2"); null for all
+//   $paper = null   only this paper (OpenAlex id, e.g. "W2741809807"); null for all
+//   $limit = 100    how many edges to list
+// Columns: paper, year, model, pattern, stage, mention, evidence
+MATCH (p:Paper)-[r:REUSES]->(m:Model)
+WHERE ($model IS NULL OR m.name = $model)
+  AND ($paper IS NULL OR p.id = $paper)
+RETURN p.id AS paper,
+       p.year AS year,
+       m.name AS model,
+       r.pattern AS pattern,
+       r.stage AS stage,
+       r.mention AS mention,
+       r.evidence AS evidence
+ORDER BY model, year, paper
+LIMIT $limit

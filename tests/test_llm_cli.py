@@ -1,0 +1,86 @@
+"""`kg extract`, `kg load --extractor llm`, `kg demo --extractor llm` and `kg cost` as a user
+runs them, against a local OpenAI-compatible server whose scripted model answers, for each
+paper, what the rules extractor finds in the excerpts it was sent."""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extract.corpus import read_corpus
+from extract.evidence import index_for
+from extract.rules import extract as rules
+from kg.demo import corpus_path
+from kg.stores.falkor import FalkorStore
+from tests.llm_server import LLMServer
+from tests.test_cli import kg
+
+PAPERS = {p.text.title: p for p in read_corpus(corpus_path()).papers}
+
+
+def rules_model(request: dict[str, Any]) -> str:
+    excerpt = request["messages"][-1]["content"]
+    title = excerpt.split("Title: ", 1)[1].split("\n", 1)[0]
+    found = rules(PAPERS[title].text)
+    return json.dumps({
+        "uses_dl": found.uses_dl,
+        "uses_ptms": found.uses_ptms,
+        "reuses": [{"model": r.mention, "pattern": r.pattern.value, "form": r.form,
+                    "stage": r.stage.value, "evidence": r.evidence} for r in found.reuses],
+    })  # fmt: skip
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[LLMServer]:
+    with LLMServer() as running:
+        running.default = rules_model
+        (tmp_path / ".env").write_text(
+            f"KG_LLM_BASE_URL={running.base_url}\nKG_LLM_MODEL=gpt-4o-mini\n"
+            "OPENAI_API_KEY=sk-test-not-a-real-key\n"
+        )
+        yield running
+
+
+@pytest.mark.slow
+def test_llm_extraction_end_to_end(server: LLMServer, tmp_path: Path) -> None:
+    corpus = str(corpus_path())
+    first = kg(tmp_path, "extract", corpus, "--concurrency", "4")
+    assert first.returncode == 0, first.stderr
+    calls = len(server.requests)
+    assert f"LLM: {calls} call(s), 0 from the ledger" in first.stdout
+    assert 0 < calls < len(PAPERS)  # the prefilter decided the rest
+
+    again = kg(tmp_path, "extract", corpus)
+    assert f"LLM: 0 call(s), {calls} from the ledger" in again.stdout
+    assert len(server.requests) == calls
+
+    loaded = kg(tmp_path, "load", corpus, "--extractor", "llm")
+    assert loaded.returncode == 0, loaded.stderr
+    assert len(server.requests) == calls
+    cost = kg(tmp_path, "cost")
+    assert "gpt-4o-mini" in cost.stdout and str(calls) in cost.stdout
+    assert "sk-test" not in cost.stdout + loaded.stdout + first.stdout
+
+    with FalkorStore(tmp_path / "ws") as store:
+        edges = store.run(
+            "MATCH (p:Paper)-[r:REUSES]->(:Model) RETURN p.id AS paper, r.evidence AS evidence"
+        )
+        extractors = store.run("MATCH (p:Paper) RETURN DISTINCT p.extractor AS e ORDER BY e")
+    by_id = {p.work.id: p for p in PAPERS.values()}
+    assert len(edges) > 30
+    for edge in edges:
+        assert index_for(by_id[edge["paper"]].text).why_not_found(edge["evidence"]) is None
+    assert [row["e"] for row in extractors] == ["llm", "prefilter"]
+
+
+def test_demo_can_use_the_llm(server: LLMServer, tmp_path: Path) -> None:
+    done = kg(tmp_path, "demo", "--extractor", "llm")
+    assert done.returncode == 0, done.stderr
+    assert "Most impacted stage:   Test" in done.stdout
+
+
+def test_the_llm_without_a_model_says_what_to_set(tmp_path: Path) -> None:
+    done = kg(tmp_path, "extract", str(corpus_path()))
+    assert done.returncode == 2 and "KG_LLM_MODEL" in done.stderr
