@@ -2,17 +2,23 @@
 //
 // Parameters:
 //   $max_rank = 0   a paper counts in a field through topics of rank <= max_rank
-// Columns: field_id, field, pattern, reuses, papers, reuse_share (of the field's reuses)
+// Columns: field_id, field, pattern, reuses, papers, reuse_share (of the field's reuses), paper_share (of the field's papers reusing PTMs)
 MATCH (p:Paper)-[f_rel:IN_FIELD]->(f:Field)
 WHERE f_rel.rank <= $max_rank
 MATCH (p)-[r:REUSES]->(:Model)
-WITH f, r.pattern AS pattern, count(r) AS reuses, count(DISTINCT p) AS papers
-WITH f, collect({pattern: pattern, reuses: reuses, papers: papers}) AS rows, sum(reuses) AS total
+WITH f, r.pattern AS pattern, count(r) AS reuses, collect(DISTINCT p) AS pattern_papers
+WITH f,
+     collect({pattern: pattern, reuses: reuses, papers: size(pattern_papers)}) AS rows,
+     sum(reuses) AS total
+MATCH (q:Paper)-[q_rel:IN_FIELD]->(f)
+WHERE q_rel.rank <= $max_rank AND q.uses_ptms
+WITH f, rows, total, count(DISTINCT q) AS ptm_papers
 UNWIND rows AS row
 RETURN f.id AS field_id,
        f.name AS field,
        row.pattern AS pattern,
        row.reuses AS reuses,
        row.papers AS papers,
-       round(1000.0 * row.reuses / total) / 1000.0 AS reuse_share
+       round(1000.0 * row.reuses / total) / 1000.0 AS reuse_share,
+       round(1000.0 * row.papers / ptm_papers) / 1000.0 AS paper_share
 ORDER BY total DESC, field, reuses DESC, pattern

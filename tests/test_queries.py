@@ -43,22 +43,48 @@ def test_ptm_reuse_by_field_can_count_all_top_three_topics(graph: GraphStore) ->
     assert (CS, 1, 1) in rows
 
 
-def test_patterns_overall(graph: GraphStore) -> None:
-    assert ask(graph, "patterns_overall", "pattern", "reuses", "papers", "reuse_share") == [
-        ("adaptation", 3, 3, 0.5),
-        ("deployment", 2, 2, 0.333),
-        ("conceptual", 1, 1, 0.167),
-    ]
+def test_patterns_overall_as_shares_of_reuses_and_of_papers(graph: GraphStore) -> None:
+    assert ask(graph, "patterns_overall", "pattern", "reuses", "papers", "reuse_share",
+               "paper_share") == [
+        ("adaptation", 3, 3, 0.5, 0.75),
+        ("deployment", 2, 2, 0.333, 0.5),
+        ("conceptual", 1, 1, 0.167, 0.25),
+    ]  # fmt: skip
 
 
 def test_patterns_by_field(graph: GraphStore) -> None:
-    assert ask(graph, "patterns_by_field", "field_id", "pattern", "reuses", "reuse_share") == [
-        (13, "adaptation", 2, 0.667),
-        (13, "deployment", 1, 0.333),
-        (11, "adaptation", 1, 0.5),
-        (11, "deployment", 1, 0.5),
-        (16, "conceptual", 1, 1.0),
+    assert ask(graph, "patterns_by_field", "field_id", "pattern", "reuses", "reuse_share",
+               "paper_share") == [
+        (13, "adaptation", 2, 0.667, 1.0),
+        (13, "deployment", 1, 0.333, 0.5),
+        (11, "adaptation", 1, 0.5, 1.0),
+        (11, "deployment", 1, 0.5, 1.0),
+        (16, "conceptual", 1, 1.0, 1.0),
+    ]  # fmt: skip
+
+
+def test_patterns_by_year(graph: GraphStore) -> None:
+    assert ask(graph, "patterns_by_year", "year", "pattern", "reuse_share", from_year="2021") == [
+        (2021, "adaptation", 1.0),
+        (2022, "adaptation", 0.5),
+        (2022, "deployment", 0.5),
+        (2023, "conceptual", 1.0),
     ]
+
+
+def test_pattern_by_stage(graph: GraphStore) -> None:
+    assert ask(graph, "pattern_stage", "pattern", "stage", "reuses") == [
+        ("adaptation", "Observation", 1),
+        ("adaptation", "Test", 2),
+        ("conceptual", "Test", 1),
+        ("deployment", "Test", 1),
+        ("deployment", "Analysis", 1),
+    ]
+
+
+def test_ptm_reuse_by_field_and_year(graph: GraphStore) -> None:
+    rows = ask(graph, "ptm_reuse_by_field_year", "year", "papers", "ptm_papers", field_id="13")
+    assert rows == [(2020, 1, 1), (2021, 1, 1)]
 
 
 def test_stages_overall_lists_every_stage(graph: GraphStore) -> None:
@@ -91,6 +117,42 @@ def test_top_ptms(graph: GraphStore) -> None:
         ("SchNet", 1, 1, 0, 0, 1),
     ]  # fmt: skip
     assert ask(graph, "top_ptms", "model", limit="1") == [("ESM-2",)]
+
+
+def test_top_ptms_by_field(graph: GraphStore) -> None:
+    assert ask(graph, "top_ptms_by_field", "field_id", "model", "papers", limit="1") == [
+        (11, "ESM-2", 1),
+        (13, "ESM-2", 2),
+        (16, "SchNet", 1),
+    ]
+
+
+def test_ptm_families(graph: GraphStore) -> None:
+    assert ask(graph, "ptm_families", "family", "models", "papers", "fields", "first_year") == [
+        ("ESM", 1, 3, 2, 2020),
+        ("AlphaFold2", 1, 1, 1, 2020),
+        ("ResNet-50", 1, 1, 1, 2022),
+        ("SchNet", 1, 1, 1, 2023),
+    ]
+
+
+def test_family_field_flows(graph: GraphStore) -> None:
+    rows = ask(graph, "family_field_flows", "family", "field_id", "first_year", min_papers="2")
+    assert rows == [("ESM", 13, 2020)]
+
+
+def test_fields_by_distinct_ptms(graph: GraphStore) -> None:
+    assert ask(graph, "fields_by_distinct_ptms", "field_id", "models", "ptm_papers") == [
+        (13, 2, 2),
+        (11, 2, 1),
+        (16, 1, 1),
+    ]
+
+
+def test_ptms_by_reach(graph: GraphStore) -> None:
+    rows = ask(graph, "ptms_by_reach", "model", "fields", "field_names", limit="1")
+    assert len(rows) == 1 and rows[0][:2] == ("ESM-2", 2)
+    assert sorted(rows[0][2]) == [AGRI, BIO]
 
 
 def test_ptm_field_flows_give_the_first_year_in_each_field(graph: GraphStore) -> None:

@@ -1,0 +1,18 @@
+// Which model families flow into which fields, and when did each first arrive there?
+//
+// Parameters:
+//   $max_rank = 0     a paper counts in a field through topics of rank <= max_rank
+//   $min_papers = 1   leave out family-field pairs with fewer papers
+// Columns: family, field_id, field, first_year, last_year, papers
+MATCH (p:Paper)-[:REUSES]->(m:Model)
+MATCH (p)-[f_rel:IN_FIELD]->(f:Field)
+WHERE f_rel.rank <= $max_rank
+WITH m.family AS family, f, min(p.year) AS first_year, max(p.year) AS last_year, count(DISTINCT p) AS papers
+WHERE papers >= $min_papers
+RETURN family,
+       f.id AS field_id,
+       f.name AS field,
+       first_year,
+       last_year,
+       papers
+ORDER BY family, first_year, field

@@ -1,0 +1,17 @@
+// Which model families (ResNet, BERT, AlphaFold, ...) are reused, and how widely?
+//
+// Parameters:
+//   $max_rank = 0   a paper counts in a field through topics of rank <= max_rank
+// Columns: family, models, papers, fields, first_year
+MATCH (p:Paper)-[:REUSES]->(m:Model)
+WITH m.family AS family, count(DISTINCT m) AS models, count(DISTINCT p) AS papers, min(p.year) AS first_year
+OPTIONAL MATCH (q:Paper)-[:REUSES]->(n:Model {family: family})
+OPTIONAL MATCH (q)-[f_rel:IN_FIELD]->(f:Field)
+WHERE f_rel.rank <= $max_rank
+WITH family, models, papers, first_year, count(DISTINCT f) AS fields
+RETURN family,
+       models,
+       papers,
+       fields,
+       first_year
+ORDER BY papers DESC, fields DESC, family

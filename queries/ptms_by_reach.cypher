@@ -1,0 +1,18 @@
+// Which pre-trained models reach the most fields?
+//
+// Parameters:
+//   $limit = 10     how many models to list
+//   $max_rank = 0   a paper counts in a field through topics of rank <= max_rank
+// Columns: model, family, fields, papers, first_year, field_names
+MATCH (p:Paper)-[:REUSES]->(m:Model)
+MATCH (p)-[f_rel:IN_FIELD]->(f:Field)
+WHERE f_rel.rank <= $max_rank
+WITH m, count(DISTINCT f) AS fields, count(DISTINCT p) AS papers, min(p.year) AS first_year, collect(DISTINCT f.name) AS field_names
+RETURN m.name AS model,
+       m.family AS family,
+       fields,
+       papers,
+       first_year,
+       field_names
+ORDER BY fields DESC, papers DESC, model
+LIMIT $limit

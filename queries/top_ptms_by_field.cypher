@@ -1,0 +1,19 @@
+// Which pre-trained models does each field reuse most?
+//
+// Parameters:
+//   $limit = 5      models per field
+//   $max_rank = 0   a paper counts in a field through topics of rank <= max_rank
+// Columns: field_id, field, model, family, papers
+MATCH (p:Paper)-[f_rel:IN_FIELD]->(f:Field)
+WHERE f_rel.rank <= $max_rank
+MATCH (p)-[:REUSES]->(m:Model)
+WITH f, m, count(DISTINCT p) AS papers
+ORDER BY papers DESC, m.name
+WITH f, collect({model: m.name, family: m.family, papers: papers})[0..$limit] AS top
+UNWIND top AS row
+RETURN f.id AS field_id,
+       f.name AS field,
+       row.model AS model,
+       row.family AS family,
+       row.papers AS papers
+ORDER BY field, papers DESC, model
