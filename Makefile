@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINT_DIR := tests/cypherlint
 
-.PHONY: demo test test-llm lint typecheck clean
+.PHONY: demo test test-llm lint typecheck chromium clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "ptm-kg needs Python 3.12+ (see .python-version)"'
@@ -18,6 +18,11 @@ $(LINT_DIR)/node_modules: $(LINT_DIR)/package.json $(LINT_DIR)/package-lock.json
 	cd $(LINT_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $(LINT_DIR)/node_modules
 
+# The report test renders the HTML report in Debian's headless Chromium.
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
 demo: $(STAMP)
 	$(BIN)/kg demo
 
@@ -28,7 +33,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: $(STAMP) $(LINT_DIR)/node_modules lint typecheck
+test: $(STAMP) $(LINT_DIR)/node_modules chromium lint typecheck
 	$(BIN)/pytest
 
 # Not part of `make test`: builds llama-cpp-python from source (about eight minutes) and

@@ -13,7 +13,7 @@ from kg.stores.base import Row
 Format = Literal["table", "csv", "json"]
 
 
-def _cell(value: object) -> str:
+def cell(value: object) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
@@ -28,7 +28,7 @@ def table(rows: Sequence[Row], title: str | None = None, columns: Sequence[str] 
         numeric = bool(rows) and isinstance(rows[0].get(column), int | float)
         out.add_column(column, justify="right" if numeric else "left")
     for row in rows:
-        out.add_row(*(_cell(row.get(c)) for c in columns))
+        out.add_row(*(cell(row.get(c)) for c in columns))
     return out
 
 

@@ -1,0 +1,44 @@
+"""The study's three headline answers, read off the query modules' ordered tables."""
+
+from dataclasses import dataclass
+
+from extract.errors import InputRejected
+from kg import queries
+from kg.stores.base import GraphStore, Row
+
+HEADLINE_TABLES = ("ptm_reuse_by_field", "patterns_overall", "stages_overall")
+
+
+@dataclass(frozen=True)
+class Headlines:
+    leading_field: str
+    leading_field_ptm_papers: int
+    top_pattern: str
+    top_pattern_share: float
+    top_stage: str
+    top_stage_share: float
+
+
+def headlines(tables: dict[str, list[Row]]) -> Headlines:
+    """The study's three answers, read off the first row of each ordered table."""
+    if not all(tables[name] for name in HEADLINE_TABLES):
+        raise InputRejected("the graph holds no PTM reuse yet: run `kg demo` or `kg load` first")
+    field, pattern, stage = (
+        tables["ptm_reuse_by_field"][0],
+        tables["patterns_overall"][0],
+        tables["stages_overall"][0],
+    )
+    return Headlines(
+        leading_field=field["field"],
+        leading_field_ptm_papers=field["ptm_papers"],
+        top_pattern=pattern["pattern"],
+        top_pattern_share=pattern["reuse_share"],
+        top_stage=stage["stage"],
+        top_stage_share=stage["reuse_share"],
+    )
+
+
+def answer(store: GraphStore) -> tuple[Headlines, dict[str, list[Row]]]:
+    """Run the three tables and read the answers off them."""
+    tables = {name: queries.run(store, name) for name in HEADLINE_TABLES}
+    return headlines(tables), tables

@@ -1,0 +1,211 @@
+"""Commands that read the graph: demo, query, queries, stats, report, flows, browser."""
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from extract.errors import InputRejected
+from extract.records import Paper
+from kg import queries, render
+from kg.build import ExtractRun, extract_with
+from kg.cli.app import (
+    ConcurrencyOption,
+    ExtractorOption,
+    app,
+    counts_line,
+    friendly,
+    open_graph,
+    out,
+    print_failures,
+    progress,
+)
+from kg.demo import TABLES, run_demo
+from kg.loader import counts
+from kg.settings import Settings
+
+
+@app.command()
+@friendly
+def demo(extractor: ExtractorOption = "rules", concurrency: ConcurrencyOption = 8) -> None:
+    """Build a fresh graph from the built-in synthetic corpus and answer the study's questions.
+
+    Wipes the configured store first (with KG_STORE=neo4j: the whole Neo4j database).
+    """
+    settings = Settings()
+    with open_graph(settings) as store:
+        from kg.demo import corpus_path
+
+        total = sum(1 for line in corpus_path().open() if line.strip())
+        with progress(total) as step:
+
+            def extract(papers: Sequence[Paper]) -> ExtractRun:
+                return extract_with(extractor, papers, settings, concurrency, step=step)
+
+            result = run_demo(store, step, extract)
+        name = store.name
+    for table_name in TABLES:
+        module = queries.get(table_name)
+        out.print(
+            render.table(result.tables[table_name], title=f"{module.question} ({table_name})")
+        )
+    h = result.headlines
+    out.print("\n[bold]The study's three questions, answered on the demo corpus:[/]")
+    out.print(
+        f"  Leading field:         [bold]{h.leading_field}[/] "
+        f"({h.leading_field_ptm_papers} papers reusing PTMs)"
+    )
+    out.print(
+        f"  Most common pattern:   [bold]{h.top_pattern}[/] ({h.top_pattern_share:.0%} of reuses)"
+    )
+    out.print(
+        f"  Most impacted stage:   [bold]{h.top_stage}[/] ({h.top_stage_share:.0%} of reuses)"
+    )
+    out.print(
+        f"\n{result.summary.papers} papers, {result.summary.reuses} reuses → "
+        f"{counts_line(result.counts)}"
+    )
+    print_failures(result.summary.failures)
+    out.print(f"The graph lives in {name}.")
+    out.print("Ask it more: `kg queries` lists the questions, `kg query top_ptms` asks one.")
+    if settings.kg_store == "neo4j":
+        out.print("Explore it in Neo4j Browser: http://localhost:7474")
+
+
+def _parse_params(raw: list[str]) -> dict[str, str]:
+    parsed = {}
+    for item in raw:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise InputRejected(f"--param {item!r}: write it as name=value, e.g. --param limit=20")
+        parsed[key.strip()] = value.strip()
+    return parsed
+
+
+@app.command()
+@friendly
+def query(
+    name: Annotated[str, typer.Argument(help="A query module; `kg queries` lists them.")],
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="name=value, repeatable.")
+    ] = None,
+    format: Annotated[render.Format, typer.Option("--format", "-f")] = "table",
+) -> None:
+    """Run one query module and print its answer (a table, or CSV / JSON for machines)."""
+    module = queries.get(name)
+    values = _parse_params(param or [])
+    queries.parameters_for(module, values)  # reject bad parameters before starting a store
+    with open_graph(Settings()) as store:
+        rows = queries.run(store, name, values)
+    if format == "csv":
+        sys.stdout.write(render.to_csv(rows, module.columns))
+    elif format == "json":
+        sys.stdout.write(render.to_json(rows) + "\n")
+    else:
+        out.print(render.table(rows, title=module.question, columns=module.columns))
+
+
+@app.command("queries")
+@friendly
+def list_queries() -> None:
+    """List the query modules with their questions and parameters."""
+    listing = [
+        {
+            "name": m.name,
+            "question": m.question,
+            "parameters": ", ".join(f"{p.name}={p.default}" for p in m.parameters.values()) or "",
+        }
+        for m in queries.modules().values()
+    ]
+    out.print(render.table(listing, title="Query modules (kg query NAME --param name=value)"))
+
+
+@app.command()
+@friendly
+def stats() -> None:
+    """Show node and relationship counts, and papers per field and per year."""
+    with open_graph(Settings()) as store:
+        found = counts(store)
+        by_field = queries.run(store, "ptm_reuse_by_field")
+        by_year = queries.run(store, "papers_by_year")
+        name = store.name
+    out.print(render.table([found], title=f"Graph: {name}"))
+    out.print(render.table(by_field, title="Papers per field (primary topic)"))
+    out.print(render.table(by_year, title="Papers per year"))
+
+
+@app.command()
+@friendly
+def report(
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Folder for report.html, PNGs and CSVs.")
+    ] = None,
+) -> None:
+    """Write one self-contained HTML report (answers, tables, figures) with PNGs and CSVs.
+
+    Open report.html in any browser; no server is needed.
+    """
+    from kg.report import write_report  # matplotlib loads only when a report is asked for
+
+    settings = Settings()
+    target = out_dir or settings.kg_workspace / "report"
+    with open_graph(settings) as store:
+        written = write_report(store, target, store.name)
+    h = written.headlines
+    out.print(f"Leading field: {h.leading_field}; pattern: {h.top_pattern}; stage: {h.top_stage}")
+    out.print(f"Wrote {len(written.files)} files to {target}; open {written.html}")
+
+
+@app.command()
+@friendly
+def flows(
+    by: Annotated[str, typer.Option(help="model or family.")] = "model",
+    top: Annotated[int, typer.Option(help="How many bridging PTMs to list.")] = 10,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for flows.graphml.")] = None,
+) -> None:
+    """PTM flows between fields: bridging PTMs, the diffusion timeline, and GraphML for Gephi.
+
+    Builds the model-field graph (edge weight: papers) from the flow query, ranks models by
+    the field pairs they alone connect and by betweenness, and writes flows.graphml.
+    """
+    from kg import flows as flow_graph
+
+    if by not in {"model", "family"}:
+        raise InputRejected("--by takes model or family")
+    settings = Settings()
+    with open_graph(settings) as store:
+        rows = queries.run(store, "ptm_field_flows" if by == "model" else "family_field_flows")
+    graph = flow_graph.bipartite(rows, by=by)
+    ranked = flow_graph.bridges(graph)[:top]
+    out.print(render.table([vars(b) for b in ranked], title=f"PTMs bridging fields (by {by})"))
+    adoptions = [vars(a) for a in flow_graph.timeline(graph)]
+    out.print(render.table(adoptions[-top:], title="Latest first adoptions (model reaches field)"))
+    path = flow_graph.write_graphml(graph, (out_dir or settings.kg_workspace) / "flows.graphml")
+    out.print(
+        f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges → {path} "
+        "(Gephi opens it)"
+    )
+
+
+@app.command()
+@friendly
+def browser(
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Where to write the kit.")] = None,
+) -> None:
+    """How to explore the graph in Neo4j Browser, with the queries and a style to load."""
+    from kg.browser import BROWSER_URL, export_kit
+
+    settings = Settings()
+    favourites, style = export_kit(out_dir or settings.kg_workspace / "browser")
+    out.print(f"""Neo4j Browser: {BROWSER_URL}  (after `docker compose up -d`; user neo4j,
+password NEO4J_PASSWORD from .env). Load the graph with `KG_STORE=neo4j kg demo` or `kg load`.
+
+  Style:    drag {style} onto the Browser window (Paper, Model, Field, Pattern and Stage
+            get their own colours and captions).
+  Queries:  Favorites (star icon) > Import, and pick {favourites}; each file is one
+            question, with its parameters in its header.
+  Params:   set them before running a query, e.g.  :param max_rank => 0
+  Start:    MATCH (m:Model {{name: 'ESM-2'}})<-[r:REUSES]-(p:Paper)-[:IN_FIELD]->(f:Field)
+            RETURN m, r, p, f LIMIT 50""")

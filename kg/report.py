@@ -1,0 +1,208 @@
+"""`kg report`: one self-contained HTML file with the study's answers, tables and figures,
+plus the PNGs and CSVs beside it. Reads the graph only through the query modules."""
+
+import base64
+import html
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from kg import queries, render
+from kg.answers import Headlines, headlines
+from kg.stores.base import GraphStore, Row
+
+TITLE = "ptm-kg report: reuse of pre-trained models in the natural sciences"
+TABLES = (
+    "ptm_reuse_by_field",
+    "patterns_overall",
+    "patterns_by_field",
+    "stages_overall",
+    "pattern_stage",
+    "top_ptms",
+    "ptms_by_reach",
+    "fields_by_distinct_ptms",
+    "papers_by_year",
+)
+PATTERN_COLOURS = {"adaptation": "#1b9e77", "deployment": "#7570b3", "conceptual": "#d95f02"}
+
+
+@dataclass(frozen=True)
+class Report:
+    html: Path
+    files: list[Path]
+    headlines: Headlines
+
+
+def _figure(width: float, height: float) -> tuple[Figure, Axes]:
+    """A figure that belongs to no window or global state (no pyplot)."""
+    figure = Figure(figsize=(width, height))
+    return figure, figure.subplots()
+
+
+def _save(figure: Figure, path: Path) -> Path:
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    return path
+
+
+def share_by_field(rows: list[Row], path: Path) -> Path:
+    figure, axes = _figure(8, 0.45 * len(rows) + 1.2)
+    ordered = sorted(rows, key=lambda r: r["ptm_share"])
+    axes.barh([r["field"] for r in ordered], [r["ptm_share"] for r in ordered], color="#1b9e77")
+    for i, row in enumerate(ordered):
+        axes.text(row["ptm_share"], i, f" {row['ptm_papers']}/{row['papers']}", va="center")
+    axes.set_xlabel("share of papers reusing PTMs")
+    axes.set_xlim(0, 1.15)
+    axes.set_title("PTM reuse by field (primary topic)")
+    return _save(figure, path)
+
+
+def patterns_by_field(rows: list[Row], path: Path) -> Path:
+    fields = list(dict.fromkeys(r["field"] for r in rows))
+    figure, axes = _figure(8, 0.45 * len(fields) + 1.5)
+    left = [0.0] * len(fields)
+    for pattern, colour in PATTERN_COLOURS.items():
+        values = [
+            next(
+                (r["reuse_share"] for r in rows if r["field"] == f and r["pattern"] == pattern), 0.0
+            )
+            for f in fields
+        ]
+        axes.barh(fields, values, left=left, color=colour, label=pattern)
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    axes.invert_yaxis()
+    axes.set_xlabel("share of the field's reuses")
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize="small")
+    axes.set_title("Reuse patterns by field")
+    return _save(figure, path)
+
+
+def stages(rows: list[Row], path: Path) -> Path:
+    ordered = sorted(rows, key=lambda r: r["stage_order"])
+    figure, axes = _figure(8, 3.5)
+    axes.bar([r["stage"] for r in ordered], [r["reuses"] for r in ordered], color="#7570b3")
+    axes.set_ylabel("reuses")
+    axes.set_title("Stages of the scientific process that PTMs serve")
+    return _save(figure, path)
+
+
+def adoption(rows: list[Row], path: Path, fields: int = 6) -> Path:
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[row["field"]] = totals.get(row["field"], 0) + row["ptm_papers"]
+    top = sorted(totals, key=lambda f: -totals[f])[:fields]
+    figure, axes = _figure(8, 4)
+    for field in top:
+        points = sorted((r["year"], r["ptm_papers"]) for r in rows if r["field"] == field)
+        running, cumulative = 0, []
+        for _, count in points:
+            running += count
+            cumulative.append(running)
+        axes.plot([y for y, _ in points], cumulative, marker="o", label=field)
+    axes.set_xlabel("year")
+    axes.set_ylabel("papers reusing PTMs (cumulative)")
+    axes.legend(fontsize="x-small")
+    axes.set_title("Adoption over time")
+    return _save(figure, path)
+
+
+def flow_diagram(rows: list[Row], path: Path, models: int = 15) -> Path:
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[row["model"]] = totals.get(row["model"], 0) + row["papers"]
+    left = sorted(totals, key=lambda m: (-totals[m], m))[:models]
+    right = sorted({r["field"] for r in rows if r["model"] in left})
+    height = max(len(left), len(right), 2)
+    figure, axes = _figure(9, 0.4 * height + 1.5)
+    y_left = {m: height - 1 - i * (height - 1) / max(len(left) - 1, 1) for i, m in enumerate(left)}
+    y_right = {
+        f: height - 1 - i * (height - 1) / max(len(right) - 1, 1) for i, f in enumerate(right)
+    }
+    for row in rows:
+        if row["model"] in y_left:
+            axes.plot([0, 1], [y_left[row["model"]], y_right[row["field"]]],
+                      color="#1b9e77", alpha=0.5, linewidth=0.8 + 1.2 * row["papers"])  # fmt: skip
+    for model, y in y_left.items():
+        axes.text(-0.02, y, model, ha="right", va="center", fontsize="small")
+    for field, y in y_right.items():
+        axes.text(1.02, y, field, ha="left", va="center", fontsize="small")
+    axes.set_xlim(-0.6, 1.9)
+    axes.axis("off")
+    axes.set_title("PTM → field flows (line width: papers)")
+    return _save(figure, path)
+
+
+def _image(path: Path) -> str:
+    data = base64.b64encode(path.read_bytes()).decode()
+    return f'<img alt="{html.escape(path.stem)}" src="data:image/png;base64,{data}">'
+
+
+def _html_table(name: str, rows: list[Row]) -> str:
+    module = queries.get(name)
+    columns = list(rows[0]) if rows else list(module.columns)
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td>{html.escape(render.cell(r.get(c)))}</td>" for c in columns)
+        + "</tr>"
+        for r in rows
+    )
+    return (
+        f"<h3>{html.escape(module.question)} <code>{name}</code></h3>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1000px; color: #222; }
+h1 { font-size: 1.6em; } .answers { background: #f3f7f5; padding: 1em 1.5em; }
+.answers p { font-size: 1.15em; margin: .3em 0; } img { max-width: 100%; margin: 1em 0; }
+table { border-collapse: collapse; margin: .5em 0 1.5em; font-size: .9em; }
+td, th { border: 1px solid #ccc; padding: .2em .6em; text-align: left; }
+th { background: #eee; } code { color: #666; font-size: .8em; }
+"""
+
+
+def write_report(store: GraphStore, out: Path, source: str) -> Report:
+    """Run the query modules, draw the figures, write report.html with everything inline."""
+    out.mkdir(parents=True, exist_ok=True)
+    tables = {name: queries.run(store, name) for name in TABLES}
+    answers = headlines(tables)
+    by_year = queries.run(store, "ptm_reuse_by_field_year")
+    flows = queries.run(store, "ptm_field_flows")
+    figures = [
+        share_by_field(tables["ptm_reuse_by_field"], out / "ptm_share_by_field.png"),
+        patterns_by_field(tables["patterns_by_field"], out / "patterns_by_field.png"),
+        stages(tables["stages_overall"], out / "stages.png"),
+        adoption(by_year, out / "adoption_over_time.png"),
+        flow_diagram(flows, out / "ptm_field_flows.png"),
+    ]
+    csvs = []
+    for name, rows in [*tables.items(), ("ptm_reuse_by_field_year", by_year),
+                       ("ptm_field_flows", flows)]:  # fmt: skip
+        path = out / f"{name}.csv"
+        path.write_text(render.to_csv(rows, queries.get(name).columns), encoding="utf-8")
+        csvs.append(path)
+    a = answers
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(TITLE)}</title>
+<style>{_STYLE}</style></head><body>
+<h1>{html.escape(TITLE)}</h1>
+<p>Graph: {html.escape(source)}. Written {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by ptm-kg.</p>
+<section class="answers"><h2>The study's three questions</h2>
+<p id="leading-field">Leading field: <b>{html.escape(a.leading_field)}</b>
+({a.leading_field_ptm_papers} papers reusing PTMs)</p>
+<p id="top-pattern">Most common reuse pattern: <b>{html.escape(a.top_pattern)}</b>
+({a.top_pattern_share:.0%} of reuses)</p>
+<p id="top-stage">Most impacted stage: <b>{html.escape(a.top_stage)}</b>
+({a.top_stage_share:.0%} of reuses)</p></section>
+<h2>Figures</h2>{"".join(_image(f) for f in figures)}
+<h2>Tables</h2>{"".join(_html_table(name, rows) for name, rows in tables.items())}
+</body></html>
+"""
+    report = out / "report.html"
+    report.write_text(page, encoding="utf-8")
+    return Report(report, [report, *figures, *csvs], answers)
