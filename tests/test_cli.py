@@ -39,7 +39,7 @@ def test_demo_prints_the_three_answers_and_is_repeatable(tmp_path: Path) -> None
     rows = json.loads(top.stdout)
     assert len(rows) == 3 and rows[0]["papers"] >= rows[-1]["papers"]
     csv = kg(tmp_path, "query", "patterns_overall", "--format", "csv")
-    assert csv.stdout.splitlines()[0] == "pattern,reuses,papers,reuse_share"
+    assert csv.stdout.splitlines()[0] == "pattern,reuses,papers,reuse_share,paper_share"
     assert csv.stdout.splitlines()[1].startswith("adaptation,")
     stats = kg(tmp_path, "stats")
     assert stats.returncode == 0 and "Papers per year" in stats.stdout

@@ -1,0 +1,161 @@
+"""Scoring extractions against labelled papers (format: ../shared/eval/README.md).
+
+Pure functions: labels and extractions in, scores out. uses_dl and uses_ptms are scored over
+papers whose label is not null; a predicted reuse matches a gold one when its canonical name
+or its mention equals the gold model or one of its aliases (case and punctuation ignored);
+pattern and stage are scored over matched pairs, correct when in the accepted list.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from extract.aliases import key
+from extract.errors import InputRejected
+from extract.records import Extraction, Reuse
+
+
+class GoldReuse(BaseModel):
+    model: str
+    aliases: list[str] = []
+    pattern: list[str] = []
+    stage: list[str] = []
+
+    def keys(self) -> set[str]:
+        return {key(name) for name in [self.model, *self.aliases]}
+
+
+class Label(BaseModel):
+    file: str
+    doi: str | None = None
+    uses_dl: bool | None = None
+    uses_ptms: bool | None = None
+    reuses: list[GoldReuse] = []
+    natural_science: bool | None = None
+    notes: str = ""
+
+
+def read_labels(path: Path) -> list[Label]:
+    if not path.is_file():
+        raise InputRejected(f"no labels file at {path}")
+    labels = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                labels.append(Label.model_validate(json.loads(line)))
+            except (json.JSONDecodeError, ValidationError) as error:
+                raise InputRejected(f"{path.name}:{number}: not a label: {error}") from error
+    return labels
+
+
+@dataclass
+class Binary:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def add(self, gold: bool, predicted: bool) -> None:
+        if gold and predicted:
+            self.tp += 1
+        elif predicted:
+            self.fp += 1
+        elif gold:
+            self.fn += 1
+        else:
+            self.tn += 1
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def kappa(self) -> float:
+        """Cohen's kappa between the labels and the predictions."""
+        n = self.tp + self.fp + self.fn + self.tn
+        if n == 0:
+            return 0.0
+        observed = (self.tp + self.tn) / n
+        yes = ((self.tp + self.fn) / n) * ((self.tp + self.fp) / n)
+        no = ((self.tn + self.fp) / n) * ((self.tn + self.fn) / n)
+        expected = yes + no
+        return (observed - expected) / (1 - expected) if expected < 1 else 1.0
+
+
+@dataclass
+class PaperResult:
+    file: str
+    misses: list[str] = field(default_factory=list)  # gold reuses not found, and why
+    false_alarms: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Scores:
+    uses_dl: Binary = field(default_factory=Binary)
+    uses_ptms: Binary = field(default_factory=Binary)
+    models: Binary = field(default_factory=Binary)
+    pattern_correct: int = 0
+    stage_correct: int = 0
+    matched: int = 0
+    papers: list[PaperResult] = field(default_factory=list)
+
+    @property
+    def pattern_accuracy(self) -> float:
+        return self.pattern_correct / self.matched if self.matched else 0.0
+
+    @property
+    def stage_accuracy(self) -> float:
+        return self.stage_correct / self.matched if self.matched else 0.0
+
+
+def _match(gold: GoldReuse, predicted: list[Reuse]) -> Reuse | None:
+    keys = gold.keys()
+    for reuse in predicted:
+        if key(reuse.model) in keys or key(reuse.mention) in keys:
+            return reuse
+    return None
+
+
+def score(pairs: list[tuple[Label, Extraction | None]]) -> Scores:
+    """Score each labelled paper's extraction (None: the extractor failed on it)."""
+    scores = Scores()
+    for label, extraction in pairs:
+        result = PaperResult(label.file)
+        predicted = list(extraction.reuses) if extraction else []
+        if label.uses_dl is not None:
+            scores.uses_dl.add(label.uses_dl, bool(extraction and extraction.uses_dl))
+        if label.uses_ptms is not None:
+            scores.uses_ptms.add(label.uses_ptms, bool(extraction and extraction.uses_ptms))
+            unmatched = list(predicted)
+            for gold in label.reuses:
+                found = _match(gold, unmatched)
+                if found is None:
+                    scores.models.add(True, False)
+                    result.misses.append(f"{gold.model}: not found")
+                    continue
+                unmatched.remove(found)
+                scores.models.add(True, True)
+                scores.matched += 1
+                scores.pattern_correct += found.pattern.value in gold.pattern
+                scores.stage_correct += found.stage.value in gold.stage
+                if found.pattern.value not in gold.pattern:
+                    result.misses.append(
+                        f"{gold.model}: pattern {found.pattern.value}, labelled {gold.pattern}"
+                    )
+            for extra in unmatched:
+                scores.models.add(False, True)
+                result.false_alarms.append(f"{extra.model} ({extra.evidence[:100]})")
+        if result.misses or result.false_alarms:
+            scores.papers.append(result)
+    return scores
