@@ -1,5 +1,6 @@
-"""Commands that build the corpus and the graph: fetch, extract, load, cost."""
+"""Commands that build the corpus and the graph: fetch, extract, load, cost, eval."""
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +12,7 @@ from extract.corpus import Failure, read_corpus
 from extract.errors import InputRejected
 from extract.ledger import Ledger
 from extract.openalex import STUDY_TERMS, StudyFilter
-from extract.records import Paper
+from extract.records import Paper, Work
 from extract.taxonomy import NATURAL_SCIENCE_FIELDS
 from extract.workspace import Workspace
 from extract.workspace import papers as stored_papers
@@ -253,3 +254,57 @@ def cost() -> None:
     out.print(render.table(rows, title="LLM calls in the ledger (cost is an estimate)",
                            columns=("model", "calls", "failed", "input_tokens",
                                     "output_tokens", "cost_usd", "seconds")))  # fmt: skip
+
+
+@app.command("eval")
+@friendly
+def evaluate(
+    labels: Annotated[Path, typer.Argument(help="A labels .jsonl (format: shared/eval/README).")],
+    extractor: ExtractorOption = "rules",
+    concurrency: ConcurrencyOption = 8,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write scores here.")] = None,
+) -> None:
+    """Score an extractor against labelled papers: P/R/F1, kappa, pattern and stage accuracy."""
+    from extract.evaluate import read_labels, score
+    from extract.fulltext import parse_xml
+
+    settings = Settings()
+    gold = read_labels(labels)
+    papers = []
+    for number, label in enumerate(gold, start=1):
+        path = labels.parent / label.file
+        try:
+            text = parse_xml(path.read_bytes(), f"W{number}").text
+        except (OSError, InputRejected) as error:
+            raise InputRejected(f"cannot read {path} of the labels: {error}") from error
+        papers.append(Paper(work=Work(id=f"W{number}", title=text.title), text=text))
+    run = _extract(extractor, papers, settings, concurrency, None)
+    by_id = {e.work_id: e for e in run.extractions}
+    scores = score([(label, by_id.get(f"W{n}")) for n, label in enumerate(gold, start=1)])
+    sent = run.llm.calls + run.llm.cache_hits if run.llm else 0
+    tokens = run.llm.input_tokens / max(run.llm.calls, 1) if run.llm else 0.0
+    rows = [
+        {"measure": name, "precision": b.precision, "recall": b.recall, "f1": b.f1,
+         "tp": b.tp, "fp": b.fp, "fn": b.fn}
+        for name, b in (("uses_dl", scores.uses_dl), ("uses_ptms", scores.uses_ptms),
+                        ("reused models", scores.models))
+    ]  # fmt: skip
+    out.print(render.table(rows, title=f"{extractor} extractor on {len(gold)} labelled papers"))
+    summary = {
+        "kappa_uses_ptms": round(scores.uses_ptms.kappa, 3),
+        "pattern_accuracy": round(scores.pattern_accuracy, 3),
+        "stage_accuracy": round(scores.stage_accuracy, 3),
+        "matched_reuses": scores.matched,
+        "papers_sent_to_llm": sent,
+        "input_tokens_per_call": round(tokens, 1),
+    }
+    out.print(render.table([summary]))
+    mistakes = [
+        {"paper": p.file, "misses": "; ".join(p.misses), "false alarms": "; ".join(p.false_alarms)}
+        for p in scores.papers
+    ]
+    if mistakes:
+        out.print(render.table(mistakes, title="Misses and false alarms"))
+    if json_out:
+        json_out.write_text(json.dumps({"scores": rows, **summary, "papers": mistakes}, indent=2))
+    print_failures(run.failures)
