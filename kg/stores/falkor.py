@@ -141,6 +141,31 @@ class FalkorServer:
             self._lock = None
 
 
+def literal(value: Any) -> str:
+    """A parameter value as a Cypher literal for FalkorDB's CYPHER header: the escaping of
+    the falkordb client (backslash and double quote; backticked map keys) at about twice its
+    speed, which matters because serialising a batch is half the cost of loading it."""
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dict):
+        return "{" + ",".join(f"`{k}`:{literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(map(literal, value)) + "]"
+    raise TypeError(f"cannot pass a {type(value).__name__} as a Cypher parameter")
+
+
+def _header(parameters: dict[str, Any] | None) -> str:
+    if not parameters:
+        return ""
+    return "CYPHER " + " ".join(f"`{k}`={literal(v)}" for k, v in parameters.items()) + " "
+
+
 def _plain(value: Any) -> Any:
     """Nodes and relationships as their property maps, so every row is plain data."""
     if isinstance(value, Node | Edge):
@@ -164,7 +189,7 @@ class FalkorStore(ClosesOnExit):
 
     def run(self, cypher: str, parameters: dict[str, Any] | None = None) -> list[Row]:
         try:
-            result = self._graph.query(cypher, parameters)
+            result = self._graph.query(_header(parameters) + cypher)
         except redis.ResponseError as error:
             raise QueryFailed(f"{self.name} refused the query: {error}") from error
         except redis.ConnectionError as error:
