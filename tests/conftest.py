@@ -51,9 +51,16 @@ def _our_servers() -> list[str]:
     return [line for line in found.stdout.splitlines() if "redis-server" in line]
 
 
+_ALREADY_RUNNING: set[str] = set()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _ALREADY_RUNNING.update(_our_servers())  # e.g. a benchmark running beside the tests
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """No embedded redis-server may outlive the test run."""
-    left = _our_servers()
+    """No embedded redis-server started by the tests may outlive the test run."""
+    left = [line for line in _our_servers() if line not in _ALREADY_RUNNING]
     if left:
         print("\nredis-server processes left behind by the tests:\n" + "\n".join(left))
         session.exitstatus = 1

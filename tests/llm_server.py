@@ -14,6 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 Step = int | str  # an HTTP status to fail with, or the text of the model's answer
+DROP = "<drop the connection>"  # a step: close the socket without answering
+HANG = "<hang>"  # a step: answer only after `hang_s` seconds (longer than a client timeout)
 
 
 class LLMServer:
@@ -23,6 +25,7 @@ class LLMServer:
             {"uses_dl": False, "uses_ptms": False, "reuses": []}
         )
         self.delay = delay
+        self.hang_s = 5.0
         self.requests: list[dict[str, Any]] = []
         self.in_flight = 0
         self.max_in_flight = 0
@@ -85,6 +88,13 @@ class LLMServer:
                 finally:
                     with server._lock:
                         server.in_flight -= 1
+                if step == DROP:
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
+                if step == HANG:
+                    time.sleep(server.hang_s)
+                    step = server.default(request)
                 if isinstance(step, int):
                     body = json.dumps({"error": {"message": "scripted", "type": "test"}})
                     self._send(step, body.encode(), {"Retry-After": "0"} if step == 429 else {})

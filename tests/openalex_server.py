@@ -8,6 +8,7 @@ a throwaway CA (trustme) is trusted through REQUESTS_CA_BUNDLE, so pyalex's own 
 import json
 import ssl
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,8 @@ def synthetic_work(i: int) -> dict[str, Any]:
 
 
 class OpenAlexServer:
-    def __init__(self, tmp: Path, works: int = 450) -> None:
+    def __init__(self, tmp: Path, works: int = 450, delay: float = 0.0) -> None:
+        self.delay = delay
         self.works = [synthetic_work(i) for i in range(works)]
         self.by_doi = {w["doi"].removeprefix("https://doi.org/"): w for w in self.works}
         self.log: list[str] = []
@@ -68,6 +70,7 @@ class OpenAlexServer:
         self._server.server_close()
 
     def answer(self, path: str) -> tuple[int, dict[str, Any]]:
+        time.sleep(self.delay)
         self.log.append(path)
         if self.faults:
             return self.faults.pop(0), {"error": "scripted fault"}
