@@ -2,7 +2,9 @@
 
 Pure functions: labels and extractions in, scores out. uses_dl and uses_ptms are scored over
 papers whose label is not null; a predicted reuse matches a gold one when its canonical name
-or its mention equals the gold model or one of its aliases (case and punctuation ignored);
+or its mention equals the gold model or one of its aliases (case and punctuation ignored),
+and a second prediction naming the same gold model by another alias is neither a match nor
+a false alarm (the labels say the names are one model);
 pattern and stage are scored over matched pairs, correct when in the accepted list.
 """
 
@@ -133,10 +135,18 @@ def score(pairs: list[tuple[Label, Extraction | None]]) -> Scores:
     for label, extraction in pairs:
         result = PaperResult(label.file)
         predicted = list(extraction.reuses) if extraction else []
-        if label.uses_dl is not None:
-            scores.uses_dl.add(label.uses_dl, bool(extraction and extraction.uses_dl))
+        flags = (("uses_dl", label.uses_dl, scores.uses_dl),
+                 ("uses_ptms", label.uses_ptms, scores.uses_ptms))  # fmt: skip
+        for name, gold_flag, binary in flags:
+            if gold_flag is None:
+                continue
+            said = bool(extraction and getattr(extraction, name))
+            binary.add(gold_flag, said)
+            if gold_flag and not said:
+                result.misses.append(f"{name} missed")
+            elif said and not gold_flag:
+                result.false_alarms.append(f"{name} said but not labelled")
         if label.uses_ptms is not None:
-            scores.uses_ptms.add(label.uses_ptms, bool(extraction and extraction.uses_ptms))
             unmatched = list(predicted)
             for gold in label.reuses:
                 found = _match(gold, unmatched)
@@ -154,6 +164,8 @@ def score(pairs: list[tuple[Label, Extraction | None]]) -> Scores:
                         f"{gold.model}: pattern {found.pattern.value}, labelled {gold.pattern}"
                     )
             for extra in unmatched:
+                if any(_match(gold, [extra]) for gold in label.reuses):
+                    continue  # another name of a model already matched: the same reuse
                 scores.models.add(False, True)
                 result.false_alarms.append(f"{extra.model} ({extra.evidence[:100]})")
         if result.misses or result.false_alarms:

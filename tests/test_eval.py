@@ -25,6 +25,7 @@ def test_models_match_by_alias_and_pattern_is_checked_against_the_accepted_list(
     predicted = Extraction(
         work_id="W1", uses_dl=True, uses_ptms=True, extractor="t", extractor_version="1",
         reuses=(reuse("ColabFold", Pattern.adaptation, Stage.Test),
+                reuse("AlphaFold2", Pattern.deployment, Stage.Test),
                 reuse("BERT", Pattern.deployment, Stage.Test)),
     )  # fmt: skip
     scores = score([(label, predicted)])
