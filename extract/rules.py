@@ -135,6 +135,10 @@ _DL_CUES = re.compile(
 )
 
 
+# A "neural network" of spiking or integrate-and-fire neurons is a model of the brain, not DL.
+_BRAIN_MODEL = re.compile(r"spiking|integrate-and-fire|leaky integrat|Hodgkin|Izhikevich", re.I)
+
+
 @dataclass(frozen=True)
 class _Found:
     mention: Mention
@@ -221,7 +225,10 @@ def extract(text: PaperText) -> Extraction:
             best[name] = found
     reuses = tuple(_reuse(found) for found in best.values())
     uses_dl = bool(reuses) or any(
-        _DL_CUES.search(p.text) for p in passages(text) if p.can_hold_reuse
+        _DL_CUES.search(sentence) and not _BRAIN_MODEL.search(sentence)
+        for p in passages(text)
+        if p.can_hold_reuse
+        for sentence in sentences(p.text)
     )
     return Extraction(
         work_id=text.work_id,
