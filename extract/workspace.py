@@ -125,9 +125,6 @@ class Workspace:
         ).fetchone()
         return Search(*row) if row else None
 
-    def forget_search(self, key: str) -> None:
-        self._db.execute("DELETE FROM searches WHERE key = ?", (key,))
-
     def known_dois(self, dois: Iterable[str]) -> set[str]:
         """The DOIs already stored as works or already known to be missing from OpenAlex."""
         wanted = list(dois)
@@ -182,11 +179,6 @@ class Workspace:
             "SELECT id, failure FROM works WHERE failure IS NOT NULL ORDER BY id"
         ).fetchall()
 
-    def request_count(self) -> int:
-        return int(self._db.execute("SELECT count(*) FROM requests").fetchone()[0])
-
-    # --- texts -------------------------------------------------------------------------
-
     def store_text(self, text: PaperText, origin: str) -> None:
         """Store a text; a full text is never replaced by an abstract."""
         with self._db:
@@ -202,10 +194,6 @@ class Workspace:
     def text(self, work_id: str) -> PaperText | None:
         row = self._db.execute("SELECT record FROM texts WHERE work_id = ?", (work_id,)).fetchone()
         return PaperText.model_validate_json(row[0]) if row else None
-
-    def text_sources(self) -> dict[str, int]:
-        rows = self._db.execute("SELECT source, count(*) FROM texts GROUP BY source").fetchall()
-        return {source: n for source, n in rows}
 
 
 def papers(workspace: Workspace) -> Iterator[Paper]:
