@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from extract.ledger import Ledger  # noqa: E402
-from extract.llm import LLMConfig, extract_papers  # noqa: E402
-from extract.records import Paper, PaperText, Section, Work  # noqa: E402
-from tests.llm_server import LLMServer  # noqa: E402
+from extract.ledger import Ledger
+from extract.llm import LLMConfig, extract_papers
+from extract.records import Paper, PaperText, Section, Work
+from tests.llm_server import LLMServer
 
 ANSWER = json.dumps({"uses_dl": True, "uses_ptms": False, "reuses": []})
 
@@ -63,4 +63,7 @@ def main(n: int, delay: float) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 64, float(sys.argv[2]) if len(sys.argv) > 2 else 0.25)
+    main(
+        int(sys.argv[1]) if len(sys.argv) > 1 else 64,
+        float(sys.argv[2]) if len(sys.argv) > 2 else 0.25,
+    )

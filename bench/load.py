@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from bench.synth import corpus  # noqa: E402
-from kg import queries  # noqa: E402
-from kg.loader import counts, load_extractions, load_works  # noqa: E402
-from kg.stores.falkor import FalkorStore  # noqa: E402
+from bench.synth import corpus
+from kg import queries
+from kg.loader import counts, load_extractions, load_works
+from kg.stores.falkor import FalkorStore
 
 RELATIONSHIPS = ("IN_FIELD", "REUSES", "APPLIES", "IMPACTS")
 
@@ -71,9 +71,10 @@ def scale(sizes: list[int]) -> None:
             query_seconds = time.perf_counter() - started
             memory = store._db.connection.info("memory")  # the redis-server's own figures
             results.append((size, seconds, query_seconds, rels))
+            peak = memory["used_memory_peak_human"]
             print(f"{size:>9,} papers: load {seconds:8.1f} s ({rels / seconds:,.0f} rels/s, "
                   f"{rels:,} rels, {found['Paper']:,} papers), all {len(queries.modules())} "
-                  f"queries {query_seconds:6.2f} s, redis peak {memory['used_memory_peak_human']}")  # fmt: skip
+                  f"queries {query_seconds:6.2f} s, redis peak {peak}")  # fmt: skip
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of this process: {peak_mb:,.0f} MB")
     (small, load_s, query_s, _), (large, load_l, query_l, _) = results[0], results[-1]

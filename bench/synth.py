@@ -32,7 +32,9 @@ MODEL_WEIGHTS = [1 / (rank + 1) for rank in range(len(MODEL_POOL))]  # Zipf
 
 def _field(field_id: int, rank: int) -> FieldRef:
     name, domain = FIELDS[field_id]
-    return FieldRef(id=field_id, name=name, domain=DOMAINS[domain], rank=rank, score=0.9 - rank / 10)
+    return FieldRef(
+        id=field_id, name=name, domain=DOMAINS[domain], rank=rank, score=0.9 - rank / 10
+    )
 
 
 def paper(n: int, rng: random.Random) -> tuple[Work, Extraction]:
@@ -55,8 +57,10 @@ def paper(n: int, rng: random.Random) -> tuple[Work, Extraction]:
                 stage=rng.choices(list(STAGE_WEIGHTS), list(STAGE_WEIGHTS.values()))[0],
                 form="synthetic", evidence=f"We used {name} in synthetic paper {n}.",
             ))  # fmt: skip
-    extraction = Extraction(work_id=work.id, uses_dl=uses_dl, uses_ptms=bool(reuses),
-                            reuses=tuple(reuses), extractor="synthetic", extractor_version="1")  # fmt: skip
+    extraction = Extraction(
+        work_id=work.id, uses_dl=uses_dl, uses_ptms=bool(reuses), reuses=tuple(reuses),
+        extractor="synthetic", extractor_version="1",
+    )  # fmt: skip
     return work, extraction
 
 
