@@ -31,7 +31,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore
         opened: GraphStore = FalkorStore(tmp_path / "ws")
     else:
         if not NEO4J_URI:
-            pytest.skip(NEO4J_SKIP)
+            pytest.skip(NEO4J_SKIP)  # visible reason: NEO4J_URI is unset
         from kg.stores.neo4j import Neo4jStore
 
         opened = Neo4jStore(
