@@ -98,13 +98,16 @@ def store_texts(
     works: Iterable[tuple[Work, dict[str, Any]]],
     archive: Archive | None,
 ) -> TextReport:
-    """Full text from the archive where it has the work's DOI, else the abstract."""
+    """Full text from the archive where it has the work's DOI, else the abstract. A text
+    stored by an earlier run is kept, unless an abstract can now be upgraded to full text,
+    so a rerun neither re-parses XML nor rewrites abstracts."""
     report = TextReport()
     for work, raw in works:
-        member = archive.find(work.doi) if archive and work.doi else None
-        if member is None and (stored := workspace.text(work.id)) and stored.source != "abstract":
-            report.full_text += 1  # read in an earlier run
+        stored = workspace.text(work.id)
+        if stored is not None and stored.source != "abstract":
+            report.full_text += 1
             continue
+        member = archive.find(work.doi) if archive and work.doi else None
         if archive is not None and member is not None:
             try:
                 parsed = parse_xml(archive.read(member), work.id)
@@ -113,9 +116,11 @@ def store_texts(
                 continue
             except InputRejected as error:
                 report.failures.append((work.id, f"{member}: {error}"))
-        text = abstract_text(work, raw)
-        if text.abstract:
-            workspace.store_text(text, "openalex:abstract_inverted_index")
+        if stored is None:
+            stored = abstract_text(work, raw)
+            if stored.abstract:
+                workspace.store_text(stored, "openalex:abstract_inverted_index")
+        if stored.abstract:
             report.abstract_only += 1
         else:
             report.nothing += 1

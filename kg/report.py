@@ -3,8 +3,10 @@ plus the PNGs and CSVs beside it. Reads the graph only through the query modules
 
 import base64
 import html
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import accumulate
 from pathlib import Path
 
 from matplotlib.axes import Axes
@@ -89,18 +91,19 @@ def stages(rows: list[Row], path: Path) -> Path:
     return _save(figure, path)
 
 
-def adoption(rows: list[Row], path: Path, fields: int = 6) -> Path:
-    totals: dict[str, int] = {}
+def _largest(rows: list[Row], key: str, weight: str, n: int) -> list[str]:
+    """The n values of `key` with the largest summed `weight`, ties by name."""
+    totals: Counter[str] = Counter()
     for row in rows:
-        totals[row["field"]] = totals.get(row["field"], 0) + row["ptm_papers"]
-    top = sorted(totals, key=lambda f: -totals[f])[:fields]
+        totals[row[key]] += row[weight]
+    return sorted(totals, key=lambda k: (-totals[k], k))[:n]
+
+
+def adoption(rows: list[Row], path: Path, fields: int = 6) -> Path:
     figure, axes = _figure(8, 4)
-    for field in top:
+    for field in _largest(rows, "field", "ptm_papers", fields):
         points = sorted((r["year"], r["ptm_papers"]) for r in rows if r["field"] == field)
-        running, cumulative = 0, []
-        for _, count in points:
-            running += count
-            cumulative.append(running)
+        cumulative = list(accumulate(count for _, count in points))
         axes.plot([y for y, _ in points], cumulative, marker="o", label=field)
     axes.set_xlabel("year")
     axes.set_ylabel("papers reusing PTMs (cumulative)")
@@ -110,10 +113,7 @@ def adoption(rows: list[Row], path: Path, fields: int = 6) -> Path:
 
 
 def flow_diagram(rows: list[Row], path: Path, models: int = 15) -> Path:
-    totals: dict[str, int] = {}
-    for row in rows:
-        totals[row["model"]] = totals.get(row["model"], 0) + row["papers"]
-    left = sorted(totals, key=lambda m: (-totals[m], m))[:models]
+    left = _largest(rows, "model", "papers", models)
     right = sorted({r["field"] for r in rows if r["model"] in left})
     height = max(len(left), len(right), 2)
     figure, axes = _figure(9, 0.4 * height + 1.5)

@@ -42,6 +42,7 @@ def test_fetch_stores_filters_reads_full_text_and_loads(
 
     again = kg(tmp_path, "fetch", "--limit", "40", "--fulltext", str(archive))
     assert "OpenAlex: 0 request(s)" in again.stdout and len(server.log) == 1
+    assert "Texts: 1 full text, 15 abstract only" in again.stdout  # kept, not re-read
 
     loaded = kg(tmp_path, "load")
     assert loaded.returncode == 0, loaded.stderr

@@ -97,9 +97,7 @@ def fetch(
                 )
         kept = fetching.apply_filter(workspace, [w for w, _ in workspace.works()], study)
         archive = Archive(fulltext) if fulltext else None
-        texts = store_texts(
-            workspace, ((w, r) for w, r in workspace.works(kept_only=True)), archive
-        )
+        texts = store_texts(workspace, workspace.works(kept_only=True), archive)
         failures = workspace.failures()
     finally:
         workspace.close()
