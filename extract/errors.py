@@ -27,3 +27,7 @@ class QueryFailed(KgError):
 
 class SourceUnavailable(KgError):
     """OpenAlex or a full-text source cannot be reached or keeps failing."""
+
+
+class WorkspaceUnusable(KgError):
+    """The workspace directory or its corpus.sqlite cannot be read or written."""

@@ -7,14 +7,20 @@ call up in the ledger by its key; only on a miss ask the endpoint. The openai cl
 429, 5xx, timeouts and dropped connections with backoff (honouring Retry-After); instructor
 re-asks when the answer is not valid JSON, breaks the schema, or quotes evidence the paper
 does not contain. Past that budget, the reuses with good quotes are kept and the others
-dropped and recorded. A paper whose call still fails is recorded as failed; the run goes on.
+dropped and recorded. A paper whose call still fails is recorded as failed; the run goes on,
+unless several calls in a row could not reach the endpoint at all: then the run stops with
+one message instead of failing paper after paper.
+
+Papers stream through: at most `concurrency` requests are in flight and a few more papers
+are read ahead, and each outcome is handed to the caller (who stores it) as it completes, so
+memory stays flat and a kill loses only the calls in flight.
 """
 
 import asyncio
 import hashlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,12 +32,12 @@ from pydantic import ValidationError
 
 from extract.aliases import normalise
 from extract.context import DEFAULT_BUDGET, Context, select
-from extract.corpus import Failure
-from extract.errors import ConfigError
+from extract.errors import ConfigError, SourceUnavailable
 from extract.evidence import index_for
-from extract.ledger import Call, Ledger
+from extract.extractor import Done
 from extract.llm_schema import PROMPT_VERSION, SYSTEM_PROMPT, PaperAnswer
-from extract.records import Extraction, Paper, Reuse
+from extract.records import Extraction, ExtractionFailure, Outcome, Paper, Reuse
+from extract.workspace import Call, Workspace
 
 MODES = {
     "tools": instructor.Mode.TOOLS,
@@ -48,6 +54,7 @@ PRICES = {
     "gpt-4.1": (2.00, 8.00),
 }
 Progress = Callable[[str, int], None]  # ("call" | "hit" | "prefilter" | "failed", tokens)
+_UNREACHABLE = (openai.APIConnectionError,)  # includes APITimeoutError
 
 
 @dataclass(frozen=True)
@@ -58,8 +65,9 @@ class LLMConfig:
     mode: str = "tools"
     budget: int = DEFAULT_BUDGET  # tokens of paper text per call
     reasks: int = 2  # instructor re-asks after an invalid answer
-    http_retries: int = 5  # openai client retries on 429, 5xx, timeouts
-    timeout_s: float = 120.0
+    http_retries: int = 2  # openai client retries on 429, 5xx, timeouts
+    timeout_s: float = 60.0
+    max_unreachable: int = 5  # calls in a row that cannot reach the endpoint stop the run
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -158,53 +166,109 @@ class RunStats:
     output_tokens: int = 0
     cost_usd: float | None = 0.0
     dropped: list[tuple[str, str, str]] = field(default_factory=list)  # work, model, reason
-    failures: list[Failure] = field(default_factory=list)
+    failed: int = 0
 
 
-class Extractor:
-    """Extracts papers with one LLM endpoint, recording every call in the ledger."""
+class LLMExtractor:
+    """The `llm` extractor: one endpoint, every call recorded in the workspace's ledger."""
 
-    def __init__(self, config: LLMConfig, ledger: Ledger, concurrency: int = 8) -> None:
+    name = "llm"
+    version = PROMPT_VERSION
+    batch = 1  # store each outcome as it arrives: a kill loses only the calls in flight
+
+    def __init__(
+        self,
+        config: LLMConfig,
+        workspace: Workspace,
+        concurrency: int = 8,
+        progress: Progress | None = None,
+    ) -> None:
         self.config = config
-        self.ledger = ledger
+        self.workspace = workspace
+        self.concurrency = max(1, concurrency)
+        self.progress = progress
         self.stats = RunStats()
-        self._slots = asyncio.Semaphore(max(1, concurrency))
-        http = openai.AsyncOpenAI(
+        self._unreachable_in_a_row = 0
+        self._http = openai.AsyncOpenAI(
             base_url=config.base_url,
             api_key=config.api_key or "not-needed-by-local-servers",
             timeout=config.timeout_s,
             max_retries=config.http_retries,
         )
-        self._client = instructor.from_openai(http, mode=MODES[config.mode])
+        self._client = instructor.from_openai(self._http, mode=MODES[config.mode])
 
-    async def extract(self, paper: Paper, progress: Progress | None = None) -> Extraction | None:
+    def settings(self) -> dict[str, Any]:
+        """What makes two LLM runs different (never the key or the endpoint's address)."""
+        return {"model": self.config.model, "mode": self.config.mode, "budget": self.config.budget}
+
+    def extract_all(self, papers: Iterable[Paper], done: Done) -> None:
+        asyncio.run(self._stream(papers, done))
+
+    async def _stream(self, papers: Iterable[Paper], done: Done) -> None:
+        pending: set[asyncio.Task[Outcome]] = set()
+        read_ahead = 2 * self.concurrency
+        slots = asyncio.Semaphore(self.concurrency)
+        try:
+            for paper in papers:
+                pending.add(asyncio.create_task(self._extract(paper, slots)))
+                if len(pending) >= read_ahead:
+                    pending = await self._hand_over(pending, done, asyncio.FIRST_COMPLETED)
+            while pending:
+                pending = await self._hand_over(pending, done, asyncio.FIRST_COMPLETED)
+        finally:
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            await self._http.close()
+
+    async def _hand_over(
+        self, pending: set[asyncio.Task[Outcome]], done: Done, when: str
+    ) -> set[asyncio.Task[Outcome]]:
+        finished, still = await asyncio.wait(pending, return_when=when)
+        for task in finished:
+            done(task.result())  # raises SourceUnavailable when the endpoint is gone
+        return still
+
+    async def _extract(self, paper: Paper, slots: asyncio.Semaphore) -> Outcome:
         self.stats.papers += 1
         context = select(paper.text, self.config.budget)
         if not context.has_cue:
             self.stats.prefiltered += 1
-            if progress:
-                progress("prefilter", 0)
+            self._tick("prefilter", 0)
             return to_extraction(paper.work.id, PaperAnswer(uses_dl=False, uses_ptms=False),
                                  extractor="prefilter")  # fmt: skip
         key = call_key(self.config, context)
-        cached = self.ledger.answered(key)
+        cached = self.workspace.answered(key)
         if cached is not None and cached.answer is not None:
             self.stats.cache_hits += 1
-            if progress:
-                progress("hit", 0)
+            self._tick("hit", 0)
             return to_extraction(paper.work.id, PaperAnswer.model_validate_json(cached.answer))
-        async with self._slots:
-            call = await self._ask(paper, context, key)
-        self.ledger.record(call)
+        async with slots:
+            call, unreachable = await self._ask(paper, context, key)
+        self.workspace.record_call(call)
         self._count(call)
-        if progress:
-            progress("call" if call.status == "ok" else "failed", call.input_tokens)
+        self._tick("call" if call.status == "ok" else "failed", call.input_tokens)
+        self._unreachable_in_a_row = self._unreachable_in_a_row + 1 if unreachable else 0
+        if self._unreachable_in_a_row >= self.config.max_unreachable:
+            where = self.config.base_url or "the OpenAI API"
+            raise SourceUnavailable(
+                f"{self._unreachable_in_a_row} LLM calls in a row could not reach {where} "
+                f"({call.error}); check KG_LLM_BASE_URL and the server, then rerun "
+                "(answered papers are kept)"
+            )
         if call.status != "ok" or call.answer is None:
-            self.stats.failures.append(Failure(paper.work.id, f"LLM call failed: {call.error}"))
-            return None
+            self.stats.failed += 1
+            return ExtractionFailure(work_id=paper.work.id, extractor=self.name,
+                                     extractor_version=self.version,
+                                     reason=f"LLM call failed: {call.error}")  # fmt: skip
         return to_extraction(paper.work.id, PaperAnswer.model_validate_json(call.answer))
 
-    async def _ask(self, paper: Paper, context: Context, key: str) -> Call:
+    def _tick(self, kind: str, tokens: int) -> None:
+        if self.progress:
+            self.progress(kind, tokens)
+
+    async def _ask(self, paper: Paper, context: Context, key: str) -> tuple[Call, bool]:
+        """The call's record, and whether the endpoint could not be reached at all."""
         sent = messages(context)
         base = {"key": key, "work_id": paper.work.id, "model": self.config.model,
                 "prompt_version": PROMPT_VERSION, "mode": self.config.mode,
@@ -224,11 +288,13 @@ class Extractor:
             completion = error.last_completion
             salvaged = _salvage(completion, paper)
             if salvaged is None:
-                return self._failed(base, started, f"no valid answer: {error}", completion, error)
+                failed = self._failed(base, started, f"no valid answer: {error}", completion, error)
+                return failed, completion is None and _unreachable(error)
             answer, dropped = salvaged
             attempts = error.n_attempts
         except (openai.OpenAIError, ValidationError) as error:
-            return self._failed(base, started, f"{type(error).__name__}: {error}", None, None)
+            failed = self._failed(base, started, f"{type(error).__name__}: {error}", None, None)
+            return failed, isinstance(error, _UNREACHABLE)
         usage = getattr(completion, "usage", None)
         tokens_in = getattr(usage, "prompt_tokens", 0) or 0
         tokens_out = getattr(usage, "completion_tokens", 0) or 0
@@ -243,7 +309,7 @@ class Extractor:
             output_tokens=tokens_out,
             latency_s=time.perf_counter() - started,
             cost_usd=cost_usd(self.config.model, tokens_in, tokens_out),
-        )
+        ), False
 
     def _failed(
         self, base: dict[str, Any], started: float, error: str, completion: Any, retry: Any
@@ -272,27 +338,36 @@ class Extractor:
             self.stats.dropped.append((call.work_id, drop["model"], drop["reason"]))
 
 
-async def _extract_all(
-    extractor: Extractor, papers: Sequence[Paper], progress: Progress | None
-) -> list[Extraction]:
-    results = await asyncio.gather(*(extractor.extract(p, progress) for p in papers))
-    return [r for r in results if r is not None]
+def _unreachable(error: BaseException) -> bool:
+    """Did an instructor retry end on a connection error (no answer ever came)?"""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, _UNREACHABLE):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def extract_papers(
     papers: Sequence[Paper],
     config: LLMConfig,
-    ledger: Ledger,
+    workspace: Workspace,
     concurrency: int = 8,
     progress: Progress | None = None,
-) -> tuple[list[Extraction], RunStats]:
-    """Extract every paper with the LLM (at most `concurrency` requests in flight)."""
+) -> tuple[list[Extraction], list[ExtractionFailure], RunStats]:
+    """Every paper's outcome, collected (for `kg eval`, tests and benches; `kg extract`
+    streams them into the workspace instead)."""
+    extractor = LLMExtractor(config, workspace, concurrency, progress)
+    extractions: list[Extraction] = []
+    failures: list[ExtractionFailure] = []
 
-    async def run() -> tuple[list[Extraction], RunStats]:
-        extractor = Extractor(config, ledger, concurrency)
-        extractions = await _extract_all(extractor, papers, progress)
-        for extraction in extractions:
-            ledger.store_extraction(extraction)
-        return extractions, extractor.stats
+    def collect(outcome: Outcome) -> None:
+        if isinstance(outcome, Extraction):
+            extractions.append(outcome)
+        else:
+            failures.append(outcome)
 
-    return asyncio.run(run())
+    extractor.extract_all(papers, collect)
+    order = {p.work.id: i for i, p in enumerate(papers)}
+    extractions.sort(key=lambda e: order[e.work_id])
+    return extractions, failures, extractor.stats

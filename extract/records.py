@@ -1,10 +1,27 @@
-"""The records every stage takes and returns. Defined once, here."""
+"""The records every stage takes and returns. Defined once, here.
 
-from typing import Literal
+Every string that comes from outside (OpenAlex, XML, corpus files, an LLM's answer) is a
+`Text`: characters the graph stores refuse or cannot encode (NUL and the other C0 controls
+but tab and newlines, lone surrogates, U+FFFE/U+FFFF) are dropped as the record is made, so
+one bad character can never reach a store, a ledger or a batch.
+"""
 
-from pydantic import BaseModel, ConfigDict, Field
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from extract.taxonomy import Pattern, Stage
+
+_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(value: str) -> str:
+    """`value` without the characters a store refuses (see the module docstring)."""
+    return _REFUSED.sub("", value)
+
+
+Text = Annotated[str, AfterValidator(clean_text)]
 
 
 class Record(BaseModel):
@@ -15,8 +32,8 @@ class FieldRef(Record):
     """One OpenAlex field a work belongs to, through one of its top topics."""
 
     id: int = Field(description="OpenAlex field id, e.g. 13")
-    name: str
-    domain: str
+    name: Text
+    domain: Text
     rank: int = Field(ge=0, description="0 for the primary topic's field, then 1, 2")
     score: float | None = Field(default=None, description="topic score from OpenAlex")
 
@@ -25,26 +42,26 @@ class Work(Record):
     """A paper's bibliographic record (from OpenAlex or the demo corpus)."""
 
     id: str = Field(pattern=r"^W\d+$", description="OpenAlex work id, e.g. W2741809807")
-    doi: str | None = None
-    title: str
+    doi: Text | None = None
+    title: Text
     year: int | None = Field(default=None, ge=1800, le=2100)
-    journal: str | None = None
+    journal: Text | None = None
     cited_by_count: int = Field(default=0, ge=0)
     is_oa: bool | None = None
     fields: tuple[FieldRef, ...] = ()
 
 
 class Section(Record):
-    heading: str
-    paragraphs: tuple[str, ...] = ()
+    heading: Text
+    paragraphs: tuple[Text, ...] = ()
 
 
 class PaperText(Record):
     """What can be read of a paper: title, abstract and body sections."""
 
     work_id: str
-    title: str
-    abstract: str | None = None
+    title: Text
+    abstract: Text | None = None
     sections: tuple[Section, ...] = ()
     source: Literal["jats", "tei", "abstract", "corpus"] = "corpus"
 
@@ -52,14 +69,14 @@ class PaperText(Record):
 class Reuse(Record):
     """One pre-trained model a paper reuses, with the sentence that shows it."""
 
-    mention: str = Field(description="the model as written in the paper")
-    model: str = Field(description="canonical model name, e.g. ResNet-50")
-    family: str
-    modality: str
+    mention: Text = Field(description="the model as written in the paper")
+    model: Text = Field(description="canonical model name, e.g. ResNet-50")
+    family: Text
+    modality: Text
     pattern: Pattern
     stage: Stage
-    form: str = Field(description="what was done with the model, in a few words")
-    evidence: str = Field(description="the sentence of the paper the reuse was read from")
+    form: Text = Field(description="what was done with the model, in a few words")
+    evidence: Text = Field(description="the sentence of the paper the reuse was read from")
 
 
 class Extraction(Record):
@@ -71,6 +88,18 @@ class Extraction(Record):
     reuses: tuple[Reuse, ...] = ()
     extractor: str = Field(description="which extractor answered, e.g. rules")
     extractor_version: str = Field(description="rules version or prompt version")
+
+
+class ExtractionFailure(Record):
+    """A paper an extractor could not answer for: recorded, never read as "no reuse"."""
+
+    work_id: str
+    extractor: str
+    extractor_version: str
+    reason: Text
+
+
+Outcome = Extraction | ExtractionFailure
 
 
 class Paper(Record):

@@ -7,11 +7,14 @@ the sentence and then of the section. Every reuse keeps its sentence as evidence
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from extract.aliases import Mention, find_mentions
+from extract.extractor import Done
 from extract.passages import Passage, passages, sentences
-from extract.records import Extraction, PaperText, Reuse
+from extract.records import Extraction, ExtractionFailure, Paper, PaperText, Reuse
 from extract.taxonomy import Pattern, Stage
 
 EXTRACTOR = "rules"
@@ -238,3 +241,23 @@ def extract(text: PaperText) -> Extraction:
         extractor=EXTRACTOR,
         extractor_version=VERSION,
     )
+
+
+class RulesExtractor:
+    """The `rules` extractor behind the one `Extractor` interface."""
+
+    name = EXTRACTOR
+    version = VERSION
+    batch = 500  # cheap outcomes: stored in batches
+
+    def settings(self) -> dict[str, Any]:
+        return {}
+
+    def extract_all(self, papers: Iterable[Paper], done: Done) -> None:
+        for paper in papers:
+            try:
+                done(extract(paper.text))
+            except Exception as error:  # one paper that breaks the rules must not end the run
+                done(ExtractionFailure(work_id=paper.work.id, extractor=self.name,
+                                       extractor_version=self.version,
+                                       reason=f"rules extractor failed: {error!r}"))  # fmt: skip

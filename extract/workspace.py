@@ -1,25 +1,34 @@
-"""The workspace's SQLite file: raw OpenAlex JSON with its request, parsed works and texts.
+"""The workspace's SQLite file, `corpus.sqlite`: everything a graph is built from.
 
-One file per workspace (`corpus.sqlite`, WAL). Upserts are idempotent, and what is stored is
-never asked for again unless the caller says refresh. Each method is one transaction.
+One class over one file (WAL): OpenAlex works with the request that returned them, texts,
+search cursors, the LLM ledger (every call, keyed so that a rerun makes no request), the
+extraction runs with one stored outcome per paper and run, and the graph builds. The schema
+has numbered migrations (`PRAGMA user_version`), so a workspace made by an older ptm-kg opens
+and is brought up to date. Each write is one transaction; SQLite and file-system errors
+become one `WorkspaceUnusable` line that says what to do.
 """
 
+import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from extract.records import Paper, PaperText, Work
+from pydantic import TypeAdapter
 
-_SCHEMA = """
+from extract.errors import WorkspaceUnusable
+from extract.records import ExtractionFailure, Outcome, Paper, PaperText, Work
+
+# Version 1 is the schema ptm-kg 0.1 created (tables made with IF NOT EXISTS, user_version 0).
+_V1 = """
 CREATE TABLE IF NOT EXISTS works (
-    id TEXT PRIMARY KEY,
-    doi TEXT,
-    raw TEXT NOT NULL,          -- the OpenAlex work object as received
-    request_url TEXT NOT NULL,  -- the request that returned it
+    id TEXT PRIMARY KEY, doi TEXT,
+    raw TEXT NOT NULL,          -- the OpenAlex work object (or corpus line's work) as received
+    request_url TEXT NOT NULL,  -- the request (or corpus file) that returned it
     fetched_at TEXT NOT NULL,
     record TEXT,                -- the parsed Work (JSON), NULL when parsing failed
     failure TEXT,               -- why parsing failed
@@ -27,31 +36,105 @@ CREATE TABLE IF NOT EXISTS works (
 );
 CREATE INDEX IF NOT EXISTS works_doi ON works(doi);
 CREATE TABLE IF NOT EXISTS texts (
-    work_id TEXT PRIMARY KEY,
-    source TEXT NOT NULL,       -- jats | tei | abstract
-    origin TEXT NOT NULL,       -- the file or URL it was read from
-    record TEXT NOT NULL,       -- the PaperText (JSON)
-    stored_at TEXT NOT NULL
+    work_id TEXT PRIMARY KEY, source TEXT NOT NULL, origin TEXT NOT NULL,
+    record TEXT NOT NULL, stored_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS searches (
-    key TEXT PRIMARY KEY,       -- the query URL without paging
-    next_cursor TEXT,           -- NULL once the search is exhausted
-    fetched INTEGER NOT NULL DEFAULT 0,
-    total INTEGER,
+    key TEXT PRIMARY KEY, next_cursor TEXT, fetched INTEGER NOT NULL DEFAULT 0, total INTEGER,
     updated_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS missing_dois (doi TEXT PRIMARY KEY, checked_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS requests (
-    id INTEGER PRIMARY KEY,
-    url TEXT NOT NULL,
-    results INTEGER NOT NULL,
-    at TEXT NOT NULL
+    id INTEGER PRIMARY KEY, url TEXT NOT NULL, results INTEGER NOT NULL, at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS llm_calls (
+    key TEXT PRIMARY KEY, work_id TEXT NOT NULL, model TEXT NOT NULL,
+    prompt_version TEXT NOT NULL, mode TEXT NOT NULL,
+    status TEXT NOT NULL,           -- ok | failed
+    request TEXT NOT NULL,          -- the messages sent (no headers, no keys)
+    response TEXT, answer TEXT, dropped TEXT, error TEXT,
+    attempts INTEGER NOT NULL DEFAULT 1, input_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0, latency_s REAL NOT NULL DEFAULT 0,
+    cost_usd REAL, created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS extractions (
+    work_id TEXT NOT NULL, extractor TEXT NOT NULL, version TEXT NOT NULL,
+    record TEXT NOT NULL, stored_at TEXT NOT NULL, PRIMARY KEY (work_id, extractor, version)
 );
 """
+# Version 2: extraction runs with their settings, one outcome per paper and run (failures
+# too), and graph builds.
+_V2 = """
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    extractor TEXT NOT NULL,        -- rules | llm
+    version TEXT NOT NULL,          -- rules version or prompt version
+    settings TEXT NOT NULL,         -- JSON: model, mode, budget...
+    key TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    used_at TEXT NOT NULL
+);
+ALTER TABLE extractions RENAME TO extractions_v1;
+CREATE TABLE extractions (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    work_id TEXT NOT NULL,
+    status TEXT NOT NULL,           -- extracted | failed
+    text_sha TEXT,                  -- the text it was read from; NULL when unknown
+    record TEXT NOT NULL,           -- the Extraction or ExtractionFailure (JSON)
+    stored_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, work_id)
+);
+CREATE TABLE builds (
+    id INTEGER PRIMARY KEY,
+    store TEXT NOT NULL,            -- which graph: "embedded FalkorDB at ...", "Neo4j at ..."
+    mode TEXT NOT NULL,             -- load | rebuild | demo
+    run_id INTEGER,
+    extractor TEXT,
+    started_at TEXT NOT NULL,
+    completed_at TEXT,              -- NULL: the build did not complete
+    papers INTEGER, failed INTEGER, counts TEXT
+);
+"""
+SCHEMA_VERSION = 2
+_OUTCOME: TypeAdapter[Outcome] = TypeAdapter(Outcome)
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def text_sha(text: PaperText) -> str:
+    """What a stored extraction was read from: a changed text means a new extraction."""
+    return hashlib.sha256(text.model_dump_json().encode()).hexdigest()[:16]
+
+
+def _migrate_v2(db: sqlite3.Connection) -> None:
+    db.executescript(_V2)
+    now = _now()
+    old = db.execute("SELECT work_id, extractor, version, record, stored_at FROM extractions_v1")
+    for work_id, extractor, version, record, stored_at in old.fetchall():
+        name = "rules" if extractor == "rules" else "llm"  # prefilter decisions belong to llm
+        settings = json.dumps({"migrated_from": "ptm-kg 0.1"})
+        db.execute(
+            "INSERT OR IGNORE INTO runs (extractor, version, settings, key, created_at, used_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (name, version, settings, f"{name}|{version}|migrated", now, now),
+        )
+        (run_id,) = db.execute(
+            "SELECT id FROM runs WHERE key = ?", (f"{name}|{version}|migrated",)
+        ).fetchone()
+        db.execute(
+            "INSERT OR REPLACE INTO extractions VALUES (?, ?, 'extracted', NULL, ?, ?)",
+            (run_id, work_id, record, stored_at),
+        )
+    db.execute("DROP TABLE extractions_v1")
+
+
+def _migrate_v1(db: sqlite3.Connection) -> None:
+    db.executescript(_V1)
+
+
+_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_v1, 2: _migrate_v2}
 
 
 @dataclass(frozen=True)
@@ -62,56 +145,146 @@ class Search:
     total: int | None
 
 
+@dataclass(frozen=True)
+class Run:
+    id: int
+    extractor: str
+    version: str
+    settings: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Build:
+    id: int
+    store: str
+    mode: str
+    extractor: str | None
+    started_at: str
+    completed_at: str | None
+    papers: int | None
+    failed: int | None
+
+
+@dataclass(frozen=True)
+class Call:
+    key: str
+    work_id: str
+    model: str
+    prompt_version: str
+    mode: str
+    status: str
+    request: str
+    response: str | None = None
+    answer: str | None = None
+    dropped: str | None = None
+    error: str | None = None
+    attempts: int = 1
+    input_tokens: int = 0
+    output_tokens: int = 0
+    latency_s: float = 0.0
+    cost_usd: float | None = None
+
+
+@dataclass(frozen=True)
+class CostLine:
+    model: str
+    calls: int
+    failed: int
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float | None
+    seconds: float
+
+
+def _unusable(path: Path, error: BaseException) -> WorkspaceUnusable:
+    text = str(error)
+    if "disk is full" in text or getattr(error, "errno", None) == 28:
+        hint = "free some disk space (or set KG_WORKSPACE elsewhere) and run the command again"
+    elif "readonly" in text or "read-only" in text or getattr(error, "errno", None) in (13, 30):
+        hint = "the workspace is not writable: fix its permissions or set KG_WORKSPACE"
+    elif "not a database" in text or "malformed" in text:
+        hint = "the file is damaged: move it aside and run `kg fetch` / `kg load` again"
+    else:
+        hint = "check KG_WORKSPACE"
+    return WorkspaceUnusable(f"workspace {path}: {text}; {hint}")
+
+
 class Workspace:
     def __init__(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
         self.path = directory / "corpus.sqlite"
-        self._db = sqlite3.connect(self.path)  # `with self._db:` = one transaction
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            if not directory.is_dir():
+                raise NotADirectoryError(f"{directory} is a file, not a directory")
+            self._db = sqlite3.connect(self.path, timeout=30)  # `with self._db:` = one tx
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+        except (OSError, sqlite3.Error) as error:
+            raise _unusable(directory, error) from error
+
+    def _migrate(self) -> None:
+        (version,) = self._db.execute("PRAGMA user_version").fetchone()
+        for number in sorted(n for n in _MIGRATIONS if n > version):
+            with self._db:
+                _MIGRATIONS[number](self._db)
+                self._db.execute(f"PRAGMA user_version = {number}")
 
     def close(self) -> None:
         self._db.close()
 
-    # --- works -------------------------------------------------------------------------
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction; a full disk or a read-only file is one clear error."""
+        try:
+            with self._db:
+                yield self._db
+        except sqlite3.Error as error:
+            raise _unusable(self.path, error) from error
+
+    def _read(self, sql: str, args: Sequence[Any] = ()) -> list[Any]:
+        try:
+            return self._db.execute(sql, args).fetchall()
+        except sqlite3.Error as error:
+            raise _unusable(self.path, error) from error
+
+    # --- works and texts ---------------------------------------------------------------
 
     def store_page(
         self,
         url: str,
-        raw_works: list[dict[str, Any]],
+        raw_works: list[Any],
         parsed: list[Work | str],
         search: Search | None = None,
     ) -> None:
         """One OpenAlex response: its works (parsed, or the reason parsing failed), the
         request log line, and the search's new cursor, in one transaction."""
         now = _now()
-        with self._db:
+        with self._write() as db:
             for raw, work in zip(raw_works, parsed, strict=True):
-                record = work.model_dump_json() if isinstance(work, Work) else None
-                failure = work if isinstance(work, str) else None
-                self._db.execute(
+                raw_id = raw.get("id") if isinstance(raw, dict) else None
+                db.execute(
                     "INSERT INTO works (id, doi, raw, request_url, fetched_at, record, failure)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET doi=excluded.doi,"
                     " raw=excluded.raw, request_url=excluded.request_url,"
                     " fetched_at=excluded.fetched_at, record=excluded.record,"
                     " failure=excluded.failure",
                     (
-                        work.id if isinstance(work, Work) else str(raw.get("id")),
+                        work.id if isinstance(work, Work) else f"{raw_id or 'unknown'}@{url}",
                         work.doi if isinstance(work, Work) else None,
                         json.dumps(raw, ensure_ascii=False),
                         url,
                         now,
-                        record,
-                        failure,
+                        work.model_dump_json() if isinstance(work, Work) else None,
+                        None if isinstance(work, Work) else work,
                     ),
                 )
-            self._db.execute(
+            db.execute(
                 "INSERT INTO requests (url, results, at) VALUES (?, ?, ?)",
                 (url, len(raw_works), now),
             )
             if search is not None:
-                self._db.execute(
+                db.execute(
                     "INSERT INTO searches (key, next_cursor, fetched, total, updated_at)"
                     " VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET"
                     " next_cursor=excluded.next_cursor, fetched=excluded.fetched,"
@@ -119,11 +292,25 @@ class Workspace:
                     (search.key, search.next_cursor, search.fetched, search.total, now),
                 )
 
+    def import_works(self, works: Sequence[Work], origin: str) -> None:
+        """Works from a corpus file, kept as they are (the file is the user's choice)."""
+        now = _now()
+        with self._write() as db:
+            db.executemany(
+                "INSERT INTO works (id, doi, raw, request_url, fetched_at, record)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET doi=excluded.doi,"
+                " raw=excluded.raw, request_url=excluded.request_url,"
+                " fetched_at=excluded.fetched_at, record=excluded.record, failure=NULL,"
+                " dropped=NULL",
+                [(w.id, w.doi, w.model_dump_json(), origin, now, w.model_dump_json())
+                 for w in works],
+            )  # fmt: skip
+
     def search(self, key: str) -> Search | None:
-        row = self._db.execute(
+        rows = self._read(
             "SELECT key, next_cursor, fetched, total FROM searches WHERE key = ?", (key,)
-        ).fetchone()
-        return Search(*row) if row else None
+        )
+        return Search(*rows[0]) if rows else None
 
     def known_dois(self, dois: Iterable[str]) -> set[str]:
         """The DOIs already stored as works or already known to be missing from OpenAlex."""
@@ -133,23 +320,21 @@ class Workspace:
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for table in ("works", "missing_dois"):
-                rows = self._db.execute(
-                    f"SELECT doi FROM {table} WHERE doi IN ({marks})", chunk
-                ).fetchall()
+                rows = self._read(f"SELECT doi FROM {table} WHERE doi IN ({marks})", chunk)
                 known.update(row[0] for row in rows)
         return known
 
     def mark_missing(self, dois: Iterable[str]) -> None:
         now = _now()
-        with self._db:
-            self._db.executemany(
+        with self._write() as db:
+            db.executemany(
                 "INSERT OR REPLACE INTO missing_dois (doi, checked_at) VALUES (?, ?)",
                 [(doi, now) for doi in dois],
             )
 
     def set_dropped(self, decisions: dict[str, str | None]) -> None:
-        with self._db:
-            self._db.executemany(
+        with self._write() as db:
+            db.executemany(
                 "UPDATE works SET dropped = ? WHERE id = ?",
                 [(reason, work_id) for work_id, reason in decisions.items()],
             )
@@ -159,8 +344,25 @@ class Workspace:
         where = "record IS NOT NULL" + (" AND dropped IS NULL" if kept_only else "")
         for record, raw in self._db.execute(
             f"SELECT record, raw FROM works WHERE {where} ORDER BY id"
-        ):
+        ):  # streamed: the raw JSON of every work need not fit in memory at once
             yield Work.model_validate_json(record), json.loads(raw)
+
+    def kept_works(self, ids: Sequence[str] | None = None) -> Iterator[Work]:
+        """Kept works (all, or those of `ids`), in id order, read in chunks."""
+        if ids is None:
+            sql = "SELECT record FROM works WHERE record IS NOT NULL AND dropped IS NULL"
+            for (record,) in self._db.execute(sql + " ORDER BY id"):
+                yield Work.model_validate_json(record)
+            return
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self._read(
+                f"SELECT record FROM works WHERE record IS NOT NULL AND id IN ({marks})"
+                " ORDER BY id",
+                chunk,
+            )
+            yield from (Work.model_validate_json(r[0]) for r in rows)
 
     def works_by_doi(self, dois: Iterable[str]) -> list[Work]:
         wanted = list(dict.fromkeys(dois))
@@ -168,21 +370,32 @@ class Workspace:
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
+            rows = self._read(
                 f"SELECT record FROM works WHERE record IS NOT NULL AND doi IN ({marks})", chunk
             )
             found.extend(Work.model_validate_json(row[0]) for row in rows)
         return found
 
     def failures(self) -> list[tuple[str, str]]:
-        return self._db.execute(
-            "SELECT id, failure FROM works WHERE failure IS NOT NULL ORDER BY id"
-        ).fetchall()
+        return [
+            (row[0], row[1])
+            for row in self._read("SELECT id, failure FROM works WHERE failure IS NOT NULL")
+        ]
+
+    def import_texts(self, texts: Sequence[PaperText], origin: str) -> None:
+        """Texts from a corpus file: the file is the user's choice, so it replaces."""
+        now = _now()
+        with self._write() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO texts (work_id, source, origin, record, stored_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [(t.work_id, t.source, origin, t.model_dump_json(), now) for t in texts],
+            )
 
     def store_text(self, text: PaperText, origin: str) -> None:
         """Store a text; a full text is never replaced by an abstract."""
-        with self._db:
-            self._db.execute(
+        with self._write() as db:
+            db.execute(
                 "INSERT INTO texts (work_id, source, origin, record, stored_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT(work_id) DO UPDATE SET"
                 " source=excluded.source, origin=excluded.origin, record=excluded.record,"
@@ -192,12 +405,138 @@ class Workspace:
             )
 
     def text(self, work_id: str) -> PaperText | None:
-        row = self._db.execute("SELECT record FROM texts WHERE work_id = ?", (work_id,)).fetchone()
-        return PaperText.model_validate_json(row[0]) if row else None
+        rows = self._read("SELECT record FROM texts WHERE work_id = ?", (work_id,))
+        return PaperText.model_validate_json(rows[0][0]) if rows else None
+
+    def text_sources(self) -> dict[str, int]:
+        """Kept works by the source of their stored text ("none" without one)."""
+        rows = self._read(
+            "SELECT coalesce(t.source, 'none'), count(*) FROM works w"
+            " LEFT JOIN texts t ON t.work_id = w.id"
+            " WHERE w.record IS NOT NULL AND w.dropped IS NULL GROUP BY 1 ORDER BY 2 DESC"
+        )
+        return dict(rows)
+
+    # --- the LLM ledger ----------------------------------------------------------------
+
+    def answered(self, key: str) -> Call | None:
+        rows = self._read(
+            f"SELECT {', '.join(Call.__dataclass_fields__)} FROM llm_calls"
+            " WHERE key = ? AND status = 'ok'",
+            (key,),
+        )
+        return Call(*rows[0]) if rows else None
+
+    def record_call(self, call: Call) -> None:
+        columns = list(Call.__dataclass_fields__)
+        with self._write() as db:
+            db.execute(
+                f"INSERT OR REPLACE INTO llm_calls ({', '.join(columns)}, created_at)"
+                f" VALUES ({', '.join('?' * len(columns))}, ?)",
+                [getattr(call, c) for c in columns] + [_now()],
+            )
+
+    def costs(self) -> list[CostLine]:
+        rows = self._read(
+            "SELECT model, count(*), sum(status = 'failed'), sum(input_tokens),"
+            " sum(output_tokens), CASE WHEN count(cost_usd) = count(*) THEN sum(cost_usd) END,"
+            " sum(latency_s) FROM llm_calls GROUP BY model ORDER BY model"
+        )
+        return [CostLine(*row) for row in rows]
+
+    def dropped(self) -> list[tuple[str, list[dict[str, str]]]]:
+        """Reuses dropped from LLM answers for evidence not found, by paper."""
+        rows = self._read(
+            "SELECT work_id, dropped FROM llm_calls WHERE dropped IS NOT NULL AND dropped != '[]'"
+        )
+        return [(work_id, json.loads(dropped)) for work_id, dropped in rows]
+
+    # --- extraction runs and their outcomes -------------------------------------------
+
+    def run_for(self, extractor: str, version: str, settings: dict[str, Any]) -> Run:
+        """The run with these settings, made on first use."""
+        material = json.dumps(settings, sort_keys=True)
+        key = f"{extractor}|{version}|{material}"
+        now = _now()
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO runs (extractor, version, settings, key, created_at, used_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET used_at=excluded.used_at",
+                (extractor, version, material, key, now, now),
+            )
+        (run_id,) = self._read("SELECT id FROM runs WHERE key = ?", (key,))[0]
+        return Run(run_id, extractor, version, settings)
+
+    def latest_run(self, extractor: str) -> Run | None:
+        """The run of this extractor used last (by `kg extract` or `kg load`)."""
+        rows = self._read(
+            "SELECT id, extractor, version, settings FROM runs WHERE extractor = ?"
+            " ORDER BY used_at DESC, id DESC LIMIT 1",
+            (extractor,),
+        )
+        if not rows:
+            return None
+        run_id, name, version, settings = rows[0]
+        return Run(run_id, name, version, json.loads(settings))
+
+    def store_outcomes(self, run: Run, outcomes: Sequence[tuple[Outcome, str | None]]) -> None:
+        """Outcomes of `run` with the sha of the text each was read from, one transaction."""
+        now = _now()
+        with self._write() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?, ?)",
+                [(run.id, o.work_id, "failed" if isinstance(o, ExtractionFailure) else "extracted",
+                  sha, o.model_dump_json(), now) for o, sha in outcomes],
+            )  # fmt: skip
+
+    def outcomes(self, run: Run, ids: Sequence[str]) -> dict[str, tuple[Outcome, str | None]]:
+        """The stored outcome of each of `ids` that has one, with the text it was read from."""
+        found: dict[str, tuple[Outcome, str | None]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self._read(
+                f"SELECT work_id, record, text_sha FROM extractions WHERE run_id = ?"
+                f" AND work_id IN ({marks})",
+                [run.id, *chunk],
+            )
+            for work_id, record, sha in rows:
+                found[work_id] = (_OUTCOME.validate_json(record), sha)
+        return found
+
+    # --- graph builds ------------------------------------------------------------------
+
+    def start_build(self, store: str, mode: str, run: Run | None) -> int:
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO builds (store, mode, run_id, extractor, started_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (store, mode, run.id if run else None, run.extractor if run else None, _now()),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def finish_build(self, build_id: int, papers: int, failed: int, counts: dict[str, int]) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE builds SET completed_at = ?, papers = ?, failed = ?, counts = ?"
+                " WHERE id = ?",
+                (_now(), papers, failed, json.dumps(counts), build_id),
+            )
+
+    def last_build(self, store: str | None = None) -> Build | None:
+        """The latest build of the graph `store` names (of any graph when None)."""
+        rows = self._read(
+            "SELECT id, store, mode, extractor, started_at, completed_at, papers, failed"
+            " FROM builds WHERE ? IS NULL OR store = ? ORDER BY id DESC LIMIT 1",
+            (store, store),
+        )
+        return Build(*rows[0]) if rows else None
 
 
 def papers(workspace: Workspace) -> Iterator[Paper]:
     """Every kept work with its stored text (or just its title when none was found)."""
-    for work, _ in workspace.works(kept_only=True):
+    for work in workspace.kept_works():
         text = workspace.text(work.id) or PaperText(work_id=work.id, title=work.title)
         yield Paper(work=work, text=text)

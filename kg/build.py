@@ -1,16 +1,36 @@
-"""The path from papers to graph: extract each paper (rules or LLM), then load works and
-extractions."""
+"""From papers to graph in two stages that hand over stored records.
 
-from collections.abc import Callable, Sequence
+`extract_run`: an extractor, chosen by name, reads papers; each outcome (an extraction or a
+failure) is stored in the workspace under the run's settings as it completes. Papers whose
+stored extraction was read from the same text are not read again.
+
+`build_graph`: the graph is built from the workspace alone (kept works and one run's stored
+outcomes) and recorded as a build: started, then completed with its counts once the store
+has saved. It never calls an LLM. A build that was interrupted stays "not completed", which
+every command that reads the graph reports; `kg load --rebuild` starts over from the
+workspace.
+"""
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from itertools import batched
+from typing import TYPE_CHECKING
 
-from extract import rules
 from extract.corpus import Failure
 from extract.errors import ConfigError
-from extract.ledger import Ledger
-from extract.records import Extraction, Paper
-from kg.loader import load_extractions, load_works
+from extract.extractor import Extractor
+from extract.records import Extraction, ExtractionFailure, Outcome, Paper
+from extract.rules import RulesExtractor
+from extract.workspace import Run, Workspace, text_sha
+from kg.loader import (
+    BATCH_SIZE,
+    Refused,
+    counts,
+    extraction_row,
+    load_outcomes,
+    load_works,
+    pending_row,
+)
 from kg.settings import Settings
 from kg.stores.base import GraphStore
 
@@ -18,21 +38,13 @@ if TYPE_CHECKING:  # instructor and openai take seconds to import: only LLM runs
     from extract.llm import LLMConfig, RunStats
 
 Step = Callable[[str, int], None]  # (what was done, how many) for progress bars
-ExtractorName = Literal["rules", "llm"]
 
 
-@dataclass
-class ExtractRun:
-    extractions: list[Extraction] = field(default_factory=list)
-    failures: list[Failure] = field(default_factory=list)
-    llm: "RunStats | None" = None  # set for LLM runs
-
-
-@dataclass
-class BuildSummary:
-    papers: int = 0
-    reuses: int = 0
-    failures: list[Failure] = field(default_factory=list)
+@dataclass(frozen=True)
+class ExtractOptions:
+    concurrency: int = 8
+    budget: int | None = None  # LLM: tokens of paper text per call
+    step: Step | None = None
 
 
 def llm_config(settings: Settings, budget: int | None = None) -> "LLMConfig":
@@ -49,52 +61,153 @@ def llm_config(settings: Settings, budget: int | None = None) -> "LLMConfig":
         base_url=settings.kg_llm_base_url,
         api_key=key,
         mode=settings.kg_llm_mode,
+        timeout_s=settings.kg_llm_timeout,
+        http_retries=settings.kg_llm_retries,
         **({"budget": budget} if budget else {}),
     )
 
 
-def extract_rules(papers: Sequence[Paper], step: Step | None = None) -> ExtractRun:
-    """Rules extraction of every paper; a paper that breaks the extractor is recorded, not fatal."""
-    run = ExtractRun()
-    for paper in papers:
-        try:
-            run.extractions.append(rules.extract(paper.text))
-        except Exception as error:  # one bad paper must not end the run
-            run.failures.append(Failure(paper.work.id, f"rules extractor failed: {error!r}"))
-        if step:
-            step("extracted", 1)
-    return run
+def _rules(settings: Settings, workspace: Workspace, options: ExtractOptions) -> Extractor:
+    return RulesExtractor()
 
 
-def extract_with(
-    extractor: ExtractorName,
-    papers: Sequence[Paper],
-    settings: Settings,
-    concurrency: int = 8,
-    budget: int | None = None,
+def _llm(settings: Settings, workspace: Workspace, options: ExtractOptions) -> Extractor:
+    from extract.llm import LLMExtractor
+
+    step = options.step
+    progress = (lambda kind, tokens: step(kind, 1)) if step else None
+    return LLMExtractor(llm_config(settings, options.budget), workspace, options.concurrency,
+                        progress)  # fmt: skip
+
+
+# Extractors by name. `offline` ones may run inside `kg load` for papers not yet extracted.
+EXTRACTORS: dict[str, Callable[[Settings, Workspace, ExtractOptions], Extractor]] = {
+    "rules": _rules,
+    "llm": _llm,
+}
+OFFLINE = frozenset({"rules"})
+
+
+@dataclass
+class ExtractSummary:
+    run: Run
+    papers: int = 0  # papers asked for
+    stored_before: int = 0  # already extracted from the same text: not read again
+    extracted: int = 0
+    with_ptms: int = 0
+    reuses: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    llm: "RunStats | None" = None
+
+
+def extract_run(
+    workspace: Workspace,
+    extractor: Extractor,
+    papers: Iterable[Paper],
     step: Step | None = None,
-) -> ExtractRun:
-    if extractor == "rules":
-        return extract_rules(papers, step)
-    from extract.llm import extract_papers
+) -> ExtractSummary:
+    """Extract the papers not yet extracted from their current text, storing each outcome
+    under the run as it completes (in batches of `extractor.batch`)."""
+    run = workspace.run_for(extractor.name, extractor.version, extractor.settings())
+    summary = ExtractSummary(run)
+    shas: dict[str, str] = {}
+    buffer: list[tuple[Outcome, str | None]] = []
 
-    config = llm_config(settings, budget)
-    ledger = Ledger(settings.kg_workspace)
+    def todo() -> Iterator[Paper]:
+        for chunk in batched(papers, 500):
+            stored = workspace.outcomes(run, [p.work.id for p in chunk])
+            for paper in chunk:
+                summary.papers += 1
+                sha = text_sha(paper.text)
+                known = stored.get(paper.work.id)
+                if known and isinstance(known[0], Extraction) and known[1] in (sha, None):
+                    summary.stored_before += 1
+                    _tally(summary, known[0])
+                    if step:
+                        step("extracted", 1)
+                    continue
+                shas[paper.work.id] = sha
+                yield paper
+
+    def done(outcome: Outcome) -> None:
+        buffer.append((outcome, shas.pop(outcome.work_id, None)))
+        if isinstance(outcome, ExtractionFailure):
+            summary.failures.append(Failure(outcome.work_id, outcome.reason))
+        else:
+            summary.extracted += 1
+            _tally(summary, outcome)
+        if step and extractor.batch > 1:  # the LLM extractor reports its own progress
+            step("extracted", 1)
+        if len(buffer) >= extractor.batch:
+            flush()
+
+    def flush() -> None:
+        if buffer:
+            workspace.store_outcomes(run, buffer)
+            buffer.clear()
+
     try:
-        progress = (lambda kind, tokens: step(kind, 1)) if step else None
-        extractions, stats = extract_papers(papers, config, ledger, concurrency, progress)
+        extractor.extract_all(todo(), done)
     finally:
-        ledger.close()
-    return ExtractRun(extractions, list(stats.failures), stats)
+        flush()
+        summary.llm = getattr(extractor, "stats", None)
+    return summary
 
 
-def load_graph(
+def _tally(summary: ExtractSummary, extraction: Extraction) -> None:
+    summary.with_ptms += extraction.uses_ptms
+    summary.reuses += len(extraction.reuses)
+
+
+@dataclass
+class BuildSummary:
+    papers: int = 0  # Paper nodes written
+    extracted: int = 0
+    failed: int = 0  # the extractor could not answer: left out of every share
+    pending: int = 0  # no stored extraction: left out of every share
+    reuses: int = 0
+    refused: list[Refused] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def build_graph(
     store: GraphStore,
-    papers: Sequence[Paper],
-    extractions: Sequence[Extraction],
+    workspace: Workspace,
+    run: Run | None,
+    mode: str,
+    ids: Sequence[str] | None = None,
+    reset: bool = False,
     step: Step | None = None,
 ) -> BuildSummary:
-    """Load works and extractions into `store` (idempotent)."""
-    load_works(store, [p.work for p in papers], progress=step and (lambda n: step("loaded", n)))
-    load_extractions(store, extractions)
-    return BuildSummary(papers=len(papers), reuses=sum(len(e.reuses) for e in extractions))
+    """Load the kept works (all, or `ids`) with `run`'s stored outcomes, as one recorded
+    build. The store is emptied first when `reset`, and saved before the build is marked
+    completed: a build that says completed is on disk."""
+    build_id = workspace.start_build(store.name, mode, run)
+    if reset:
+        store.reset()
+    summary = BuildSummary()
+    for chunk in batched(workspace.kept_works(ids), BATCH_SIZE):
+        refused_works = load_works(store, chunk)
+        outcomes = workspace.outcomes(run, [w.id for w in chunk]) if run else {}
+        rows = []
+        for work in chunk:
+            known = outcomes.get(work.id)
+            if known is None:
+                summary.pending += 1
+                rows.append(pending_row(work.id))
+                continue
+            outcome = known[0]
+            if isinstance(outcome, ExtractionFailure):
+                summary.failed += 1
+            else:
+                summary.extracted += 1
+                summary.reuses += len({r.model for r in outcome.reuses})
+            rows.append(extraction_row(outcome))
+        summary.refused += refused_works + load_outcomes(store, rows)
+        summary.papers += len(chunk) - len(refused_works)
+        if step:
+            step("loaded", len(chunk))
+    store.save()
+    summary.counts = counts(store)
+    workspace.finish_build(build_id, summary.papers, summary.failed, summary.counts)
+    return summary

@@ -3,15 +3,31 @@
 Loading is idempotent: a paper's IN_FIELD edges are rewritten from its work, and its REUSES,
 APPLIES and IMPACTS edges from its extraction, so loading the same records twice changes no
 count, and loading a newer extraction replaces the older one's edges instead of adding to them.
+
+Every paper gets a `status`: extracted, failed (the extractor could not answer: uses_dl and
+uses_ptms stay unset, so no query reads it as "no reuse"), or pending (no extraction stored
+yet). When the store refuses a batch, the batch is split in halves until the refused records
+are found; each is reported with its id and the store's reason, and the rest is loaded.
 """
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import batched
 from typing import Any
 
-from extract.records import Extraction, Reuse, Work
+from extract.errors import QueryFailed
+from extract.records import Extraction, ExtractionFailure, Outcome, Reuse, Work
 from kg.schema import LABELS, RELATIONSHIP_TYPES
 from kg.stores.base import GraphStore
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A record the store would not take, and its reason."""
+
+    id: str
+    reason: str
+
 
 BATCH_SIZE = 1000
 
@@ -65,18 +81,25 @@ def work_row(work: Work) -> dict[str, Any]:
     }
 
 
-def extraction_row(extraction: Extraction) -> dict[str, Any]:
-    """Cypher parameters for one extraction: Paper flags and one entry per reused model."""
-    return {
-        "id": extraction.work_id,
-        "props": {
-            "uses_dl": extraction.uses_dl,
-            "uses_ptms": extraction.uses_ptms,
-            "extractor": extraction.extractor,
-            "prompt_version": extraction.extractor_version,
-        },
-        "reuses": [reuse.model_dump(mode="json") for reuse in _one_per_model(extraction)],
-    }
+def extraction_row(outcome: Outcome) -> dict[str, Any]:
+    """Cypher parameters for one outcome: Paper status and flags, one entry per reused model.
+    A failure sets uses_dl and uses_ptms to null (unset), never to false."""
+    if isinstance(outcome, ExtractionFailure):
+        flags: dict[str, Any] = {"status": "failed", "uses_dl": None, "uses_ptms": None}
+        reuses: list[dict[str, Any]] = []
+    else:
+        flags = {"status": "extracted", "uses_dl": outcome.uses_dl,
+                 "uses_ptms": outcome.uses_ptms}  # fmt: skip
+        reuses = [reuse.model_dump(mode="json") for reuse in _one_per_model(outcome)]
+    props = flags | {"extractor": outcome.extractor, "prompt_version": outcome.extractor_version}
+    return {"id": outcome.work_id, "props": props, "reuses": reuses}
+
+
+def pending_row(work_id: str) -> dict[str, Any]:
+    """A paper with no stored extraction yet: in the graph, but in no denominator."""
+    props = {"status": "pending", "uses_dl": None, "uses_ptms": None, "extractor": None,
+             "prompt_version": None}  # fmt: skip
+    return {"id": work_id, "props": props, "reuses": []}
 
 
 def _one_per_model(extraction: Extraction) -> Iterator[Reuse]:
@@ -87,40 +110,60 @@ def _one_per_model(extraction: Extraction) -> Iterator[Reuse]:
             yield reuse
 
 
+def _write_batch(store: GraphStore, cypher: str, rows: list[dict[str, Any]]) -> list[Refused]:
+    """Write `rows` in one statement; if the store refuses, halve until the refused rows
+    are found. Returns them; everything else is written."""
+    try:
+        store.run(cypher, {"rows": rows})
+        return []
+    except QueryFailed as error:
+        if len(rows) == 1:
+            return [Refused(str(rows[0]["id"]), str(error))]
+    middle = len(rows) // 2
+    return _write_batch(store, cypher, rows[:middle]) + _write_batch(store, cypher, rows[middle:])
+
+
 def _write(
     store: GraphStore,
     cypher: str,
     rows: Iterable[dict[str, Any]],
     batch_size: int,
     progress: Progress | None,
-) -> int:
-    written = 0
+) -> list[Refused]:
+    refused: list[Refused] = []
     for batch in batched(rows, batch_size):
-        store.run(cypher, {"rows": list(batch)})
-        written += len(batch)
+        refused += _write_batch(store, cypher, list(batch))
         if progress:
             progress(len(batch))
-    return written
+    return refused
 
 
 def load_works(
     store: GraphStore,
-    works: Sequence[Work],
+    works: Iterable[Work],
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
-) -> int:
-    """Paper, Field and IN_FIELD from works. Returns how many works were written."""
+) -> list[Refused]:
+    """Paper, Field and IN_FIELD from works. Returns the works the store refused."""
     return _write(store, WORKS_CYPHER, map(work_row, works), batch_size, progress)
 
 
-def load_extractions(
+def load_outcomes(
     store: GraphStore,
-    extractions: Sequence[Extraction],
+    rows: Iterable[dict[str, Any]],
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
-) -> int:
-    """Paper flags, Model, REUSES, APPLIES and IMPACTS. Papers must be loaded first."""
-    return _write(store, EXTRACTIONS_CYPHER, map(extraction_row, extractions), batch_size, progress)
+) -> list[Refused]:
+    """Paper status and flags, Model, REUSES, APPLIES and IMPACTS from `extraction_row` or
+    `pending_row` rows. Papers must be loaded first. Returns the rows the store refused."""
+    return _write(store, EXTRACTIONS_CYPHER, rows, batch_size, progress)
+
+
+def load_extractions(
+    store: GraphStore, extractions: Sequence[Extraction], batch_size: int = BATCH_SIZE
+) -> list[Refused]:
+    """`load_outcomes` for extractions held in memory (tests, benches)."""
+    return load_outcomes(store, map(extraction_row, extractions), batch_size)
 
 
 def counts(store: GraphStore) -> dict[str, int]:

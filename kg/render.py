@@ -6,7 +6,9 @@ import json
 from collections.abc import Sequence
 from typing import Literal
 
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from kg.stores.base import Row
 
@@ -23,12 +25,13 @@ def cell(value: object) -> str:
 
 def table(rows: Sequence[Row], title: str | None = None, columns: Sequence[str] = ()) -> Table:
     columns = list(rows[0]) if rows else list(columns)
-    out = Table(title=title, title_justify="left", show_lines=False)
+    out = Table(title=title and escape(title), title_justify="left", show_lines=False)
     for column in columns:
         numeric = bool(rows) and isinstance(rows[0].get(column), int | float)
         out.add_column(column, justify="right" if numeric else "left")
     for row in rows:
-        out.add_row(*(cell(row.get(c)) for c in columns))
+        # Text, not str: a value from a paper is shown as written, never read as markup
+        out.add_row(*(Text(cell(row.get(c))) for c in columns))
     return out
 
 

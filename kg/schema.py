@@ -28,6 +28,8 @@ PROPERTY_KEYS = (
     "uses_ptms",
     "extractor",
     "prompt_version",
+    "status",
+    "text_source",
     "name",
     "family",
     "modality",

@@ -1,10 +1,30 @@
-"""The one settings object: environment variables and a `.env` file, read at the CLI edge."""
+"""The one settings object: environment variables and a `.env` file, read at the CLI edge.
+
+Each setting has one default, here. A wrong value is one `ConfigError` line naming the
+variable; a secret (or a password written inside a URL) is never part of a message.
+"""
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from extract.errors import ConfigError
+
+NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+def mask_url(url: str) -> str:
+    """`url` with any user:password@ replaced by ***@, for messages and store names."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "***"
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
 
 
 class Settings(BaseSettings):
@@ -22,7 +42,47 @@ class Settings(BaseSettings):
     openalex_url: str | None = None  # a mirror or test server instead of api.openalex.org
     openalex_email: str | None = None
     openalex_api_key: SecretStr | None = None
+    openalex_timeout: float = Field(default=30.0, gt=0)  # seconds, connect and read
+
     kg_llm_base_url: str | None = None
     kg_llm_model: str | None = None
     kg_llm_mode: str = "tools"  # tools | json_schema | json | md_json (instructor modes)
+    kg_llm_timeout: float = Field(default=60.0, gt=0)  # seconds per request
+    kg_llm_retries: int = Field(default=2, ge=0)  # HTTP retries per request (429, 5xx, timeout)
     openai_api_key: SecretStr | None = None
+
+    @field_validator("kg_store", mode="before")
+    @classmethod
+    def _store_any_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _neo4j_uri(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in NEO4J_SCHEMES or not parts.hostname:
+            raise ValueError(
+                f"{mask_url(value)!r} is not a Neo4j URI; write it like bolt://localhost:7687 "
+                f"(schemes: {', '.join(NEO4J_SCHEMES)})"
+            )
+        if parts.username or parts.password:
+            raise ValueError(
+                f"{mask_url(value)!r} carries credentials; put them in NEO4J_USER and "
+                "NEO4J_PASSWORD instead"
+            )
+        return value.strip()
+
+
+def load_settings() -> Settings:
+    """The settings, or one line naming the variable that is wrong."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "a setting"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if first["type"] == "literal_error":
+            message = f"use one of {first['ctx']['expected']}"
+        raise ConfigError(f"{name}: {message}") from None

@@ -2,18 +2,21 @@
 progress bars."""
 
 import functools
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from extract.corpus import Failure
 from extract.errors import KgError
-from kg.build import ExtractorName, Step
-from kg.settings import Settings
+from extract.workspace import Workspace
+from kg.build import Step
+from kg.settings import Settings, mask_url
 from kg.stores import GraphStore, open_store
 
 app = typer.Typer(
@@ -40,27 +43,81 @@ def _main(
     _state["debug"] = debug
 
 
+def _hint(error: BaseException) -> str:
+    errno = getattr(error, "errno", None)
+    if errno == 28 or "disk is full" in str(error):
+        return "free some disk space and run the command again"
+    if errno in (13, 30) or "readonly" in str(error):
+        return "the path is not writable: fix its permissions or choose another"
+    if errno in (17, 20, 21):
+        return "a file stands where a directory is needed (or the reverse): choose another path"
+    return "run again with --debug for the traceback"
+
+
+def say_error(message: str) -> None:
+    """One line on stderr; the message may hold paper text, so it is shown literally."""
+    err.print(f"[bold red]error:[/] {escape(mask_url(message))}", highlight=False)
+
+
 def friendly[**P, R](command: Callable[P, R]) -> Callable[P, R]:
-    """Turn our errors into one clear line and exit code 2; a traceback only with --debug."""
+    """Turn every error into one clear line and a non-zero exit: 2 for ours (bad setting,
+    input or service), 3 for anything unexpected; a traceback only with --debug."""
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
+        except typer.Exit:
+            raise
         except KgError as error:
             if _state["debug"]:
                 raise
-            err.print(f"[bold red]error:[/] {error}", highlight=False)
+            say_error(str(error))
             raise typer.Exit(2) from None
+        except (OSError, sqlite3.Error) as error:
+            if _state["debug"]:
+                raise
+            say_error(f"{error}; {_hint(error)}")
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            say_error("interrupted; what was stored stays stored, and a rerun resumes")
+            raise typer.Exit(130) from None
+        except Exception as error:
+            if _state["debug"]:
+                raise
+            say_error(f"unexpected {type(error).__name__}: {error} (rerun with --debug)")
+            raise typer.Exit(3) from None
 
     return wrapper
 
 
-@contextmanager
-def open_graph(settings: Settings) -> Iterator[GraphStore]:
-    with err.status(f"starting the {settings.kg_store} store…"):
-        store = open_store(settings)
+def warn_if_incomplete(settings: Settings, store_name: str | None) -> None:
+    """Say so on stderr when the last build of this graph (of any graph in the workspace
+    when `store_name` is None) did not complete."""
+    workspace = Workspace(settings.kg_workspace)
     try:
+        build = workspace.last_build(store_name)
+    finally:
+        workspace.close()
+    if build is not None and build.completed_at is None:
+        err.print(
+            f"[bold yellow]warning: incomplete build[/]: the last build of this graph "
+            f"({build.mode}, started {build.started_at}) did not complete, so the graph may "
+            "hold only part of the corpus and every share may be wrong. Finish it with "
+            "`kg load --rebuild`.",
+            highlight=False,
+        )
+
+
+@contextmanager
+def open_graph(settings: Settings, fresh: bool = False, reads: bool = True) -> Iterator[GraphStore]:
+    """The configured store. `fresh`: the caller empties it (a damaged embedded graph file
+    is then set aside); `reads`: warn first when the graph's last build did not complete."""
+    with err.status(f"starting the {settings.kg_store} store…"):
+        store = open_store(settings, fresh)
+    try:
+        if reads:
+            warn_if_incomplete(settings, store.name)
         yield store
     finally:
         store.close()
@@ -91,7 +148,8 @@ def print_failures(failures: list[Failure]) -> None:
     if failures:
         err.print(f"[yellow]{len(failures)} paper(s) failed and were skipped:[/]")
         for failure in failures[:20]:
-            err.print(f"  {failure.where}: {failure.reason}", highlight=False, markup=False)
+            err.print(f"  {failure.where}: {mask_url(failure.reason)}", highlight=False,
+                      markup=False)  # fmt: skip
         if len(failures) > 20:
             err.print(f"  … and {len(failures) - 20} more")
 
@@ -100,6 +158,7 @@ def counts_line(found: dict[str, int]) -> str:
     return ", ".join(f"{n} {name}" for name, n in found.items())
 
 
+ExtractorName = Literal["rules", "llm"]
 ExtractorOption = Annotated[
     ExtractorName,
     typer.Option(help="rules (no model needed) or llm (KG_LLM_MODEL, KG_LLM_BASE_URL...)."),

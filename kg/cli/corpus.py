@@ -1,25 +1,36 @@
 """Commands that build the corpus and the graph: fetch, extract, load, cost, eval."""
 
 import json
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from extract import fetch as fetching
 from extract.archive import Archive, store_texts
 from extract.corpus import Failure, read_corpus
 from extract.errors import InputRejected
-from extract.ledger import Ledger
 from extract.openalex import STUDY_TERMS, StudyFilter
-from extract.records import Paper, Work
+from extract.records import Extraction, Outcome, Paper, Work
 from extract.taxonomy import NATURAL_SCIENCE_FIELDS
-from extract.workspace import Workspace
+from extract.workspace import Run, Workspace
 from extract.workspace import papers as stored_papers
 from kg import render
-from kg.build import ExtractorName, ExtractRun, extract_with, load_graph
+from kg.build import (
+    EXTRACTORS,
+    OFFLINE,
+    BuildSummary,
+    ExtractOptions,
+    ExtractSummary,
+    build_graph,
+    extract_run,
+)
 from kg.cli.app import (
     ConcurrencyOption,
+    ExtractorName,
     ExtractorOption,
     app,
     counts_line,
@@ -29,8 +40,7 @@ from kg.cli.app import (
     print_failures,
     progress,
 )
-from kg.loader import counts
-from kg.settings import Settings
+from kg.settings import Settings, load_settings
 
 
 @app.command()
@@ -73,7 +83,7 @@ def fetch(
     goes to the workspace's corpus.sqlite; a rerun sends no request for what is stored, and an
     interrupted fetch resumes. Then run `kg load`.
     """
-    settings = Settings()
+    settings = load_settings()
     fetching.configure(
         settings.openalex_email,
         settings.openalex_api_key.get_secret_value() if settings.openalex_api_key else None,
@@ -135,31 +145,21 @@ CorpusArgument = Annotated[
 ]
 
 
-def _papers(corpus: Path | None, settings: Settings) -> tuple[list[Paper], list[Failure]]:
-    if corpus is not None:
-        read = read_corpus(corpus)
-        return read.papers, read.failures
-    workspace = Workspace(settings.kg_workspace)
-    try:
-        papers = list(stored_papers(workspace))
-    finally:
-        workspace.close()
-    if not papers:
-        raise InputRejected("the workspace holds no kept works: run `kg fetch` first")
-    return papers, []
+def _import_corpus(workspace: Workspace, corpus: Path) -> tuple[list[Paper], list[Failure]]:
+    """Read and validate a corpus file, then keep its works and texts in the workspace (one
+    transaction each), so that the graph can always be rebuilt from the workspace alone."""
+    read = read_corpus(corpus)
+    if not read.papers:
+        print_failures(read.failures)
+        raise InputRejected(f"no valid paper in {corpus}: nothing was stored or loaded")
+    workspace.import_works([p.work for p in read.papers], f"file:{corpus.resolve()}")
+    workspace.import_texts([p.text for p in read.papers], f"file:{corpus.resolve()}")
+    return read.papers, read.failures
 
 
-def _extract(
-    extractor: ExtractorName,
-    papers: list[Paper],
-    settings: Settings,
-    concurrency: int,
-    budget: int | None,
-) -> ExtractRun:
-    with progress(len(papers)) as step:
-        run = extract_with(extractor, papers, settings, concurrency, budget, step)
-    if run.llm is not None:
-        stats = run.llm
+def _print_extract(summary: ExtractSummary, name: str) -> None:
+    if summary.llm is not None:
+        stats = summary.llm
         cost = "unknown price" if stats.cost_usd is None else f"${stats.cost_usd:.4f}"
         out.print(
             f"LLM: {stats.calls} call(s), {stats.cache_hits} from the ledger, "
@@ -167,7 +167,28 @@ def _extract(
             f"{stats.output_tokens} output tokens ({cost}); "
             f"{len(stats.dropped)} reuse(s) dropped for evidence not found"
         )
-    return run
+    settings = ", ".join(f"{k} {v}" for k, v in summary.run.settings.items())
+    out.print(
+        escape(
+            f"Extracted {summary.papers - len(summary.failures)} of {summary.papers} papers "
+            f"with {name} (run {summary.run.id}{': ' + settings if settings else ''}; "
+            f"{summary.stored_before} were already stored): {summary.with_ptms} reuse PTMs "
+            f"({summary.reuses} reuses, each with its quote); {len(summary.failures)} failed."
+        )
+    )
+
+
+def _run_extractor(
+    name: str,
+    workspace: Workspace,
+    settings: Settings,
+    papers: Iterable[Paper],
+    total: int,
+    options: ExtractOptions,
+) -> ExtractSummary:
+    with progress(total) as step:
+        extractor = EXTRACTORS[name](settings, workspace, replace(options, step=step))
+        return extract_run(workspace, extractor, papers, step)
 
 
 @app.command()
@@ -177,26 +198,36 @@ def extract(
     extractor: ExtractorOption = "llm",
     concurrency: ConcurrencyOption = 8,
     budget: Annotated[
-        int | None, typer.Option(help="Tokens of paper text per LLM call (default 3000).")
+        int | None, typer.Option(min=200, help="Tokens of paper text per LLM call (default 3000).")
     ] = None,
 ) -> None:
     """Answer the study's questions for each paper and store the answers in the workspace.
 
-    With the LLM: one call per paper over the paragraphs that can hold evidence, every quote
-    checked against the paper, every call in the ledger; a rerun makes no request for what
-    was answered. `kg cost` shows the bill, `kg load --extractor llm` builds the graph.
+    Each paper's outcome (its answer, or why it failed) is stored as it completes, under a
+    run named by the extractor and its settings. With the LLM: one call per paper over the
+    paragraphs that can hold evidence, every quote checked against the paper, every call in
+    the ledger; a rerun makes no request for what was answered. Then `kg load --extractor
+    llm` builds the graph from the stored answers (no LLM settings needed), `kg cost` shows
+    the bill.
     """
-    settings = Settings()
-    papers, failures = _papers(corpus, settings)
-    run = _extract(extractor, papers, settings, concurrency, budget)
-    with_ptms = sum(e.uses_ptms for e in run.extractions)
-    reuses = sum(len(e.reuses) for e in run.extractions)
-    out.print(
-        f"Extracted {len(run.extractions)} of {len(papers)} papers: {with_ptms} reuse PTMs "
-        f"({reuses} reuses, each with a checked quote)."
-    )
-    print_failures(failures + run.failures)
-    if failures or run.failures:
+    settings = load_settings()
+    workspace = Workspace(settings.kg_workspace)
+    try:
+        if corpus is not None:
+            papers, failures = _import_corpus(workspace, corpus)
+            total = len(papers)
+        else:
+            failures, total = [], sum(1 for _ in workspace.kept_works())
+            papers = stored_papers(workspace)  # type: ignore[assignment]
+            if not total:
+                raise InputRejected("the workspace holds no kept works: run `kg fetch` first")
+        options = ExtractOptions(concurrency=concurrency, budget=budget)
+        summary = _run_extractor(extractor, workspace, settings, papers, total, options)
+    finally:
+        workspace.close()
+    _print_extract(summary, extractor)
+    print_failures(failures + summary.failures)
+    if failures or summary.failures:
         raise typer.Exit(1)
 
 
@@ -204,39 +235,116 @@ def extract(
 @friendly
 def load(
     corpus: CorpusArgument = None,
-    extractor: ExtractorOption = "rules",
-    concurrency: ConcurrencyOption = 8,
-    reset: Annotated[bool, typer.Option(help="Wipe the store before loading.")] = False,
+    extractor: Annotated[
+        ExtractorName | None,
+        typer.Option(
+            help="Whose stored answers to load: rules (default; papers not yet extracted are "
+            "extracted on the spot) or llm (the latest `kg extract` run; never calls the LLM). "
+            "With --rebuild: the last build's."
+        ),
+    ] = None,
+    reset: Annotated[
+        bool, typer.Option(help="Empty the graph first (after the input has been checked).")
+    ] = False,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            help="Empty the graph and build it again from the workspace alone: how to finish "
+            "an interrupted build or replace a damaged graph file."
+        ),
+    ] = False,
 ) -> None:
-    """Extract PTM reuse (rules, or the LLM's stored answers) and load papers into the graph.
+    """Build the graph from the workspace: kept works and their stored extractions.
 
-    Loading is idempotent: loading the same papers twice changes no count. Malformed papers
-    are reported and skipped; the exit code is 1 when any paper failed.
+    A corpus file is checked first, then its works and texts are kept in the workspace, so
+    `kg load --rebuild` can always rebuild the graph from the workspace alone. Each build is
+    recorded; a build that did not complete is reported by every command that reads the
+    graph. Loading is idempotent. A paper whose extraction failed is loaded as failed and
+    left out of every share. Exit code 1 when any paper failed.
     """
-    settings = Settings()
-    papers, failures = _papers(corpus, settings)
-    run = _extract(extractor, papers, settings, concurrency, None)
-    with open_graph(settings) as store:
-        if reset:
-            store.reset()
-        summary = load_graph(store, papers, run.extractions)
-        found = counts(store)
-    failures = failures + run.failures
-    out.print(f"Loaded {summary.papers} papers ({summary.reuses} reuses): {counts_line(found)}")
+    settings = load_settings()
+    if rebuild and corpus is not None:
+        raise InputRejected("--rebuild uses the workspace alone: give no corpus file")
+    workspace = Workspace(settings.kg_workspace)
+    try:
+        failures: list[Failure] = []
+        ids: list[str] | None = None
+        if corpus is not None:
+            papers, failures = _import_corpus(workspace, corpus)
+            ids = [p.work.id for p in papers]
+        elif not any(True for _ in workspace.kept_works()):
+            raise InputRejected(
+                "the workspace holds no kept works: run `kg fetch`, or give a corpus file"
+            )
+        name = extractor or (_last_extractor(workspace) if rebuild else "rules")
+        run = _run_to_load(name, workspace, settings, corpus, ids, failures)
+        total = len(ids) if ids is not None else sum(1 for _ in workspace.kept_works())
+        fresh = reset or rebuild
+        with open_graph(settings, fresh=fresh, reads=False) as store, progress(total) as step:
+            mode = "rebuild" if rebuild else "load"
+            built = build_graph(store, workspace, run, mode, ids, fresh, step)
+    finally:
+        workspace.close()
+    _print_build(built, name)
+    failures += [Failure(r.id, f"the store refused it: {r.reason}") for r in built.refused]
     print_failures(failures)
-    if failures:
+    if failures or built.failed:
         raise typer.Exit(1)
+
+
+def _last_extractor(workspace: Workspace) -> ExtractorName:
+    build = workspace.last_build()
+    return "llm" if build is not None and build.extractor == "llm" else "rules"
+
+
+def _run_to_load(
+    name: ExtractorName,
+    workspace: Workspace,
+    settings: Settings,
+    corpus: Path | None,
+    ids: list[str] | None,
+    failures: list[Failure],
+) -> Run:
+    """The run whose stored outcomes the build reads. Offline extractors first extract what
+    has no stored outcome; the LLM is never called here."""
+    if name in OFFLINE:
+        papers = (p for p in stored_papers(workspace) if ids is None or p.work.id in set(ids))
+        total = len(ids) if ids is not None else sum(1 for _ in workspace.kept_works())
+        summary = _run_extractor(name, workspace, settings, papers, total, ExtractOptions())
+        failures += summary.failures
+        return summary.run
+    run = workspace.latest_run(name)
+    if run is None:
+        raise InputRejected(
+            f"no stored {name} extractions in {settings.kg_workspace}: run "
+            f"`kg extract{' ' + str(corpus) if corpus else ''} --extractor {name}` first"
+        )
+    return run
+
+
+def _print_build(built: BuildSummary, name: str) -> None:
+    left_out = built.failed + built.pending
+    out.print(
+        f"Loaded {built.papers} papers ({built.reuses} reuses) from the {name} extractions: "
+        f"{counts_line(built.counts)}"
+    )
+    if left_out:
+        out.print(
+            f"[yellow]{left_out} paper(s) are in the graph but left out of every share:[/] "
+            f"{built.failed} whose extraction failed, {built.pending} not yet extracted"
+            + (f" (run `kg extract --extractor {name}`)" if built.pending else "")
+        )
 
 
 @app.command()
 @friendly
 def cost() -> None:
     """What the LLM calls recorded in the workspace cost: calls, tokens, dollars by model."""
-    ledger = Ledger(Settings().kg_workspace)
+    workspace = Workspace(load_settings().kg_workspace)
     try:
-        lines = ledger.costs()
+        lines = workspace.costs()
     finally:
-        ledger.close()
+        workspace.close()
     rows = [
         {
             "model": line.model,
@@ -266,7 +374,9 @@ def evaluate(
     from extract.evaluate import read_labels, score
     from extract.fulltext import parse_xml
 
-    settings = Settings()
+    settings = load_settings()
+    if json_out is not None and not json_out.parent.is_dir():
+        raise InputRejected(f"--json {json_out}: the folder {json_out.parent} does not exist")
     gold = read_labels(labels)
     papers = []
     for number, label in enumerate(gold, start=1):
@@ -276,11 +386,21 @@ def evaluate(
         except (OSError, InputRejected) as error:
             raise InputRejected(f"cannot read {path} of the labels: {error}") from error
         papers.append(Paper(work=Work(id=f"W{number}", title=text.title), text=text))
-    run = _extract(extractor, papers, settings, concurrency, None)
-    by_id = {e.work_id: e for e in run.extractions}
+    outcomes: list[Outcome] = []
+    workspace = Workspace(settings.kg_workspace)  # the LLM's ledger; no extraction is stored
+    try:
+        with progress(len(papers)) as step:
+            options = ExtractOptions(concurrency=concurrency, step=step)
+            chosen = EXTRACTORS[extractor](settings, workspace, options)
+            chosen.extract_all(papers, outcomes.append)
+    finally:
+        workspace.close()
+    by_id = {o.work_id: o for o in outcomes if isinstance(o, Extraction)}
+    failed = [Failure(o.work_id, o.reason) for o in outcomes if not isinstance(o, Extraction)]
     scores = score([(label, by_id.get(f"W{n}")) for n, label in enumerate(gold, start=1)])
-    sent = run.llm.calls + run.llm.cache_hits if run.llm else 0
-    tokens = run.llm.input_tokens / max(run.llm.calls, 1) if run.llm else 0.0
+    llm = getattr(chosen, "stats", None)
+    sent = llm.calls + llm.cache_hits if llm else 0
+    tokens = llm.input_tokens / max(llm.calls, 1) if llm else 0.0
     rows = [
         {"measure": name, "precision": b.precision, "recall": b.recall, "f1": b.f1,
          "tp": b.tp, "fp": b.fp, "fn": b.fn}
@@ -305,4 +425,4 @@ def evaluate(
         out.print(render.table(mistakes, title="Misses and false alarms"))
     if json_out:
         json_out.write_text(json.dumps({"scores": rows, **summary, "papers": mistakes}, indent=2))
-    print_failures(run.failures)
+    print_failures(failed)

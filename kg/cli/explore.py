@@ -1,16 +1,16 @@
 """Commands that read the graph: demo, query, queries, stats, report, flows, browser."""
 
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from extract.errors import InputRejected
-from extract.records import Paper
+from extract.workspace import Workspace
 from kg import queries, render
-from kg.build import ExtractRun, extract_with
+from kg.build import EXTRACTORS, ExtractOptions
 from kg.cli.app import (
     ConcurrencyOption,
     ExtractorOption,
@@ -21,10 +21,11 @@ from kg.cli.app import (
     out,
     print_failures,
     progress,
+    warn_if_incomplete,
 )
 from kg.demo import TABLES, run_demo
 from kg.loader import counts
-from kg.settings import Settings
+from kg.settings import load_settings
 
 
 @app.command()
@@ -32,20 +33,23 @@ from kg.settings import Settings
 def demo(extractor: ExtractorOption = "rules", concurrency: ConcurrencyOption = 8) -> None:
     """Build a fresh graph from the built-in synthetic corpus and answer the study's questions.
 
-    Wipes the configured store first (with KG_STORE=neo4j: the whole Neo4j database).
+    Empties the configured store first (with KG_STORE=neo4j: the whole Neo4j database). The
+    demo's 49 papers are kept in the workspace like any corpus: use another KG_WORKSPACE for
+    a real study.
     """
-    settings = Settings()
-    with open_graph(settings) as store:
-        from kg.demo import corpus_path
+    from kg.demo import corpus_path
 
-        total = sum(1 for line in corpus_path().open() if line.strip())
-        with progress(total) as step:
-
-            def extract(papers: Sequence[Paper]) -> ExtractRun:
-                return extract_with(extractor, papers, settings, concurrency, step=step)
-
-            result = run_demo(store, step, extract)
-        name = store.name
+    settings = load_settings()
+    total = sum(1 for line in corpus_path().open() if line.strip())
+    workspace = Workspace(settings.kg_workspace)
+    try:
+        with open_graph(settings, fresh=True, reads=False) as store, progress(total) as step:
+            options = ExtractOptions(concurrency=concurrency, step=step)
+            chosen = EXTRACTORS[extractor](settings, workspace, options)
+            result = run_demo(store, workspace, chosen, step)
+            name = store.name
+    finally:
+        workspace.close()
     for table_name in TABLES:
         module = queries.get(table_name)
         out.print(
@@ -54,21 +58,21 @@ def demo(extractor: ExtractorOption = "rules", concurrency: ConcurrencyOption = 
     h = result.headlines
     out.print("\n[bold]The study's three questions, answered on the demo corpus:[/]")
     out.print(
-        f"  Leading field:         [bold]{h.leading_field}[/] "
+        f"  Leading field:         [bold]{escape(h.leading_field)}[/] "
         f"({h.leading_field_ptm_papers} papers reusing PTMs)"
     )
     out.print(
-        f"  Most common pattern:   [bold]{h.top_pattern}[/] ({h.top_pattern_share:.0%} of reuses)"
+        f"  Most common pattern:   [bold]{escape(h.top_pattern)}[/] "
+        f"({h.top_pattern_share:.0%} of reuses)"
     )
     out.print(
-        f"  Most impacted stage:   [bold]{h.top_stage}[/] ({h.top_stage_share:.0%} of reuses)"
+        f"  Most impacted stage:   [bold]{escape(h.top_stage)}[/] "
+        f"({h.top_stage_share:.0%} of reuses)"
     )
-    out.print(
-        f"\n{result.summary.papers} papers, {result.summary.reuses} reuses → "
-        f"{counts_line(result.counts)}"
-    )
-    print_failures(result.summary.failures)
-    out.print(f"The graph lives in {name}.")
+    built = result.built
+    out.print(f"\n{built.papers} papers, {built.reuses} reuses → {counts_line(built.counts)}")
+    print_failures(result.failures)
+    out.print(f"The graph lives in {escape(name)}.")
     out.print("Ask it more: `kg queries` lists the questions, `kg query top_ptms` asks one.")
     if settings.kg_store == "neo4j":
         out.print("Explore it in Neo4j Browser: http://localhost:7474")
@@ -97,7 +101,7 @@ def query(
     module = queries.get(name)
     values = _parse_params(param or [])
     queries.parameters_for(module, values)  # reject bad parameters before starting a store
-    with open_graph(Settings()) as store:
+    with open_graph(load_settings()) as store:
         rows = queries.run(store, name, values)
     if format == "csv":
         sys.stdout.write(render.to_csv(rows, module.columns))
@@ -126,12 +130,18 @@ def list_queries() -> None:
 @friendly
 def stats() -> None:
     """Show node and relationship counts, and papers per field and per year."""
-    with open_graph(Settings()) as store:
+    with open_graph(load_settings()) as store:
         found = counts(store)
+        statuses = store.run(
+            "MATCH (p:Paper) RETURN coalesce(p.status, 'unknown') AS status, count(p) AS papers"
+            " ORDER BY papers DESC"
+        )
         by_field = queries.run(store, "ptm_reuse_by_field")
         by_year = queries.run(store, "papers_by_year")
         name = store.name
     out.print(render.table([found], title=f"Graph: {name}"))
+    out.print(render.table(statuses, title="Papers by extraction status (only 'extracted' "
+                           "papers count in shares)"))  # fmt: skip
     out.print(render.table(by_field, title="Papers per field (primary topic)"))
     out.print(render.table(by_year, title="Papers per year"))
 
@@ -149,13 +159,20 @@ def report(
     """
     from kg.report import write_report  # matplotlib loads only when a report is asked for
 
-    settings = Settings()
+    settings = load_settings()
     target = out_dir or settings.kg_workspace / "report"
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputRejected(f"--out {target}: cannot make that folder ({error})") from error
     with open_graph(settings) as store:
         written = write_report(store, target, store.name)
     h = written.headlines
-    out.print(f"Leading field: {h.leading_field}; pattern: {h.top_pattern}; stage: {h.top_stage}")
-    out.print(f"Wrote {len(written.files)} files to {target}; open {written.html}")
+    out.print(
+        f"Leading field: {h.leading_field}; pattern: {h.top_pattern}; stage: {h.top_stage}",
+        markup=False,
+    )
+    out.print(f"Wrote {len(written.files)} files to {target}; open {written.html}", markup=False)
 
 
 @app.command()
@@ -174,7 +191,7 @@ def flows(
 
     if by not in {"model", "family"}:
         raise InputRejected("--by takes model or family")
-    settings = Settings()
+    settings = load_settings()
     with open_graph(settings) as store:
         rows = queries.run(store, "ptm_field_flows" if by == "model" else "family_field_flows")
     graph = flow_graph.bipartite(rows, by=by)
@@ -197,9 +214,10 @@ def browser(
     """How to explore the graph in Neo4j Browser, with the queries and a style to load."""
     from kg.browser import BROWSER_URL, export_kit
 
-    settings = Settings()
+    settings = load_settings()
     favourites, style = export_kit(out_dir or settings.kg_workspace / "browser")
-    out.print(f"""Neo4j Browser: {BROWSER_URL}  (after `docker compose up -d`; user neo4j,
+    warn_if_incomplete(settings, None)
+    guide = f"""Neo4j Browser: {BROWSER_URL}  (after `docker compose up -d`; user neo4j,
 password NEO4J_PASSWORD from .env). Load the graph with `KG_STORE=neo4j kg demo` or `kg load`.
 
   Style:    drag {style} onto the Browser window (Paper, Model, Field, Pattern and Stage
@@ -208,4 +226,5 @@ password NEO4J_PASSWORD from .env). Load the graph with `KG_STORE=neo4j kg demo`
             question, with its parameters in its header.
   Params:   set them before running a query, e.g.  :param max_rank => 0
   Start:    MATCH (m:Model {{name: 'ESM-2'}})<-[r:REUSES]-(p:Paper)-[:IN_FIELD]->(f:Field)
-            RETURN m, r, p, f LIMIT 50""")
+            RETURN m, r, p, f LIMIT 50"""
+    out.print(guide, markup=False, highlight=False)

@@ -1,16 +1,19 @@
-"""The demo: a fresh graph from the synthetic corpus in this folder, and the study's answers."""
+"""The demo: a fresh graph from the synthetic corpus in this folder, and the study's answers.
 
-from collections.abc import Callable, Sequence
+The demo goes the way every build goes: its papers are kept in the workspace, extracted into
+a stored run, and the graph is built from the workspace (emptied first) as a recorded build.
+"""
+
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from extract.corpus import read_corpus
-from extract.records import Paper
+from extract.corpus import Failure, read_corpus
+from extract.extractor import Extractor
+from extract.workspace import Workspace
 from kg import queries
 from kg.answers import Headlines, headlines
-from kg.build import BuildSummary, ExtractRun, Step, extract_rules, load_graph
-from kg.loader import counts
+from kg.build import BuildSummary, Step, build_graph, extract_run
 from kg.stores.base import GraphStore, Row
 
 # The tables the demo prints, behind the three headline answers.
@@ -23,23 +26,22 @@ def corpus_path() -> Path:
 
 @dataclass(frozen=True)
 class DemoResult:
-    summary: BuildSummary
-    counts: dict[str, int]
+    built: BuildSummary
+    failures: list[Failure]
     tables: dict[str, list[Row]]
     headlines: Headlines
 
 
 def run_demo(
-    store: GraphStore,
-    step: Step | None = None,
-    extract: Callable[[Sequence[Paper]], ExtractRun] = extract_rules,
+    store: GraphStore, workspace: Workspace, extractor: Extractor, step: Step | None = None
 ) -> DemoResult:
-    """Wipe `store`, build the graph from the demo corpus, and answer the study's questions.
-    `extract` is the rules extractor unless the caller passes an LLM run."""
+    """Empty `store`, build the graph from the demo corpus, and answer the study's questions."""
     corpus = read_corpus(corpus_path())
-    run = extract(corpus.papers)
-    store.reset()
-    summary = load_graph(store, corpus.papers, run.extractions, step)
-    summary.failures = corpus.failures + run.failures
+    origin = "demo:kg/demo/papers.jsonl"
+    workspace.import_works([p.work for p in corpus.papers], origin)
+    workspace.import_texts([p.text for p in corpus.papers], origin)
+    extracted = extract_run(workspace, extractor, corpus.papers, step)
+    ids = [p.work.id for p in corpus.papers]
+    built = build_graph(store, workspace, extracted.run, "demo", ids, reset=True, step=step)
     tables = {name: queries.run(store, name) for name in TABLES}
-    return DemoResult(summary, counts(store), tables, headlines(tables))
+    return DemoResult(built, corpus.failures + extracted.failures, tables, headlines(tables))

@@ -7,8 +7,9 @@ from kg.stores.base import GraphStore, Row
 __all__ = ["GraphStore", "Row", "open_store"]
 
 
-def open_store(settings: Settings) -> GraphStore:
-    """The store the settings name, started or connected, with its schema set up."""
+def open_store(settings: Settings, fresh: bool = False) -> GraphStore:
+    """The store the settings name, started or connected, with its schema set up. `fresh`
+    says the caller will empty it: an unreadable embedded graph file is then set aside."""
     store: GraphStore
     if settings.kg_store == "neo4j":
         from kg.stores.neo4j import Neo4jStore
@@ -22,7 +23,7 @@ def open_store(settings: Settings) -> GraphStore:
     else:
         from kg.stores.falkor import FalkorStore
 
-        store = FalkorStore(settings.kg_workspace, settings.kg_graph)
+        store = FalkorStore(settings.kg_workspace, settings.kg_graph, fresh)
     try:
         store.setup_schema()
     except BaseException:

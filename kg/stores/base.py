@@ -20,6 +20,10 @@ class GraphStore(Protocol):
         """Create uniqueness constraints, indexes and the fixed Pattern and Stage nodes."""
         ...
 
+    def save(self) -> None:
+        """Make what was written durable, or raise StoreUnavailable saying why it is not."""
+        ...
+
     def reset(self) -> None:
         """Delete every node and relationship, then set the schema up again."""
         ...

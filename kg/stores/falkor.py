@@ -28,6 +28,11 @@ from extract.errors import QueryFailed, StoreUnavailable
 from kg.schema import INDEXES, KEYS, SEED_HUBS, seed_parameters
 from kg.stores.base import ClosesOnExit, Row
 
+
+class GraphUnreadable(StoreUnavailable):
+    """graph.rdb exists but the server cannot load it."""
+
+
 _PR_SET_PDEATHSIG = 1
 _START_TIMEOUT_S = 120.0  # loading a large graph.rdb takes a while
 
@@ -53,8 +58,14 @@ class FalkorServer:
         return os.path.join(self._socket_dir, "falkordb.sock")
 
     def start(self) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self._take_lock()
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._take_lock()
+        except OSError as error:
+            raise StoreUnavailable(
+                f"cannot use the workspace {self.directory} for the embedded graph ({error}); "
+                "make it a writable directory or set KG_WORKSPACE"
+            ) from error
         # Unix socket paths are limited to ~100 bytes, workspaces may be deeper than that.
         self._socket_dir = tempfile.mkdtemp(prefix="kg-falkor-")
         log = self.directory / "falkordb.log"
@@ -103,12 +114,13 @@ class FalkorServer:
         deadline = time.monotonic() + _START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
-                tail = log.read_text(errors="replace").splitlines()[-5:] if log.exists() else []
                 self.stop()
-                raise StoreUnavailable(
-                    "the embedded FalkorDB server exited at start; its log says:\n  "
-                    + "\n  ".join(tail)
-                )
+                if self.rdb.exists():
+                    raise GraphUnreadable(
+                        f"the embedded graph {self.rdb} cannot be read (damaged or truncated; "
+                        f"see {log}). Rebuild it from the workspace with `kg load --rebuild`"
+                    )
+                raise StoreUnavailable(f"the embedded FalkorDB server exited at start; see {log}")
             if os.path.exists(self.socket):
                 try:
                     with redis.Redis(unix_socket_path=self.socket) as client:
@@ -119,6 +131,29 @@ class FalkorServer:
             time.sleep(0.05)
         self.stop()
         raise StoreUnavailable(f"the embedded FalkorDB server did not start in {_START_TIMEOUT_S}s")
+
+    def save(self) -> None:
+        """Write graph.rdb now; a failure (full disk, read-only directory, lost server) is
+        an error, never a log line nobody reads."""
+        try:
+            with redis.Redis(unix_socket_path=self.socket) as client:
+                client.save()
+        except redis.RedisError as error:
+            log = self.directory / "falkordb.log"
+            tail = log.read_text(errors="replace").splitlines()[-3:] if log.exists() else []
+            cause = next((line.split(" * ")[-1].split(" # ")[-1] for line in reversed(tail)
+                          if "rror" in line or "No space" in line), str(error))  # fmt: skip
+            raise StoreUnavailable(
+                f"the graph was NOT saved to {self.rdb}: {cause.strip()}. Free disk space or "
+                "fix the workspace's permissions, then run `kg load --rebuild`"
+            ) from error
+
+    def set_aside(self) -> Path:
+        """Move a damaged graph.rdb out of the way; returns where it went."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.rdb.with_name(f"{self.rdb.name}.damaged-{stamp}")
+        self.rdb.rename(target)
+        return target
 
     def stop(self) -> None:
         """Save the graph, stop the server, release the workspace. Safe to call twice."""
@@ -180,9 +215,17 @@ def _plain(value: Any) -> Any:
 class FalkorStore(ClosesOnExit):
     """The embedded graph store. Starts its own server unless given a running one's socket."""
 
-    def __init__(self, workspace: Path, graph: str = "ptmkg") -> None:
+    def __init__(self, workspace: Path, graph: str = "ptmkg", fresh: bool = False) -> None:
+        """`fresh`: the caller empties the graph anyway, so a damaged graph.rdb is moved
+        aside (graph.rdb.damaged-<time>) instead of stopping the command."""
         self._server = FalkorServer(workspace)
-        self._server.start()
+        try:
+            self._server.start()
+        except GraphUnreadable:
+            if not fresh:
+                raise
+            self._server.set_aside()
+            self._server.start()
         self.name = f"embedded FalkorDB at {self._server.rdb} (graph {graph!r})"
         self._db = FalkorDB(unix_socket_path=self._server.socket)
         self._graph = self._db.select_graph(graph)
@@ -212,6 +255,9 @@ class FalkorStore(ClosesOnExit):
                 if (label, prop) not in indexed:
                     self.run(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
         self.run(SEED_HUBS, seed_parameters())
+
+    def save(self) -> None:
+        self._server.save()
 
     def reset(self) -> None:
         with contextlib.suppress(redis.ResponseError):  # no graph yet

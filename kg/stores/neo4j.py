@@ -3,10 +3,11 @@
 from typing import Any
 
 import neo4j
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import AuthError, ConfigurationError, Neo4jError, ServiceUnavailable
 
 from extract.errors import QueryFailed, StoreUnavailable
 from kg.schema import INDEXES, KEYS, SEED_HUBS, seed_parameters
+from kg.settings import mask_url
 from kg.stores.base import ClosesOnExit, Row
 
 _DELETE_BATCH = "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS deleted"
@@ -14,7 +15,7 @@ _DELETE_BATCH = "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS
 
 class Neo4jStore(ClosesOnExit):
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
-        self.name = f"Neo4j at {uri} (database {database!r})"
+        self.name = f"Neo4j at {mask_url(uri)} (database {database!r})"
         self._database = database
         try:
             self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
@@ -23,10 +24,10 @@ class Neo4jStore(ClosesOnExit):
             raise StoreUnavailable(
                 f"{self.name} refused the credentials; check NEO4J_USER and NEO4J_PASSWORD"
             ) from error
-        except (ServiceUnavailable, ValueError, OSError) as error:
+        except (ServiceUnavailable, ConfigurationError, ValueError, OSError) as error:
             raise StoreUnavailable(
-                f"cannot reach {self.name}: {error}. Start it with `docker compose up -d` "
-                "or fix NEO4J_URI"
+                f"cannot reach {self.name}: {mask_url(str(error))}. Start it with "
+                "`docker compose up -d` or fix NEO4J_URI"
             ) from error
 
     def run(self, cypher: str, parameters: dict[str, Any] | None = None) -> list[Row]:
@@ -51,6 +52,9 @@ class Neo4jStore(ClosesOnExit):
                 name = f"{label.lower()}_{prop}"
                 self.run(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
         self.run(SEED_HUBS, seed_parameters())
+
+    def save(self) -> None:
+        """Nothing to do: each `run` is a transaction, durable once it returns."""
 
     def reset(self) -> None:
         while self.run(_DELETE_BATCH)[0]["deleted"]:
