@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from extract.ledger import Ledger
+from extract.workspace import Workspace
 from extract.llm import LLMConfig, extract_papers
 from extract.records import Paper, PaperText, Section, Work
 from tests.llm_server import LLMServer
@@ -43,7 +43,7 @@ def main(n: int, delay: float) -> None:
         base = None
         for level in (1, 8, 32):
             with tempfile.TemporaryDirectory() as tmp:
-                ledger = Ledger(Path(tmp))
+                ledger = Workspace(Path(tmp))
                 before, started = len(server.requests), time.perf_counter()
                 extract_papers(corpus, config, ledger, concurrency=level)
                 seconds = time.perf_counter() - started

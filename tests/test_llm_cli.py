@@ -53,11 +53,14 @@ def test_llm_extraction_end_to_end(server: LLMServer, tmp_path: Path) -> None:
     assert 0 < calls < len(PAPERS)  # the prefilter decided the rest
 
     again = kg(tmp_path, "extract", corpus)
-    assert f"LLM: 0 call(s), {calls} from the ledger" in again.stdout
+    assert "LLM: 0 call(s)" in again.stdout and "49 were already stored" in again.stdout
     assert len(server.requests) == calls
 
+    # the stored answers load with no LLM settings at all, and without a request
+    (tmp_path / ".env").unlink()
     loaded = kg(tmp_path, "load", corpus, "--extractor", "llm")
     assert loaded.returncode == 0, loaded.stderr
+    assert "Loaded 49 papers" in loaded.stdout
     assert len(server.requests) == calls
     cost = kg(tmp_path, "cost")
     assert "gpt-4o-mini" in cost.stdout and str(calls) in cost.stdout
@@ -84,3 +87,22 @@ def test_demo_can_use_the_llm(server: LLMServer, tmp_path: Path) -> None:
 def test_the_llm_without_a_model_says_what_to_set(tmp_path: Path) -> None:
     done = kg(tmp_path, "extract", str(corpus_path()))
     assert done.returncode == 2 and "KG_LLM_MODEL" in done.stderr
+
+
+@pytest.mark.slow
+def test_load_reads_the_latest_llm_run_and_never_calls(server: LLMServer, tmp_path: Path) -> None:
+    corpus = str(corpus_path())
+    assert kg(tmp_path, "extract", corpus, "--budget", "5000").returncode == 0
+    calls = len(server.requests)
+    (tmp_path / ".env").unlink()
+    loaded = kg(tmp_path, "load", corpus, "--extractor", "llm")
+    assert loaded.returncode == 0, loaded.stderr
+    assert len(server.requests) == calls
+    with FalkorStore(tmp_path / "ws") as store:
+        (row,) = store.run("MATCH (p:Paper) WHERE p.status = 'extracted' RETURN count(p) AS n")
+    assert row["n"] == 49
+
+
+def test_load_with_llm_before_any_extract_says_what_to_run(tmp_path: Path) -> None:
+    done = kg(tmp_path, "load", str(corpus_path()), "--extractor", "llm")
+    assert done.returncode == 2 and "kg extract" in done.stderr and "Traceback" not in done.stderr

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.ledger import Ledger
+from extract.workspace import Workspace
 from extract.llm import LLMConfig, extract_papers
 from tests.test_llm import paper
 
@@ -63,14 +63,14 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_a_real_local_model_answers_over_http(llama_server: str, tmp_path: Path) -> None:
-    ledger = Ledger(tmp_path)
+    ledger = Workspace(tmp_path)
     config = LLMConfig(model="gemma-3-270m", base_url=llama_server, mode="json", reasks=1)
     try:
-        extractions, stats = extract_papers([paper(1)], config, ledger, concurrency=1)
+        extractions, failures, stats = extract_papers([paper(1)], config, ledger, concurrency=1)
         (line,) = ledger.costs()
     finally:
         ledger.close()
     assert stats.calls == 1 and line.calls == 1
     assert line.input_tokens > 0  # a real completion came back, with the server's usage
     # whether the tiny model's answer validated or not, it was recorded and nothing crashed
-    assert len(extractions) + len(stats.failures) == 1
+    assert len(extractions) + len(failures) == 1

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.ledger import Ledger
 from extract.llm import LLMConfig, extract_papers
+from extract.workspace import Workspace
 from tests.llm_server import DROP, HANG, LLMServer
 from tests.openalex_server import OpenAlexServer
 from tests.test_cli import KG, kg
@@ -161,7 +161,7 @@ def test_bad_papers_are_recorded_as_failed_and_the_rest_loads(tmp_path: Path) ->
 def test_schema_invalid_answers_timeouts_and_dropped_connections_are_retried(
     tmp_path: Path,
 ) -> None:
-    ledger = Ledger(tmp_path)
+    ledger = Workspace(tmp_path)
     wrong = {"uses_dl": "maybe", "reuses": [{"model": "ESM-2", "pattern": "reuse-ish"}]}
     schema_invalid = json.dumps(wrong)
     with LLMServer() as server:
@@ -169,21 +169,21 @@ def test_schema_invalid_answers_timeouts_and_dropped_connections_are_retried(
         server.script = [schema_invalid, GOOD, HANG, DROP]
         server.default = lambda _: GOOD
         config = LLMConfig(model="m", base_url=server.base_url, timeout_s=1.0, http_retries=3)
-        extractions, stats = extract_papers([paper(1), paper(2)], config, ledger, concurrency=1)
+        extractions, failures, _ = extract_papers([paper(1), paper(2)], config, ledger, 1)
     ledger.close()
-    assert [e.work_id for e in extractions] == ["W1", "W2"] and stats.failures == []
+    assert [e.work_id for e in extractions] == ["W1", "W2"] and failures == []
     assert all(e.uses_ptms for e in extractions)
 
 
 def test_an_endpoint_that_never_answers_is_a_recorded_failure_not_a_crash(tmp_path: Path) -> None:
-    ledger = Ledger(tmp_path)
+    ledger = Workspace(tmp_path)
     with LLMServer() as server:
         server.script = [DROP] * 10
         config = LLMConfig(model="m", base_url=server.base_url, http_retries=2)
-        extractions, stats = extract_papers([paper(1)], config, ledger)
+        extractions, failures, _ = extract_papers([paper(1)], config, ledger)
     ledger.close()
-    assert extractions == [] and [f.where for f in stats.failures] == ["W1"]
-    assert "Connection" in stats.failures[0].reason
+    assert extractions == [] and [f.work_id for f in failures] == ["W1"]
+    assert "Connection" in failures[0].reason
 
 
 # --- store faults ---------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from matplotlib.image import imread
 
 from extract.corpus import read_corpus
 from kg import flows, queries
-from kg.build import extract_rules, load_graph
+from extract.rules import extract
+from kg.loader import load_extractions, load_works
 from kg.demo import corpus_path
 from kg.report import TITLE, write_report
 from kg.stores.base import GraphStore
@@ -25,7 +26,8 @@ CHROMIUM_FLAGS = [
 @pytest.fixture
 def demo_graph(falkor: GraphStore) -> GraphStore:
     papers = read_corpus(corpus_path()).papers
-    load_graph(falkor, papers, extract_rules(papers).extractions)
+    load_works(falkor, [p.work for p in papers])
+    load_extractions(falkor, [extract(p.text) for p in papers])
     return falkor
 
 

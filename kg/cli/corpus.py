@@ -274,7 +274,7 @@ def load(
             ids = [p.work.id for p in papers]
         elif not any(True for _ in workspace.kept_works()):
             raise InputRejected(
-                "the workspace holds no kept works: run `kg fetch`, or give a corpus file"
+                "the workspace holds no kept works: run `kg fetch` first, or give a corpus file"
             )
         name = extractor or (_last_extractor(workspace) if rebuild else "rules")
         run = _run_to_load(name, workspace, settings, corpus, ids, failures)
