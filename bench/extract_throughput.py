@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from extract.workspace import Workspace
 from extract.llm import LLMConfig, extract_papers
 from extract.records import Paper, PaperText, Section, Work
+from extract.workspace import Workspace
 from tests.llm_server import LLMServer
 
 ANSWER = json.dumps({"uses_dl": True, "uses_ptms": False, "reuses": []})

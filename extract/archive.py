@@ -34,10 +34,17 @@ class Archive:
         if not path.exists():
             raise InputRejected(f"no full-text directory or zip at {path}")
         self.path = path
-        self._zip = zipfile.ZipFile(path) if path.is_file() else None
+        try:
+            self._zip = zipfile.ZipFile(path) if path.is_file() else None
+        except (zipfile.BadZipFile, OSError) as error:
+            raise InputRejected(
+                f"--fulltext {path}: not a readable zip ({error}); give a directory or a zip "
+                "of JATS / TEI files"
+            ) from error
         self._names = [n for n in self._members() if n.lower().endswith(_SUFFIXES)]
         self._by_stem = {_stem(n): n for n in self._names}
         self._by_doi: dict[str, str] | None = None
+        self.failures: list[tuple[str, str]] = []  # (member, why it could not be read)
 
     def _members(self) -> Iterator[str]:
         if self._zip is not None:
@@ -48,9 +55,13 @@ class Archive:
                     yield str(file.relative_to(self.path))
 
     def read(self, name: str) -> bytes:
-        if self._zip is not None:
-            return self._zip.read(name)
-        return (self.path / name).read_bytes()
+        """A member's bytes; a damaged member is InputRejected with the reason."""
+        try:
+            if self._zip is not None:
+                return self._zip.read(name)
+            return (self.path / name).read_bytes()
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+            raise InputRejected(f"cannot read it: {error}") from error
 
     def _doi_index(self) -> dict[str, str]:
         if self._by_doi is None:
@@ -58,7 +69,8 @@ class Archive:
             for name in self._names:
                 try:
                     doi = parse_xml(self.read(name)).doi
-                except InputRejected:
+                except InputRejected as error:
+                    self.failures.append((name, str(error)))
                     continue
                 if doi:
                     self._by_doi.setdefault(doi, name)
@@ -111,11 +123,13 @@ def store_texts(
         if archive is not None and member is not None:
             try:
                 parsed = parse_xml(archive.read(member), work.id)
+                if not parsed.text.sections and not parsed.text.abstract:
+                    raise InputRejected("it parses to no text (no abstract, no sections)")
                 workspace.store_text(parsed.text, f"{archive.path}:{member}")
                 report.full_text += 1
                 continue
             except InputRejected as error:
-                report.failures.append((work.id, f"{member}: {error}"))
+                report.failures.append((work.id, f"{member}: {error}; the abstract is kept"))
         if stored is None:
             stored = abstract_text(work, raw)
             if stored.abstract:
@@ -124,4 +138,7 @@ def store_texts(
             report.abstract_only += 1
         else:
             report.nothing += 1
+    if archive is not None:
+        listed = {f.split(":", 1)[0] for _, f in report.failures}
+        report.failures += [(m, r) for m, r in archive.failures if m not in listed]
     return report

@@ -5,6 +5,11 @@ key) and its retry adapter (429 with Retry-After, 5xx, with backoff). Two things
 
 - `Works.url` honours `pyalex.config.openalex_url`: pyalex 0.18–0.21 build every list URL on
   https://api.openalex.org whatever the config says, so mirrors and test servers need this.
+- a connect and read timeout on every request: pyalex's session sets none, so a server that
+  accepts and never answers would hang a fetch. We hand `_get_from_url` a session with
+  pyalex's own retry settings and a timeout (read timeouts are retried once, not five times).
+- a result that is not a JSON object is kept for `parse_work` to reject with its reason,
+  instead of failing the whole page inside pyalex.
 - the workspace: each page is stored with its request URL before the next is asked for, so
   a rerun repeats no request and an interrupted fetch resumes from its last cursor.
 """
@@ -17,6 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pyalex
 import requests
+from urllib3.util.retry import Retry
 
 from extract.errors import InputRejected, SourceUnavailable
 from extract.fulltext import normalise_doi
@@ -31,23 +37,59 @@ RETRY_CODES = [429, 500, 502, 503, 504]
 Progress = Callable[[int], None]
 
 
+class _TimedSession(requests.Session):
+    """A requests session whose every request has a (connect, read) timeout."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__()
+        self.timeout = (min(timeout, 10.0), timeout)
+        retries = Retry(
+            total=pyalex.config.max_retries,
+            read=1,
+            backoff_factor=pyalex.config.retry_backoff_factor,
+            status_forcelist=pyalex.config.retry_http_codes,
+            allowed_methods={"GET"},
+        )
+        self.mount("https://", requests.adapters.HTTPAdapter(max_retries=retries))
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        kwargs.setdefault("timeout", self.timeout)
+        return super().request(*args, **kwargs)
+
+
+_session: _TimedSession | None = None
+
+
 def configure(
     email: str | None,
     api_key: str | None,
     base_url: str | None,
     max_retries: int = 5,
     backoff: float = 0.5,
+    timeout: float = 30.0,
 ) -> None:
-    """pyalex's one config object, set once at the CLI edge."""
+    """pyalex's one config object, set once at the CLI edge, and the session with timeouts."""
+    global _session
     pyalex.config.email = email
     pyalex.config.api_key = api_key
     pyalex.config.openalex_url = (base_url or "https://api.openalex.org").rstrip("/")
     pyalex.config.max_retries = max_retries
     pyalex.config.retry_backoff_factor = backoff
     pyalex.config.retry_http_codes = RETRY_CODES
+    _session = _TimedSession(timeout)
+
+
+class _AnyWork(pyalex.Work):  # type: ignore[misc]
+    """pyalex's Work; a result that is not an object is wrapped for parse_work to reject."""
+
+    def __init__(self, value: Any = None) -> None:
+        kept = value if isinstance(value, dict) else {"not_an_object": repr(value)[:200]}
+        super().__init__(kept)
 
 
 class Works(pyalex.Works):  # type: ignore[misc]
+    resource_class = _AnyWork
+
     @property
     def url(self) -> str:
         built = urlsplit(super().url)
@@ -95,10 +137,21 @@ def _get(call: Callable[[], Any], what: str) -> Any:
     except requests.exceptions.HTTPError as error:
         status = error.response.status_code if error.response is not None else "?"
         raise SourceUnavailable(f"OpenAlex answered {status} for {what}") from error
+    except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as error:
+        raise SourceUnavailable(
+            f"cannot reach OpenAlex at {pyalex.config.openalex_url} ({type(error).__name__}: "
+            "no answer in time); check the network or OPENALEX_URL (OPENALEX_TIMEOUT sets "
+            "the wait). Stored pages are kept; a rerun resumes"
+        ) from error
     except requests.exceptions.RequestException as error:
         raise SourceUnavailable(
             f"cannot reach OpenAlex at {pyalex.config.openalex_url} ({type(error).__name__}); "
             "check the network or OPENALEX_URL"
+        ) from error
+    except (ValueError, KeyError, TypeError) as error:  # JSON that is not an OpenAlex page
+        raise SourceUnavailable(
+            f"OpenAlex at {pyalex.config.openalex_url} answered {what} with something that is "
+            f"not a page of works ({type(error).__name__}: {error}); check OPENALEX_URL"
         ) from error
     except pyalex.api.QueryError as error:
         raise InputRejected(f"OpenAlex rejected the query: {error}") from error
@@ -140,7 +193,8 @@ def fetch_search(
         query._add_params("per-page", per_page)
         query._add_params("cursor", cursor)
         page = _get(
-            functools.partial(query._get_from_url, query.url), f"the page at cursor {cursor}"
+            functools.partial(query._get_from_url, query.url, _session),
+            f"the page at cursor {cursor}",
         )
         raw = [dict(w) for w in page]
         cursor = page.meta.get("next_cursor") if raw else None
@@ -173,7 +227,9 @@ def fetch_dois(
         batch = todo[start : start + DOI_BATCH]
         query = Works().filter_or(doi=batch)
         query._add_params("per-page", DOI_BATCH)
-        page = _get(functools.partial(query._get_from_url, query.url), f"{len(batch)} DOIs")
+        page = _get(
+            functools.partial(query._get_from_url, query.url, _session), f"{len(batch)} DOIs"
+        )
         raw = [dict(w) for w in page]
         parsed = _parse_all(raw)
         workspace.store_page(query.url, raw, parsed)

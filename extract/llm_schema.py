@@ -10,6 +10,7 @@ reuses whose quotes are right and drop the rest).
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from extract.evidence import PaperIndex
+from extract.records import Text
 from extract.taxonomy import Pattern, Stage
 
 PROMPT_VERSION = "llm-1"
@@ -31,7 +32,7 @@ for word from the excerpts as evidence.
 
 
 class ReuseAnswer(BaseModel):
-    model: str = Field(description="the pre-trained model's name exactly as the paper writes it")
+    model: Text = Field(description="the pre-trained model's name exactly as the paper writes it")
     pattern: Pattern = Field(
         description=(
             "conceptual: the authors re-implement or re-train a published architecture or idea "
@@ -43,7 +44,7 @@ class ReuseAnswer(BaseModel):
             "served, on their own data (e.g. structures predicted with AlphaFold)."
         )
     )
-    form: str = Field(description="what was done with the model, in a few words")
+    form: Text = Field(description="what was done with the model, in a few words")
     stage: Stage = Field(
         description=(
             "the step of the scientific process the model serves: Observation (collecting or "
@@ -54,7 +55,7 @@ class ReuseAnswer(BaseModel):
             "clustering, interpreting), Conclusion (reporting or writing up the findings)"
         )
     )
-    evidence: str = Field(
+    evidence: Text = Field(
         description="one sentence copied word for word from the excerpts that shows the reuse"
     )
 

@@ -65,7 +65,10 @@ def _journal(raw: Mapping[str, Any]) -> str | None:
 
 def parse_work(raw: Mapping[str, Any]) -> Work:
     """A Work from one OpenAlex work object; missing optional fields stay empty."""
-    if not isinstance(raw, Mapping) or not raw.get("id"):
+    if not isinstance(raw, Mapping) or "not_an_object" in raw:
+        shown = raw.get("not_an_object") if isinstance(raw, Mapping) else repr(raw)[:200]
+        raise InputRejected(f"a result that is not a JSON object: {shown}")
+    if not raw.get("id"):
         raise InputRejected("an OpenAlex work without an id")
     open_access = raw.get("open_access") or {}
     doi = raw.get("doi")

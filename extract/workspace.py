@@ -221,7 +221,8 @@ class Workspace:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
         except (OSError, sqlite3.Error) as error:
-            raise _unusable(directory, error) from error
+            where = self.path if directory.is_dir() else directory
+            raise _unusable(where, error) from error
 
     def _migrate(self) -> None:
         (version,) = self._db.execute("PRAGMA user_version").fetchone()
@@ -261,8 +262,9 @@ class Workspace:
         request log line, and the search's new cursor, in one transaction."""
         now = _now()
         with self._write() as db:
-            for raw, work in zip(raw_works, parsed, strict=True):
+            for n, (raw, work) in enumerate(zip(raw_works, parsed, strict=True)):
                 raw_id = raw.get("id") if isinstance(raw, dict) else None
+                failed_id = f"{raw_id or f'result {n}'} of {url}"
                 db.execute(
                     "INSERT INTO works (id, doi, raw, request_url, fetched_at, record, failure)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET doi=excluded.doi,"
@@ -270,7 +272,7 @@ class Workspace:
                     " fetched_at=excluded.fetched_at, record=excluded.record,"
                     " failure=excluded.failure",
                     (
-                        work.id if isinstance(work, Work) else f"{raw_id or 'unknown'}@{url}",
+                        work.id if isinstance(work, Work) else failed_id,
                         work.doi if isinstance(work, Work) else None,
                         json.dumps(raw, ensure_ascii=False),
                         url,

@@ -9,6 +9,7 @@ import json
 import ssl
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,7 @@ class OpenAlexServer:
         self.by_doi = {w["doi"].removeprefix("https://doi.org/"): w for w in self.works}
         self.log: list[str] = []
         self.faults: list[int] = []  # statuses to answer, in order, before serving again
+        self.mangle: Callable[[dict[str, Any]], dict[str, Any]] = lambda page: page
         ca = trustme.CA()
         self.ca_path = tmp / "test-ca.pem"
         ca.cert_pem.write_to_path(str(self.ca_path))
@@ -87,7 +89,7 @@ class OpenAlexServer:
         end = start + len(page)
         next_cursor = f"c{end}" if end < len(self.works) else None
         meta = {"count": len(self.works), "per_page": per_page, "next_cursor": next_cursor}
-        return 200, {"meta": meta, "results": page}
+        return 200, self.mangle({"meta": meta, "results": page})
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self

@@ -8,8 +8,8 @@ import pytest
 
 from extract.llm import LLMConfig, extract_papers
 from extract.records import Paper, PaperText, Section, Work
-from extract.workspace import Workspace
 from extract.taxonomy import Pattern, Stage
+from extract.workspace import Workspace
 from tests.llm_server import LLMServer
 
 METHODS = (

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.workspace import Workspace
 from extract.llm import LLMConfig, extract_papers
+from extract.workspace import Workspace
 from tests.test_llm import paper
 
 pytestmark = pytest.mark.local_llm

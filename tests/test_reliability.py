@@ -150,7 +150,7 @@ def test_bad_papers_are_recorded_as_failed_and_the_rest_loads(tmp_path: Path) ->
     done = kg(tmp_path, "load", str(corpus))
     assert done.returncode == 1
     assert "Loaded 3 papers" in done.stdout
-    assert "3 paper(s) failed" in done.stderr
+    assert "3 failures" in done.stderr
     for line in ("bad.jsonl:4", "bad.jsonl:5", "bad.jsonl:6"):
         assert line in done.stderr
 

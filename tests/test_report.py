@@ -9,10 +9,10 @@ import pytest
 from matplotlib.image import imread
 
 from extract.corpus import read_corpus
-from kg import flows, queries
 from extract.rules import extract
-from kg.loader import load_extractions, load_works
+from kg import flows, queries
 from kg.demo import corpus_path
+from kg.loader import load_extractions, load_works
 from kg.report import TITLE, write_report
 from kg.stores.base import GraphStore
 

@@ -5,6 +5,7 @@ import functools
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
@@ -56,7 +57,7 @@ def _hint(error: BaseException) -> str:
 
 def say_error(message: str) -> None:
     """One line on stderr; the message may hold paper text, so it is shown literally."""
-    err.print(f"[bold red]error:[/] {escape(mask_url(message))}", highlight=False)
+    err.print(f"[bold red]error:[/] {escape(mask_url(message))}", highlight=False, soft_wrap=True)
 
 
 def friendly[**P, R](command: Callable[P, R]) -> Callable[P, R]:
@@ -106,6 +107,7 @@ def warn_if_incomplete(settings: Settings, store_name: str | None) -> None:
             "hold only part of the corpus and every share may be wrong. Finish it with "
             "`kg load --rebuild`.",
             highlight=False,
+            soft_wrap=True,
         )
 
 
@@ -144,14 +146,25 @@ def progress(total: int) -> Iterator[Step]:
         yield step
 
 
-def print_failures(failures: list[Failure]) -> None:
-    if failures:
-        err.print(f"[yellow]{len(failures)} paper(s) failed and were skipped:[/]")
-        for failure in failures[:20]:
-            err.print(f"  {failure.where}: {mask_url(failure.reason)}", highlight=False,
-                      markup=False)  # fmt: skip
-        if len(failures) > 20:
-            err.print(f"  … and {len(failures) - 20} more")
+def print_failures(failures: list[Failure], full_list: Path | None = None) -> None:
+    """The first 20 failures on stderr; all of them in `full_list` (TSV) when given."""
+    if not failures:
+        return
+    count = plural(len(failures), "failure")
+    err.print(f"[yellow]{count}, each skipped while the rest went on:[/]")
+    for failure in failures[:20]:
+        err.print(f"  {failure.where}: {mask_url(failure.reason)}", highlight=False,
+                  markup=False)  # fmt: skip
+    if full_list is not None:
+        lines = [f"{f.where}\t{mask_url(f.reason)}" for f in failures]
+        full_list.write_text("where\treason\n" + "\n".join(lines) + "\n", encoding="utf-8")
+        err.print(f"  every one, with its reason: {full_list}", highlight=False, markup=False)
+    elif len(failures) > 20:
+        err.print(f"  … and {len(failures) - 20} more")
+
+
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def counts_line(found: dict[str, int]) -> str:

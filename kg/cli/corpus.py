@@ -88,11 +88,13 @@ def fetch(
         settings.openalex_email,
         settings.openalex_api_key.get_secret_value() if settings.openalex_api_key else None,
         settings.openalex_url,
+        timeout=settings.openalex_timeout,
     )
     study = StudyFilter(
         fields=frozenset() if all_fields else frozenset(field or NATURAL_SCIENCE_FIELDS),
         min_citations=min_citations,
     )
+    archive = Archive(fulltext) if fulltext else None  # checked before any request
     workspace = Workspace(settings.kg_workspace)
     try:
         if dois is not None:
@@ -106,7 +108,6 @@ def fetch(
                     workspace, query, limit, refresh, lambda n: step("works", n)
                 )
         kept = fetching.apply_filter(workspace, [w for w, _ in workspace.works()], study)
-        archive = Archive(fulltext) if fulltext else None
         texts = store_texts(workspace, workspace.works(kept_only=True), archive)
         failures = workspace.failures()
     finally:
@@ -124,7 +125,7 @@ def fetch(
         f"{texts.nothing} with neither"
     )
     bad = [Failure(w, r) for w, r in failures] + [Failure(w, r) for w, r in texts.failures]
-    print_failures(bad)
+    print_failures(bad, settings.kg_workspace / "fetch_failures.tsv" if bad else None)
     out.print(f"Stored in {settings.kg_workspace / 'corpus.sqlite'}. Next: `kg load`.")
 
 
