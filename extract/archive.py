@@ -125,7 +125,7 @@ def store_texts(
                 parsed = parse_xml(archive.read(member), work.id)
                 if not parsed.text.sections and not parsed.text.abstract:
                     raise InputRejected("it parses to no text (no abstract, no sections)")
-                workspace.store_text(parsed.text, f"{archive.path}:{member}")
+                workspace.store_text(parsed.text, f"{archive.path}:{member}", "archive")
                 report.full_text += 1
                 continue
             except InputRejected as error:
@@ -133,7 +133,7 @@ def store_texts(
         if stored is None:
             stored = abstract_text(work, raw)
             if stored.abstract:
-                workspace.store_text(stored, "openalex:abstract_inverted_index")
+                workspace.store_text(stored, "openalex:abstract_inverted_index", "abstract")
         if stored.abstract:
             report.abstract_only += 1
         else:

@@ -52,7 +52,7 @@ class _TimedSession(requests.Session):
         )
         self.mount("https://", requests.adapters.HTTPAdapter(max_retries=retries))
 
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", self.timeout)
         return super().request(*args, **kwargs)
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
 
@@ -95,8 +95,27 @@ CREATE TABLE builds (
     papers INTEGER, failed INTEGER, counts TEXT
 );
 """
-SCHEMA_VERSION = 2
+# Version 3: full text from the open-access web, and where each stored text came from.
+_V3 = """
+CREATE TABLE fulltext (
+    work_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,           -- fulltext | not_oa | not_found | failed
+    source TEXT,                    -- europepmc | plos | biorxiv | medrxiv
+    url TEXT,
+    http_status INTEGER,
+    reason TEXT,                    -- why it failed
+    xml BLOB,                       -- the raw XML as received, zlib-compressed
+    fetched_at TEXT NOT NULL
+);
+ALTER TABLE texts ADD COLUMN text_source TEXT;
+UPDATE texts SET text_source = CASE source WHEN 'abstract' THEN 'abstract'
+    WHEN 'corpus' THEN 'corpus' ELSE 'archive' END;
+"""
+SCHEMA_VERSION = 3
 _OUTCOME: TypeAdapter[Outcome] = TypeAdapter(Outcome)
+
+if TYPE_CHECKING:
+    from extract.oa_fulltext import Found
 
 
 def _now() -> str:
@@ -134,7 +153,15 @@ def _migrate_v1(db: sqlite3.Connection) -> None:
     db.executescript(_V1)
 
 
-_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_v1, 2: _migrate_v2}
+def _migrate_v3(db: sqlite3.Connection) -> None:
+    db.executescript(_V3)
+
+
+_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _migrate_v1,
+    2: _migrate_v2,
+    3: _migrate_v3,
+}
 
 
 @dataclass(frozen=True)
@@ -389,35 +416,81 @@ class Workspace:
         now = _now()
         with self._write() as db:
             db.executemany(
-                "INSERT OR REPLACE INTO texts (work_id, source, origin, record, stored_at)"
-                " VALUES (?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO texts (work_id, source, origin, record, stored_at,"
+                " text_source) VALUES (?, ?, ?, ?, ?, 'corpus')",
                 [(t.work_id, t.source, origin, t.model_dump_json(), now) for t in texts],
             )
 
-    def store_text(self, text: PaperText, origin: str) -> None:
-        """Store a text; a full text is never replaced by an abstract."""
+    def store_text(self, text: PaperText, origin: str, text_source: str) -> None:
+        """Store a text read from `text_source` (archive, europepmc, plos, biorxiv, medrxiv,
+        abstract); a full text is never replaced by an abstract."""
+        with self._write() as db:
+            self._upsert_text(db, text, origin, text_source)
+
+    @staticmethod
+    def _upsert_text(db: sqlite3.Connection, text: PaperText, origin: str, where: str) -> None:
+        db.execute(
+            "INSERT INTO texts (work_id, source, origin, record, stored_at, text_source)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(work_id) DO UPDATE SET"
+            " source=excluded.source, origin=excluded.origin, record=excluded.record,"
+            " stored_at=excluded.stored_at, text_source=excluded.text_source"
+            " WHERE excluded.source != 'abstract' OR texts.source = 'abstract'",
+            (text.work_id, text.source, origin, text.model_dump_json(), _now(), where),
+        )
+
+    def fulltext_todo(self, refresh: bool = False) -> Iterator[tuple[Work, dict[str, Any]]]:
+        """Kept works with no full text yet, not already known to be missing (unless
+        `refresh`); a failed lookup is always tried again."""
+        missing = "" if refresh else " AND (f.status IS NULL OR f.status = 'failed')"
+        rows = self._read(
+            "SELECT w.record, w.raw FROM works w LEFT JOIN texts t ON t.work_id = w.id"
+            " LEFT JOIN fulltext f ON f.work_id = w.id"
+            " WHERE w.record IS NOT NULL AND w.dropped IS NULL"
+            " AND (t.text_source IS NULL OR t.text_source = 'abstract')"
+            + missing
+            + " ORDER BY w.id"
+        )
+        for record, raw in rows:
+            yield Work.model_validate_json(record), json.loads(raw)
+
+    def store_found(self, found: "Found") -> None:
+        """One work's full-text lookup, and its text when found, in one transaction."""
         with self._write() as db:
             db.execute(
-                "INSERT INTO texts (work_id, source, origin, record, stored_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(work_id) DO UPDATE SET"
-                " source=excluded.source, origin=excluded.origin, record=excluded.record,"
-                " stored_at=excluded.stored_at"
-                " WHERE excluded.source != 'abstract' OR texts.source = 'abstract'",
-                (text.work_id, text.source, origin, text.model_dump_json(), _now()),
+                "INSERT OR REPLACE INTO fulltext VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (found.work_id, found.status, found.source, found.url, found.http_status,
+                 found.reason, found.compressed(), _now()),
+            )  # fmt: skip
+            if found.text is not None and found.source:
+                self._upsert_text(db, found.text, found.url or found.source, found.source)
+
+    def coverage(self) -> dict[str, int]:
+        """Kept works by where their text came from, and, for the rest, why not."""
+        rows = self._read(
+            "SELECT CASE WHEN t.text_source IS NOT NULL AND t.text_source != 'abstract'"
+            " THEN t.text_source ELSE coalesce(t.text_source, 'nothing') ||"
+            " coalesce(' (full text ' || replace(f.status, '_', ' ') || ')', '') END,"
+            " count(*) FROM works w LEFT JOIN texts t ON t.work_id = w.id"
+            " LEFT JOIN fulltext f ON f.work_id = w.id"
+            " WHERE w.record IS NOT NULL AND w.dropped IS NULL GROUP BY 1 ORDER BY 2 DESC"
+        )
+        return dict(rows)
+
+    def text_sources(self, ids: Sequence[str]) -> dict[str, str]:
+        """Where each stored text of `ids` came from."""
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self._read(
+                f"SELECT work_id, text_source FROM texts WHERE work_id IN ({marks})", chunk
             )
+            found.update({work_id: source for work_id, source in rows if source})
+        return found
 
     def text(self, work_id: str) -> PaperText | None:
         rows = self._read("SELECT record FROM texts WHERE work_id = ?", (work_id,))
         return PaperText.model_validate_json(rows[0][0]) if rows else None
-
-    def text_sources(self) -> dict[str, int]:
-        """Kept works by the source of their stored text ("none" without one)."""
-        rows = self._read(
-            "SELECT coalesce(t.source, 'none'), count(*) FROM works w"
-            " LEFT JOIN texts t ON t.work_id = w.id"
-            " WHERE w.record IS NOT NULL AND w.dropped IS NULL GROUP BY 1 ORDER BY 2 DESC"
-        )
-        return dict(rows)
 
     # --- the LLM ledger ----------------------------------------------------------------
 

@@ -188,21 +188,24 @@ def build_graph(
     summary = BuildSummary()
     for chunk in batched(workspace.kept_works(ids), BATCH_SIZE):
         refused_works = load_works(store, chunk)
-        outcomes = workspace.outcomes(run, [w.id for w in chunk]) if run else {}
+        ids_here = [w.id for w in chunk]
+        outcomes = workspace.outcomes(run, ids_here) if run else {}
+        sources = workspace.text_sources(ids_here)
         rows = []
         for work in chunk:
             known = outcomes.get(work.id)
             if known is None:
                 summary.pending += 1
-                rows.append(pending_row(work.id))
-                continue
-            outcome = known[0]
-            if isinstance(outcome, ExtractionFailure):
+                row = pending_row(work.id)
+            elif isinstance(known[0], ExtractionFailure):
                 summary.failed += 1
+                row = extraction_row(known[0])
             else:
                 summary.extracted += 1
-                summary.reuses += len({r.model for r in outcome.reuses})
-            rows.append(extraction_row(outcome))
+                summary.reuses += len({r.model for r in known[0].reuses})
+                row = extraction_row(known[0])
+            row["props"]["text_source"] = sources.get(work.id)  # where the text was read
+            rows.append(row)
         summary.refused += refused_works + load_outcomes(store, rows)
         summary.papers += len(chunk) - len(refused_works)
         if step:

@@ -44,6 +44,13 @@ class Settings(BaseSettings):
     openalex_api_key: SecretStr | None = None
     openalex_timeout: float = Field(default=30.0, gt=0)  # seconds, connect and read
 
+    # open-access full text: each service can point at a mirror or a test server
+    europepmc_url: str = "https://www.ebi.ac.uk/europepmc/webservices/rest"
+    plos_url: str = "https://journals.plos.org"
+    biorxiv_url: str = "https://api.biorxiv.org"
+    kg_fulltext_rate: float = Field(default=5.0, gt=0)  # requests a second to one host
+    kg_fulltext_timeout: float = Field(default=30.0, gt=0)  # seconds, connect and read
+
     kg_llm_base_url: str | None = None
     kg_llm_model: str | None = None
     kg_llm_mode: str = "tools"  # tools | json_schema | json | md_json (instructor modes)

@@ -46,9 +46,15 @@ def synthetic_work(i: int) -> dict[str, Any]:
 
 
 class OpenAlexServer:
-    def __init__(self, tmp: Path, works: int = 450, delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        tmp: Path,
+        works: int = 450,
+        delay: float = 0.0,
+        extra: list[dict[str, Any]] | None = None,
+    ) -> None:
         self.delay = delay
-        self.works = [synthetic_work(i) for i in range(works)]
+        self.works = [synthetic_work(i) for i in range(works)] + list(extra or [])
         self.by_doi = {w["doi"].removeprefix("https://doi.org/"): w for w in self.works}
         self.log: list[str] = []
         self.faults: list[int] = []  # statuses to answer, in order, before serving again

@@ -34,13 +34,13 @@ def test_fetch_stores_filters_reads_full_text_and_loads(
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.writestr("papers/some-name.xml", jats)
 
-    done = kg(tmp_path, "fetch", "--limit", "40", "--fulltext", str(archive))
+    done = kg(tmp_path, "fetch", "--limit", "40", "--fulltext", str(archive), "--no-fulltext")
     assert done.returncode == 0, done.stderr
     assert "OpenAlex: 1 request(s), 40 works received" in done.stdout
     assert "Texts: 1 full text, 15 abstract only" in done.stdout
     assert len(server.log) == 1
 
-    again = kg(tmp_path, "fetch", "--limit", "40", "--fulltext", str(archive))
+    again = kg(tmp_path, "fetch", "--limit", "40", "--fulltext", str(archive), "--no-fulltext")
     assert "OpenAlex: 0 request(s)" in again.stdout and len(server.log) == 1
     assert "Texts: 1 full text, 15 abstract only" in again.stdout  # kept, not re-read
 

@@ -388,7 +388,7 @@ def test_openalex_results_that_are_not_objects_are_recorded_not_fatal(tmp_path: 
 
     with OpenAlexServer(tmp_path, works=3) as server:
         server.mangle = lambda page: {**page, "results": [*page["results"], "oops", 42]}
-        done = kg_env(tmp_path, "fetch", "--limit", "5", OPENALEX_URL=server.url,
+        done = kg_env(tmp_path, "fetch", "--limit", "5", "--no-fulltext", OPENALEX_URL=server.url,
                       REQUESTS_CA_BUNDLE=str(server.ca_path), OPENALEX_TIMEOUT="5")  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "not a JSON object" in done.stderr

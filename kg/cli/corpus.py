@@ -13,6 +13,7 @@ from extract import fetch as fetching
 from extract.archive import Archive, store_texts
 from extract.corpus import Failure, read_corpus
 from extract.errors import InputRejected
+from extract.oa_fulltext import Found, FulltextReport, Politeness, Services, fetch_fulltexts
 from extract.openalex import STUDY_TERMS, StudyFilter
 from extract.records import Extraction, Outcome, Paper, Work
 from extract.taxonomy import NATURAL_SCIENCE_FIELDS
@@ -74,14 +75,28 @@ def fetch(
         Path | None,
         typer.Option(help="A directory or zip of JATS / TEI XML files, matched by DOI."),
     ] = None,
-    refresh: Annotated[bool, typer.Option(help="Ask OpenAlex again for what is stored.")] = False,
+    no_fulltext: Annotated[
+        bool, typer.Option("--no-fulltext", help="Skip Europe PMC, PLOS and bioRxiv.")
+    ] = False,
+    fulltext_concurrency: Annotated[
+        int, typer.Option(min=1, max=64, help="Full-text requests in flight at once.")
+    ] = 8,
+    refresh: Annotated[
+        bool,
+        typer.Option(
+            help="Ask OpenAlex again for what is stored, and the full-text services "
+            "again for works known to have no open full text."
+        ),
+    ] = False,
 ) -> None:
     """Find papers in OpenAlex and store them, with their full text where it is open.
 
     By default searches the study's six phrases in open-access articles of 2000-2025 and keeps
-    works with a top-3 topic in a natural-science field and at least one citation. Everything
-    goes to the workspace's corpus.sqlite; a rerun sends no request for what is stored, and an
-    interrupted fetch resumes. Then run `kg load`.
+    works with a top-3 topic in a natural-science field and at least one citation. For each
+    kept work the full text comes from --fulltext (a local archive), else Europe PMC, PLOS
+    or bioRxiv/medRxiv (EUROPEPMC_URL, PLOS_URL, BIORXIV_URL), else the abstract. Everything
+    goes to the workspace's corpus.sqlite; a rerun sends no request for what is stored or
+    known missing, and an interrupted fetch resumes. Then run `kg load`.
     """
     settings = load_settings()
     fetching.configure(
@@ -109,7 +124,10 @@ def fetch(
                 )
         kept = fetching.apply_filter(workspace, [w for w, _ in workspace.works()], study)
         texts = store_texts(workspace, workspace.works(kept_only=True), archive)
+        web = None if no_fulltext else _fetch_fulltext(workspace, settings, fulltext_concurrency,
+                                                       refresh)  # fmt: skip
         failures = workspace.failures()
+        coverage = workspace.coverage()
     finally:
         workspace.close()
     out.print(
@@ -120,13 +138,39 @@ def fetch(
     if report.missing:
         out.print(f"{len(report.missing)} DOI(s) not found in OpenAlex, e.g. {report.missing[0]}")
     out.print(render.table([kept], title="Study filters over every work in the workspace"))
-    out.print(
-        f"Texts: {texts.full_text} full text, {texts.abstract_only} abstract only, "
-        f"{texts.nothing} with neither"
-    )
+    if web is not None:
+        found = ", ".join(f"{n} from {s}" for s, n in sorted(web.by_source.items())) or "none"
+        out.print(f"Full text from the web: {web.requests} request(s) for {web.asked} work(s); "
+                  f"found {found}")  # fmt: skip
+    abstract = sum(n for k, n in coverage.items() if k.startswith("abstract"))
+    nothing = sum(n for k, n in coverage.items() if k.startswith("nothing"))
+    full = sum(coverage.values()) - abstract - nothing
+    out.print(f"Texts: {full} full text, {abstract} abstract only, {nothing} with neither")
+    rows = [{"text read from": k, "kept works": v} for k, v in coverage.items()]
+    out.print(render.table(rows, title="Where each kept work's text comes from"))
     bad = [Failure(w, r) for w, r in failures] + [Failure(w, r) for w, r in texts.failures]
+    bad += [Failure(w, r) for w, r in (web.failures if web else [])]
     print_failures(bad, settings.kg_workspace / "fetch_failures.tsv" if bad else None)
     out.print(f"Stored in {settings.kg_workspace / 'corpus.sqlite'}. Next: `kg load`.")
+
+
+def _fetch_fulltext(
+    workspace: Workspace, settings: Settings, concurrency: int, refresh: bool
+) -> FulltextReport:
+    services = Services(settings.europepmc_url, settings.plos_url, settings.biorxiv_url)
+    politeness = Politeness(concurrency=concurrency, rate=settings.kg_fulltext_rate,
+                            timeout=settings.kg_fulltext_timeout,
+                            email=settings.openalex_email)  # fmt: skip
+    todo = list(workspace.fulltext_todo(refresh))
+    if not todo:
+        return FulltextReport()
+    with progress(len(todo)) as step:
+
+        def store(found: Found) -> None:
+            workspace.store_found(found)
+            step("full text", 1)
+
+        return fetch_fulltexts(todo, services, politeness, store)
 
 
 def _read_dois(path: Path) -> list[str]:

@@ -1,0 +1,142 @@
+"""A local HTTPS stand-in for Europe PMC, PLOS and the bioRxiv API, serving real JATS.
+
+The shapes are the documented ones (see extract/oa_fulltext.py): Europe PMC's search JSON
+and `/{PMCID}/fullTextXML`, PLOS's `/{journal}/article/file?id=DOI&type=manuscript`, and the
+bioRxiv API's `/details/{server}/{doi}/na/json` with a `jatsxml` link per version. Each
+service lives under its own path prefix of one server (`/epmc`, `/plos`, `/biorxiv`), so
+the tests point EUROPEPMC_URL, PLOS_URL and BIORXIV_URL at it. `faults` scripts bad answers
+by path substring; `delay` adds latency to every request; `log` records every path.
+
+The JATS files in tests/data/oa are real open-access papers (CC BY 4.0; see their README).
+"""
+
+import json
+import ssl
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import trustme
+
+DATA = Path(__file__).parent / "data" / "oa"
+
+
+@dataclass
+class Answer:
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "application/xml"
+    headers: dict[str, str] = field(default_factory=dict)
+    truncate: bool = False  # promise more bytes than are sent, then close
+
+
+class FulltextServer:
+    def __init__(self, tmp: Path, delay: float = 0.0) -> None:
+        self.delay = delay
+        self.log: list[str] = []
+        self.epmc_search: dict[str, tuple[str, str]] = {}  # doi -> (pmcid, isOpenAccess)
+        self.epmc_xml: dict[str, bytes] = {}  # pmcid -> JATS
+        self.plos_xml: dict[str, bytes] = {}  # doi -> JATS
+        self.biorxiv_xml: dict[str, bytes] = {}  # doi -> JATS of its latest version
+        self.faults: dict[str, list[Answer]] = {}  # path substring -> answers, in order
+        ca = trustme.CA()
+        self.ca_path = tmp / "fulltext-ca.pem"
+        ca.cert_pem.write_to_path(str(self.ca_path))
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+        self.url = f"https://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._lock = threading.Lock()
+
+    def env(self) -> dict[str, str]:
+        """Settings that point ptm-kg at this server and trust its certificate."""
+        return {"EUROPEPMC_URL": f"{self.url}/epmc", "PLOS_URL": f"{self.url}/plos",
+                "BIORXIV_URL": f"{self.url}/biorxiv", "SSL_CERT_FILE": str(self.ca_path),
+                "KG_FULLTEXT_RATE": "1000"}  # fmt: skip
+
+    def __enter__(self) -> "FulltextServer":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def answer(self, path: str) -> Answer:
+        time.sleep(self.delay)
+        with self._lock:
+            self.log.append(path)
+            for marker, scripted in self.faults.items():
+                if marker in path and scripted:
+                    return scripted.pop(0)
+        parts = urlsplit(path)
+        query = parse_qs(parts.query)
+        route = parts.path
+        if route == "/epmc/search":
+            doi = unquote(query["query"][0]).removeprefix('DOI:"').removesuffix('"').lower()
+            hit = self.epmc_search.get(doi)
+            results = [{"doi": doi, "pmcid": hit[0], "isOpenAccess": hit[1]}] if hit else []
+            body = {"hitCount": len(results), "resultList": {"result": results}}
+            return Answer(body=json.dumps(body).encode(), content_type="application/json")
+        if route.startswith("/epmc/") and route.endswith("/fullTextXML"):
+            xml = self.epmc_xml.get(route.split("/")[2])
+            return Answer(body=xml) if xml else Answer(404, b"<error>not found</error>")
+        if route.startswith("/plos/") and route.endswith("/article/file"):
+            xml = self.plos_xml.get(query["id"][0].lower())
+            return Answer(body=xml) if xml else Answer(404, b"<html>404</html>", "text/html")
+        if route.startswith("/biorxiv/details/"):
+            _, _, _, server, rest = route.split("/", 4)
+            doi = rest.removesuffix("/na/json")
+            if server == "biorxiv" and doi in self.biorxiv_xml:
+                versions = [{"doi": doi, "version": str(v), "server": server,
+                             "jatsxml": f"{self.url}/biorxiv/content/{doi}v{v}.source.xml"}
+                            for v in (1, 2)]  # fmt: skip
+                body = {"messages": [{"status": "ok"}], "collection": versions}
+            else:
+                body = {"messages": [{"status": "no posts found"}], "collection": []}
+            return Answer(body=json.dumps(body).encode(), content_type="application/json")
+        if route.startswith("/biorxiv/content/"):
+            doi, _, version = route.removeprefix("/biorxiv/content/").rpartition("v")
+            xml = self.biorxiv_xml.get(doi)
+            if xml and version == "2.source.xml":
+                return Answer(body=xml)
+            return Answer(404, b"")
+        return Answer(404, b"")
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                answer = server.answer(self.path)
+                self.send_response(answer.status)
+                self.send_header("Content-Type", answer.content_type)
+                size = len(answer.body) * 2 if answer.truncate else len(answer.body)
+                self.send_header("Content-Length", str(size))
+                for name, value in answer.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(answer.body)
+                if answer.truncate:
+                    self.close_connection = True
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        return Handler
+
+
+def real_papers() -> dict[str, bytes]:
+    """The four real JATS files of tests/data/oa by DOI."""
+    return {
+        "10.7554/elife.86628": (DATA / "elife-86628-v1.xml").read_bytes(),
+        "10.1371/journal.pone.0000217": (DATA / "pone.0000217.nxml").read_bytes(),
+        "10.1371/journal.pone.0050698": (DATA / "journal.pone.0050698.xml").read_bytes(),
+        "10.1101/2023.07.26.550718": (DATA / "biorxiv_2023.07.26.550718.xml").read_bytes(),
+    }
