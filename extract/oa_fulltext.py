@@ -199,8 +199,8 @@ class _Lookup:
             return None
         if reply.status != 200:
             raise _Failed(f"{url}: HTTP {reply.status}")
-        try:
-            text = _as_text(reply, self.work)
+        try:  # parsed off the event loop: lxml releases the GIL, requests keep flowing
+            text = await asyncio.to_thread(_as_text, reply, self.work)
         except InputRejected as error:
             raise _Failed(f"{url}: {error}") from None
         return Found(self.work.id, "fulltext", source, reply.url, reply.status, None,

@@ -51,8 +51,8 @@ def test_a_fetch_killed_mid_way_resumes_without_repeating_pages(tmp_path: Path) 
         env = env_for(tmp_path, OPENALEX_URL=server.url, REQUESTS_CA_BUNDLE=str(server.ca_path))
         run_until(tmp_path, ["fetch", "--no-fulltext"], env, lambda: len(server.log) >= 3)
         before = list(server.log)
-        done = subprocess.run([KG, "fetch", "--no-fulltext"], cwd=tmp_path, env=env, capture_output=True,
-                              text=True, timeout=120)  # fmt: skip
+        done = subprocess.run([KG, "fetch", "--no-fulltext"], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
         assert done.returncode == 0, done.stderr
         resumed = server.log[len(before) :]
     with sqlite3.connect(tmp_path / "ws" / "corpus.sqlite") as db:
@@ -215,8 +215,9 @@ def test_secrets_appear_in_no_output_log_ledger_or_report(tmp_path: Path) -> Non
         os.environ["REQUESTS_CA_BUNDLE"] = str(openalex.ca_path)
         try:
             commands = (
-                ["fetch", "--limit", "30", "--no-fulltext"], ["extract"], ["load", "--extractor", "llm"],
-                ["cost"], ["report"], ["query", "evidence"], ["--debug", "query", "x"],
+                ["fetch", "--limit", "30", "--no-fulltext"], ["extract"],
+                ["load", "--extractor", "llm"], ["cost"], ["report"], ["query", "evidence"],
+                ["--debug", "query", "x"],
             )  # fmt: skip
             for args in commands:
                 done = kg(tmp_path, *args)

@@ -129,8 +129,9 @@ def list_queries() -> None:
 @app.command()
 @friendly
 def stats() -> None:
-    """Show node and relationship counts, and papers per field and per year."""
-    with open_graph(load_settings()) as store:
+    """Show node and relationship counts, full-text coverage, papers per field and year."""
+    settings = load_settings()
+    with open_graph(settings) as store:
         found = counts(store)
         statuses = store.run(
             "MATCH (p:Paper) RETURN coalesce(p.status, 'unknown') AS status, count(p) AS papers"
@@ -142,6 +143,14 @@ def stats() -> None:
     out.print(render.table([found], title=f"Graph: {name}"))
     out.print(render.table(statuses, title="Papers by extraction status (only 'extracted' "
                            "papers count in shares)"))  # fmt: skip
+    workspace = Workspace(settings.kg_workspace)
+    try:
+        coverage = workspace.coverage()
+    finally:
+        workspace.close()
+    if coverage:
+        rows = [{"text read from": k, "kept works": v} for k, v in coverage.items()]
+        out.print(render.table(rows, title="Workspace: where each kept work's text comes from"))
     out.print(render.table(by_field, title="Papers per field (primary topic)"))
     out.print(render.table(by_year, title="Papers per year"))
 
