@@ -40,6 +40,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 
@@ -76,7 +77,11 @@ class Politeness:
     @property
     def user_agent(self) -> str:
         contact = f" (mailto:{self.email})" if self.email else ""
-        return f"ptm-kg/0.2 (+https://github.com/ptm-kg){contact}"
+        try:
+            release = version("ptm-kg")
+        except PackageNotFoundError:
+            release = "dev"
+        return f"ptm-kg/{release}{contact}"
 
 
 @dataclass(frozen=True)

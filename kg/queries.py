@@ -91,7 +91,11 @@ def _coerce(parameter: Parameter, raw: str) -> Any:
                 raise ValueError(raw)
             return raw.lower() == "true"
         if isinstance(default, int):
-            return int(raw)
+            value = int(raw)
+            least = 1 if parameter.name == "limit" else 0
+            if default >= 0 and value < least:
+                raise InputRejected(f"--param {parameter.name}={raw}: must be {least} or more")
+            return value
         if isinstance(default, float):
             return float(raw)
         if isinstance(default, str):
@@ -101,8 +105,10 @@ def _coerce(parameter: Parameter, raw: str) -> Any:
         except json.JSONDecodeError:
             return raw
     except ValueError:
-        kind = type(default).__name__
-        raise InputRejected(f"--param {parameter.name}={raw}: expected a {kind}") from None
+        kind = {bool: "true or false", int: "a whole number", float: "a number"}.get(
+            type(default), "a value"
+        )
+        raise InputRejected(f"--param {parameter.name}={raw}: expected {kind}") from None
 
 
 def parameters_for(module: QueryModule, overrides: dict[str, str]) -> dict[str, Any]:

@@ -135,6 +135,24 @@ def flow_diagram(rows: list[Row], path: Path, models: int = 15) -> Path:
     return _save(figure, path)
 
 
+def corpus_line(rows: list[Row]) -> str:
+    """The corpus in one sentence: size, extractors, full-text share, papers left out."""
+    total = sum(r["papers"] for r in rows)
+    counted = sum(r["papers"] for r in rows if r["status"] == "extracted")
+    extractors = sorted({f"{r['extractor']} ({r['version']})" for r in rows
+                         if r["status"] == "extracted"})  # fmt: skip
+    full = sum(r["papers"] for r in rows
+               if r["text_source"] not in ("abstract", "unknown", "corpus"))  # fmt: skip
+    given = sum(r["papers"] for r in rows if r["text_source"] == "corpus")
+    left_out = total - counted
+    return (
+        f"Corpus: {total} papers; {counted} counted in the shares, read by "
+        f"{', '.join(extractors) or 'no extractor'}; {left_out} left out (extraction failed "
+        f"or pending). Text: {full} read in full from archives or open-access services, "
+        f"{given} as given in a corpus file, {total - full - given} from the abstract only."
+    )
+
+
 def _image(path: Path) -> str:
     data = base64.b64encode(path.read_bytes()).decode()
     return f'<img alt="{html.escape(path.stem)}" src="data:image/png;base64,{data}">'
@@ -171,6 +189,7 @@ def write_report(store: GraphStore, out: Path, source: str) -> Report:
     out.mkdir(parents=True, exist_ok=True)
     tables = {name: queries.run(store, name) for name in TABLES}
     answers = headlines(tables)
+    corpus = queries.run(store, "corpus_summary")
     by_year = queries.run(store, "ptm_reuse_by_field_year")
     flows = queries.run(store, "ptm_field_flows")
     figures = [
@@ -192,6 +211,7 @@ def write_report(store: GraphStore, out: Path, source: str) -> Report:
 <style>{_STYLE}</style></head><body>
 <h1>{html.escape(TITLE)}</h1>
 <p>Graph: {html.escape(source)}. Written {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by ptm-kg.</p>
+<p id="corpus">{html.escape(corpus_line(corpus))}</p>
 <section class="answers"><h2>The study's three questions</h2>
 <p id="leading-field">Leading field: <b>{html.escape(a.leading_field)}</b>
 ({a.leading_field_ptm_papers} papers reusing PTMs)</p>

@@ -54,7 +54,7 @@ def test_queries_lists_every_module_with_its_question(tmp_path: Path) -> None:
 def test_bad_parameters_give_one_clear_line_and_exit_2(tmp_path: Path) -> None:
     done = kg(tmp_path, "query", "top_ptms", "--param", "limit=ten")
     assert done.returncode == 2
-    assert done.stderr.strip() == "error: --param limit=ten: expected a int"
+    assert done.stderr.strip() == "error: --param limit=ten: expected a whole number"
     assert "Traceback" not in done.stderr
     done = kg(tmp_path, "query", "nope")
     assert done.returncode == 2 and "known queries:" in done.stderr
@@ -89,3 +89,11 @@ def test_help_teaches_the_commands(tmp_path: Path) -> None:
     done = kg(tmp_path, "--help")
     for command in ("demo", "load", "query", "queries", "stats"):
         assert command in done.stdout
+
+
+def test_version_and_numeric_options_are_checked(tmp_path: Path) -> None:
+    version = kg(tmp_path, "--version")
+    assert version.returncode == 0 and version.stdout.startswith("ptm-kg ")
+    negative = kg(tmp_path, "query", "top_ptms", "--param", "limit=-3")
+    assert negative.returncode == 2 and "must be 1 or more" in negative.stderr
+    assert kg(tmp_path, "flows", "--top", "-3").returncode == 2

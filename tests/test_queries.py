@@ -197,7 +197,7 @@ def test_unknown_queries_and_parameters_are_rejected_with_the_known_ones() -> No
         queries.get("top_models")
     with pytest.raises(InputRejected, match="it takes: limit, max_rank"):
         queries.parameters_for(queries.get("top_ptms"), {"top": "3"})
-    with pytest.raises(InputRejected, match="expected a int"):
+    with pytest.raises(InputRejected, match="expected a whole number"):
         queries.parameters_for(queries.get("top_ptms"), {"limit": "ten"})
 
 
@@ -208,3 +208,13 @@ def test_evidence_lists_the_quote_behind_each_edge(graph: GraphStore) -> None:
         ("W3", "ESM-2", "We used ESM-2."),
     ]
     assert ask(graph, "evidence", "model", paper="W1") == [("AlphaFold2",), ("ESM-2",)]
+
+
+def test_papers_behind_lists_the_papers_a_number_counts(graph: GraphStore) -> None:
+    rows = queries.run(graph, "papers_behind", {"model": "ESM-2"})
+    assert [r["paper"] for r in rows] == ["W3", "W2", "W1"]
+    assert rows[0]["models"] and "ESM-2" in rows[0]["models"]
+    adapted = queries.run(graph, "papers_behind", {"model": "ESM-2", "pattern": "adaptation"})
+    assert [r["paper"] for r in adapted] == ["W2", "W1"]
+    field = queries.run(graph, "papers_behind", {"field": "Chemistry"})
+    assert [r["paper"] for r in field] == ["W6"]

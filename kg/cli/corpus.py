@@ -38,6 +38,7 @@ from kg.cli.app import (
     friendly,
     open_graph,
     out,
+    plural,
     print_failures,
     progress,
 )
@@ -61,7 +62,7 @@ def fetch(
     source: Annotated[
         str | None, typer.Option(help="Only this OpenAlex source (journal), e.g. S202381698.")
     ] = None,
-    limit: Annotated[int | None, typer.Option(help="Stop after this many works.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Stop after this many works.")] = None,
     field: Annotated[
         list[int] | None,
         typer.Option(
@@ -370,8 +371,8 @@ def _run_to_load(
 def _print_build(built: BuildSummary, name: str) -> None:
     left_out = built.failed + built.pending
     out.print(
-        f"Loaded {built.papers} papers ({built.reuses} reuses) from the {name} extractions: "
-        f"{counts_line(built.counts)}"
+        f"Loaded {plural(built.papers, 'paper')} ({plural(built.reuses, 'reuse')}) from the "
+        f"{name} extractions: {counts_line(built.counts)}"
     )
     if left_out:
         out.print(

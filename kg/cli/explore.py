@@ -188,7 +188,7 @@ def report(
 @friendly
 def flows(
     by: Annotated[str, typer.Option(help="model or family.")] = "model",
-    top: Annotated[int, typer.Option(help="How many bridging PTMs to list.")] = 10,
+    top: Annotated[int, typer.Option(min=1, help="How many bridging PTMs to list.")] = 10,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for flows.graphml.")] = None,
 ) -> None:
     """PTM flows between fields: bridging PTMs, the diffusion timeline, and GraphML for Gephi.
