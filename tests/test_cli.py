@@ -78,7 +78,7 @@ def test_load_skips_malformed_papers_and_says_how_many_failed(tmp_path: Path) ->
     corpus.write_text(json.dumps(good) + "\n{not json\n" + json.dumps({"work": {"id": "X"}}) + "\n")
     done = kg(tmp_path, "load", str(corpus))
     assert done.returncode == 1
-    assert "Loaded 1 papers (1 reuses)" in done.stdout
+    assert "Loaded 1 paper (1 reuse)" in done.stdout
     assert "2 failures" in done.stderr
     assert "corpus.jsonl:2" in done.stderr and "corpus.jsonl:3" in done.stderr
     again = kg(tmp_path, "load", str(corpus))
