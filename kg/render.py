@@ -34,7 +34,12 @@ def table(rows: Sequence[Row], title: str | None = None, columns: Sequence[str] 
     """A rich table that fits the terminal: short values (pattern and stage names, counts)
     are never cut, headers wrap at their underscores, and long text wraps whole words."""
     columns = list(rows[0]) if rows else list(columns)
-    out = Table(title=title and escape(title), title_justify="left", show_lines=False)
+    out = Table(
+        title=title and escape(title),
+        title_justify="left",
+        show_lines=False,
+        min_width=len(title) if title else None,  # a narrow table does not fold its title
+    )
     for column in columns:
         numeric = bool(rows) and isinstance(rows[0].get(column), int | float)
         longest = max((len(cell(row.get(column))) for row in rows), default=0)
