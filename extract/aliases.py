@@ -1,16 +1,14 @@
-"""Well-known pre-trained models: canonical names, families, modalities and the ways papers
-write them. `find_mentions` locates them in text; `normalise` maps any written name to its
-canonical Model.
+"""The curated model table: canonical names, families, modalities, default patterns and the
+ways papers write each model. Hand-kept; the generated long tail is extract/catalogue.tsv,
+and extract.catalogue finds and resolves both.
 
-An alias matches on word boundaries, case-insensitively unless the entry is `exact_case`
-(names that are also words or people: BERT, CLIP, Whisper, BART). Hyphens and spaces inside an
-alias are optional, so "ESM-2", "ESM 2" and "ESM2" are one model. Aliases starting with "re:"
-are regular expressions (checkpoint names such as esm2_t33_650M_UR50D).
+An alias matches whole words, case-insensitively unless the entry is `exact_case` (names that
+are also words or people: BERT, CLIP, Whisper, BART). Spaces, hyphens and the like inside an
+alias are optional, so "ESM-2", "ESM 2" and "ESM2" are one model.
 """
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from extract.taxonomy import Pattern
 
@@ -56,9 +54,22 @@ MODELS: tuple[ModelInfo, ...] = (
     _m("DenseNet-121", "DenseNet", "vision", A, "DenseNet121"),
     _m("DenseNet", "DenseNet", "vision", A),
     _m("MobileNetV2", "MobileNet", "vision", A, "MobileNet v2", "MobileNet"),
-    _m("EfficientNet", "EfficientNet", "vision", A, "re:EfficientNet-?B[0-7]"),
+    _m("EfficientNet", "EfficientNet", "vision", A, *(f"EfficientNet-B{i}" for i in range(8))),
     _m("Xception", "Xception", "vision", A),
-    _m("ViT", "ViT", "vision", A, "Vision Transformer", "re:ViT-[BLH]/\\d+", exact_case=True),
+    _m(
+        "ViT",
+        "ViT",
+        "vision",
+        A,
+        "Vision Transformer",
+        "ViT-B/16",
+        "ViT-B/32",
+        "ViT-L/14",
+        "ViT-L/16",
+        "ViT-L/32",
+        "ViT-H/14",
+        exact_case=True,
+    ),
     _m("Swin Transformer", "Swin", "vision", A, "Swin-T", "Swin-B"),
     _m("ConvNeXt", "ConvNeXt", "vision", A),
     _m("DINOv2", "DINO", "vision", D, "DINO v2"),
@@ -109,8 +120,20 @@ MODELS: tuple[ModelInfo, ...] = (
     _m("BirdNET", "BirdNET", "audio", D),
     _m("PANNs", "PANNs", "audio", A, "CNN14"),
     # proteins, genomes and cells
-    _m("ESM-2", "ESM", "protein", A, "ESM2", "re:esm2_t\\d+_\\w+"),
-    _m("ESM-1b", "ESM", "protein", A, "ESM1b"),
+    _m(
+        "ESM-2",
+        "ESM",
+        "protein",
+        A,
+        "ESM2",
+        "esm2_t6_8M_UR50D",
+        "esm2_t12_35M_UR50D",
+        "esm2_t30_150M_UR50D",
+        "esm2_t33_650M_UR50D",
+        "esm2_t36_3B_UR50D",
+        "esm2_t48_15B_UR50D",
+    ),
+    _m("ESM-1b", "ESM", "protein", A, "ESM1b", "esm1b_t33_650M_UR50S"),
     _m("ESMFold", "ESM", "protein", D),
     _m("ProtBert", "ProtTrans", "protein", A, "ProtBERT"),
     _m("ProtT5", "ProtTrans", "protein", A, "ProtT5-XL", "ProtT5-XL-U50"),
@@ -150,67 +173,3 @@ MODELS: tuple[ModelInfo, ...] = (
 def key(name: str) -> str:
     """Comparison key of a model name: lower case, letters and digits only."""
     return re.sub(r"[^0-9a-z]", "", name.casefold())
-
-
-def _alias_regex(alias: str) -> str:
-    if alias.startswith("re:"):
-        return alias[3:]
-    parts = re.split(r"[-\s]+", alias)
-    return r"[-\s]?".join(re.escape(p) for p in parts)
-
-
-@dataclass(frozen=True)
-class Mention:
-    model: ModelInfo
-    text: str
-    start: int
-    end: int
-
-
-@cache
-def _compiled() -> tuple[tuple[ModelInfo, re.Pattern[str]], ...]:
-    compiled = []
-    for info in MODELS:
-        body = "|".join(_alias_regex(a) for a in sorted(info.aliases, key=len, reverse=True))
-        flags = 0 if info.exact_case else re.IGNORECASE
-        compiled.append((info, re.compile(rf"(?<![\w-])(?:{body})(?![\w])", flags)))
-    return tuple(compiled)
-
-
-def find_mentions(text: str) -> list[Mention]:
-    """Every model mention in `text`, left to right; of overlapping hits the longest wins, so
-    "ResNet-50" is one mention of ResNet-50 and not also one of ResNet."""
-    hits = [
-        Mention(info, m.group(0), m.start(), m.end())
-        for info, rx in _compiled()
-        for m in rx.finditer(text)
-    ]
-    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
-    kept: list[Mention] = []
-    for hit in hits:
-        if kept and hit.start < kept[-1].end:
-            continue
-        kept.append(hit)
-    return kept
-
-
-@cache
-def _by_key() -> dict[str, ModelInfo]:
-    table: dict[str, ModelInfo] = {}
-    for info in MODELS:
-        for alias in info.aliases:
-            if not alias.startswith("re:"):
-                table.setdefault(key(alias), info)
-    return table
-
-
-def normalise(mention: str) -> ModelInfo:
-    """The canonical model for a written name. Unknown names are kept, cleaned, as their own
-    canonical form with family equal to the name and modality "unknown"."""
-    cleaned = " ".join(mention.strip().strip(".,;:()[]\"'").split())
-    known = _by_key().get(key(cleaned))
-    if known is None:
-        found = find_mentions(cleaned)
-        if len(found) == 1 and found[0].text == cleaned:
-            known = found[0].model
-    return known or ModelInfo(cleaned, cleaned, "unknown", Pattern.deployment)

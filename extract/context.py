@@ -11,7 +11,7 @@ at all is not sent: the prefilter decides it.
 import re
 from dataclasses import dataclass
 
-from extract.aliases import find_mentions
+from extract.catalogue import find_mentions
 from extract.passages import Passage, passages
 from extract.records import PaperText
 

@@ -30,7 +30,7 @@ from instructor.core.exceptions import InstructorRetryException
 from openai.types.chat import ChatCompletionMessageParam
 from pydantic import ValidationError
 
-from extract.aliases import normalise
+from extract.catalogue import resolve
 from extract.context import DEFAULT_BUDGET, Context, select
 from extract.errors import ConfigError, SourceUnavailable
 from extract.evidence import index_for
@@ -99,7 +99,7 @@ def call_key(config: LLMConfig, context: Context) -> str:
 def to_extraction(work_id: str, answer: PaperAnswer, extractor: str = "llm") -> Extraction:
     reuses = []
     for given in answer.reuses:
-        info = normalise(given.model)
+        info = resolve(given.model)
         reuses.append(
             Reuse(
                 mention=given.model,

@@ -77,6 +77,11 @@ class Reuse(Record):
     stage: Stage
     form: Text = Field(description="what was done with the model, in a few words")
     evidence: Text = Field(description="the sentence of the paper the reuse was read from")
+    found_by: Literal["table", "catalogue", "pattern", "llm"] = Field(
+        default="table",
+        description="the curated table, the generated catalogue, an introducing sentence "
+        "(a model in no table), or the LLM",
+    )
 
 
 class Extraction(Record):

@@ -11,14 +11,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from extract.aliases import Mention, find_mentions
+from extract.catalogue import Mention, find_mentions
 from extract.extractor import Done
+from extract.open_world import DL_CONTEXT, introduced
 from extract.passages import Passage, passages, sentences
 from extract.records import Extraction, ExtractionFailure, Paper, PaperText, Reuse
 from extract.taxonomy import Pattern, Stage
 
 EXTRACTOR = "rules"
-VERSION = "rules-1"
+VERSION = "rules-2"
 
 
 def _cues[T](*table: tuple[str, T, str]) -> tuple[tuple[re.Pattern[str], T, str], ...]:
@@ -59,6 +60,12 @@ _PATTERN_CUES = _cues(
         "retraining",
     ),
     (r"re-?implement\w*", Pattern.conceptual, "re-implementation"),
+    (
+        r"(modified|adapted|customi[sz]ed) (version|implementation|variant) of|"
+        r"our (own )?implementation of",
+        Pattern.conceptual,
+        "modified re-implementation",
+    ),
     (
         r"architecture (of|from|described by|proposed by)|(following|based on) the \w+ architecture",
         Pattern.conceptual,
@@ -149,30 +156,44 @@ class _Found:
     offset: int  # of the mention inside the sentence
     passage: Passage
     next_sentence: str  # the following sentence when it names no other model, else ""
+    alone: bool = True  # the only model the sentence names
+
+
+# In a sentence that names several models, a cue farther than this from a mention is taken
+# to describe another model ("the fine-tuned model ... compared to AlphaFold2 structures").
+_REACH = 100
 
 
 def _closest[T](
-    sentence: str, at: int, cues: tuple[tuple[re.Pattern[str], T, str], ...]
+    sentence: str,
+    at: int,
+    cues: tuple[tuple[re.Pattern[str], T, str], ...],
+    reach: int | None = None,
 ) -> tuple[T, str] | None:
     best: tuple[int, T, str] | None = None
     for rx, value, label in cues:
         for m in rx.finditer(sentence):
             distance = min(abs(m.start() - at), abs(m.end() - at))
-            if best is None or distance < best[0]:
+            if (reach is None or distance <= reach) and (best is None or distance < best[0]):
                 best = (distance, value, label)
     return None if best is None else (best[1], best[2])
 
 
-def _pattern(found: _Found) -> tuple[Pattern, str]:
+def _cue(found: _Found) -> tuple[Pattern, str] | None:
+    """The pattern this mention's sentence (or the next) describes, if any."""
     for rx, pattern, label in _AS_RELEASED:
         if rx.search(found.sentence):
             return pattern, label
-    cue = _closest(found.sentence, found.offset, _PATTERN_CUES)
+    reach = None if found.alone else _REACH
+    cue = _closest(found.sentence, found.offset, _PATTERN_CUES, reach)
     if cue is None:  # "We used ResNet-50. The network was then fine-tuned on ..."
         cue = _closest(found.next_sentence, 0, _PATTERN_CUES)
-    if cue is not None:
-        return cue
-    return found.mention.model.default_pattern, "use not described; default for this model"
+    return cue
+
+
+# What the authors did with a model, over all its mentions: training further from released
+# weights is the reuse even where another sentence runs the model as released.
+_PRIORITY = {Pattern.adaptation: 3, Pattern.conceptual: 2, Pattern.deployment: 1}
 
 
 def _stage(found: _Found) -> Stage:
@@ -189,44 +210,65 @@ def _score(found: _Found) -> int:
     return 2 * has_cue + found.passage.is_methods
 
 
+# A catalogue name (not curated) counts where the sentence speaks of deep learning models.
+_MODEL_CONTEXT = re.compile(
+    DL_CONTEXT.pattern + r"|\b(?:networks?|architectures?|backbones?|detectors?|classifiers?)\b",
+    re.IGNORECASE,
+)
+
+
+def _in_sentence(sentence: str) -> list[Mention]:
+    """The models a sentence names: the curated table's on sight, the catalogue's where the
+    sentence speaks of models, and those it introduces as used (extract.open_world)."""
+    found = [m for m in find_mentions(sentence)
+             if m.found_by == "table" or _MODEL_CONTEXT.search(sentence)]  # fmt: skip
+    return found + list(introduced(sentence))
+
+
 def _mentions(text: PaperText) -> list[_Found]:
     found: list[_Found] = []
     for passage in passages(text):
         if not passage.can_hold_reuse:
             continue
         split = sentences(passage.text)
+        named = [_in_sentence(sentence) for sentence in split]
         for i, sentence in enumerate(split):
-            following = split[i + 1] if i + 1 < len(split) else ""
-            if find_mentions(following):
-                following = ""
-            for mention in find_mentions(sentence):
-                found.append(_Found(mention, sentence, mention.start, passage, following))
+            following = split[i + 1] if i + 1 < len(split) and not named[i + 1] else ""
+            alone = len({m.model.name for m in named[i]}) == 1
+            for mention in named[i]:
+                found.append(_Found(mention, sentence, mention.start, passage, following, alone))
     return found
 
 
-def _reuse(found: _Found) -> Reuse:
-    info = found.mention.model
-    pattern, form = _pattern(found)
+def _reuse(mentions: list[_Found]) -> Reuse:
+    def rank(found: _Found) -> tuple[int, int]:
+        cue = _cue(found)
+        return (_PRIORITY[cue[0]] if cue else 0, _score(found))
+
+    best = max(mentions, key=rank)
+    cue = _cue(best)
+    pattern, form = cue or (best.mention.model.default_pattern,
+                            "use not described; default for this model")  # fmt: skip
+    info = best.mention.model
     return Reuse(
-        mention=found.mention.text,
+        mention=best.mention.text,
         model=info.name,
         family=info.family,
         modality=info.modality,
         pattern=pattern,
-        stage=_stage(found),
+        stage=_stage(best),
         form=form,
-        evidence=found.sentence,
+        evidence=best.sentence,
+        found_by=best.mention.found_by,  # type: ignore[arg-type]
     )
 
 
 def extract(text: PaperText) -> Extraction:
     """Answer uses_dl, uses_ptms and the reuses (pattern, stage, evidence) for one paper."""
-    best: dict[str, _Found] = {}
+    by_model: dict[str, list[_Found]] = {}
     for found in _mentions(text):
-        name = found.mention.model.name
-        if name not in best or _score(found) > _score(best[name]):
-            best[name] = found
-    reuses = tuple(_reuse(found) for found in best.values())
+        by_model.setdefault(found.mention.model.name, []).append(found)
+    reuses = tuple(_reuse(mentions) for mentions in by_model.values())
     uses_dl = bool(reuses) or any(
         _DL_CUES.search(sentence) and not _BRAIN_MODEL.search(sentence)
         for p in passages(text)

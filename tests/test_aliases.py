@@ -1,4 +1,5 @@
-from extract.aliases import MODELS, find_mentions, normalise
+from extract.aliases import MODELS
+from extract.catalogue import find_mentions, resolve
 
 
 def names(text: str) -> list[str]:
@@ -31,11 +32,36 @@ def test_ambiguous_abbreviations_are_not_mentions() -> None:
 
 
 def test_normalise_maps_aliases_to_canonical_names_with_family() -> None:
-    model = normalise("alphafold 2")
+    model = resolve("alphafold 2")
     assert (model.name, model.family, model.modality) == ("AlphaFold2", "AlphaFold", "protein")
-    assert normalise("Wav2Vec2").name == "wav2vec 2.0"
+    assert resolve("Wav2Vec2").name == "wav2vec 2.0"
 
 
-def test_normalise_keeps_unknown_names_cleaned() -> None:
-    model = normalise('  "MyNet  v3", ')
-    assert (model.name, model.family, model.modality) == ("MyNet v3", "MyNet v3", "unknown")
+def test_unknown_names_are_kept_cleaned_with_their_family() -> None:
+    model = resolve('  "MyNet  v3", ')
+    assert (model.name, model.family, model.modality) == ("MyNet v3", "MyNet", "unknown")
+
+
+def test_sizes_and_checkpoints_resolve_to_one_model() -> None:
+    for written in ("ESM-2 650M", "esm2 (3B)", "ESM2-15B", "esm2_t36_3B_UR50D", "ESM-2"):
+        model = resolve(written)
+        assert (model.name, model.family) == ("ESM-2", "ESM"), written
+    assert resolve("BERT-large").name == "BERT"
+    assert resolve("SignalP 5.0").family == "SignalP"
+
+
+def test_the_catalogue_finds_names_outside_the_curated_table() -> None:
+    found = find_mentions("We fine-tuned a RetinaNet detector and a SwinUNETR on our scans.")
+    assert [(m.model.name, m.model.modality) for m in found] == [
+        ("RetinaNet", "vision"),
+        ("SwinUNETR", "vision"),
+    ]
+    assert names("The nest of a pit viper.") == []  # catalogue names that are words
+
+
+def test_the_catalogue_is_large_and_spans_modalities() -> None:
+    from extract.catalogue import catalogue_rows
+
+    rows = catalogue_rows()
+    assert len(rows) > 1500
+    assert {"vision", "text", "protein", "graph", "chemistry", "audio"} <= {r[2] for r in rows}

@@ -1,0 +1,162 @@
+"""Every model name we know, found in text in one pass, and any written name resolved to one
+canonical Model.
+
+Two sources, curated first: the hand-kept table of `extract.aliases` (families, modalities,
+default patterns, trap guards such as exact case for BERT or Whisper) and the generated long
+tail of `catalogue.tsv` (timm, torchvision, transformers, MONAI, PyG, fair-esm, DeepChem;
+see tools/build_catalogue.py). A catalogue name marked ambiguous (an English word, or under
+four characters) is never found on sight, only where a sentence introduces it as a model
+(extract.open_world).
+
+`find_mentions` walks the text's letter-and-digit runs once, and at each run tries the
+longest n-gram (up to six runs, joined by at most one space, hyphen, underscore, slash or
+dot) whose key (lower case, letters and digits only) names a model: "ResNet-50", "ResNet
+50" and "resnet50" are one key. `resolve` maps a written name to its canonical Model: by
+key; else with sizes and sub-versions dropped ("ESM-2 650M" is ESM-2, "BERT-large" is
+BERT); else it is an unknown model, named as written without its size, whose family is the
+name without its version ("SignalP 5.0" of family SignalP).
+"""
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from extract.aliases import MODELS, ModelInfo, key
+from extract.taxonomy import Pattern
+
+_RUN = re.compile(r"[A-Za-z0-9]+")
+_JOINERS = frozenset({" ", "-", "_", "/", ".", "\u2010", "\u2011"})
+_MAX_RUNS = 6
+# sizes and sub-versions that name a checkpoint of a model, not another model
+_SIZE = re.compile(
+    r"[\s_-]*(?:\(?\d+(?:\.\d+)?\s?[MBK]\)?|base|large|small|tiny|mini|huge|giant|xx?l)$",
+    re.IGNORECASE,
+)
+_VERSION = re.compile(r"[\s_-]*v?\d+(?:\.\d+)*[a-z]?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Mention:
+    model: ModelInfo
+    text: str
+    start: int
+    end: int
+    found_by: str = "table"  # table (curated), catalogue (generated), pattern (open world)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    info: ModelInfo
+    exact: frozenset[str]  # for exact-case entries: the aliases' letters and digits as cased
+    curated: bool
+
+
+def _letters(text: str) -> str:
+    return "".join(_RUN.findall(text))
+
+
+@cache
+def catalogue_rows() -> tuple[tuple[str, str, str, str, str], ...]:
+    """(name, family, modality, source, match) for every generated catalogue entry."""
+    text = (resources.files("extract") / "catalogue.tsv").read_text(encoding="utf-8")
+    rows = [tuple(line.split("\t")) for line in text.splitlines() if not line.startswith("#")]
+    return tuple(row for row in rows if len(row) == 5)
+
+
+@cache
+def _table() -> dict[str, _Entry]:
+    """Key -> entry; curated aliases first, then distinctive catalogue names."""
+    table: dict[str, _Entry] = {}
+    for info in MODELS:
+        for alias in info.aliases:
+            exact = frozenset(_letters(a) for a in info.aliases) if info.exact_case else frozenset()
+            table.setdefault(key(alias), _Entry(info, exact, curated=True))
+    for name, family, modality, _source, match in catalogue_rows():
+        if match != "distinctive":
+            continue
+        info = ModelInfo(name, family, modality, Pattern.adaptation, (name,))
+        table.setdefault(key(name), _Entry(info, frozenset(), curated=False))
+    return table
+
+
+@cache
+def _ambiguous() -> dict[str, ModelInfo]:
+    """Catalogue names found only where a sentence introduces them (by key)."""
+    return {
+        key(name): ModelInfo(name, family, modality, Pattern.adaptation, (name,))
+        for name, family, modality, _source, match in catalogue_rows()
+        if match == "ambiguous"
+    }
+
+
+def _looks_like_a_name(surface: str) -> bool:
+    """A catalogue name is found on sight only as a model would be written: with a capital
+    after its first letter, a digit, or an underscore (a registry id such as resnet50d)."""
+    return any(c.isdigit() or c == "_" for c in surface) or any(c.isupper() for c in surface[1:])
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Every known model named in `text`, left to right, longest first, no overlaps."""
+    table = _table()
+    runs = list(_RUN.finditer(text))
+    found: list[Mention] = []
+    i = 0
+    while i < len(runs):
+        if runs[i].start() > 0 and text[runs[i].start() - 1] == "-":
+            i += 1  # "pre-ResNet": a name never continues a hyphenated word
+            continue
+        hit = None
+        last = i
+        joined = runs[i].group(0)
+        candidates = [(i, joined)]
+        while last + 1 < len(runs) and last + 1 - i < _MAX_RUNS:
+            gap = text[runs[last].end() : runs[last + 1].start()]
+            if len(gap) != 1 or gap not in _JOINERS:
+                break
+            last += 1
+            joined += runs[last].group(0)
+            candidates.append((last, joined))
+        for end, letters in reversed(candidates):
+            entry = table.get(letters.lower())
+            if entry is None:
+                continue
+            surface = text[runs[i].start() : runs[end].end()]
+            if entry.exact and letters not in entry.exact:
+                continue
+            if not entry.curated and not _looks_like_a_name(surface):
+                continue
+            by = "table" if entry.curated else "catalogue"
+            hit = Mention(entry.info, surface, runs[i].start(), runs[end].end(), by)
+            i = end + 1
+            break
+        if hit is None:
+            i += 1
+        else:
+            found.append(hit)
+    return found
+
+
+def is_known(name: str) -> bool:
+    return key(name) in _table()
+
+
+def resolve(written: str) -> ModelInfo:
+    """The canonical Model for a written name (see the module docstring)."""
+    cleaned = " ".join(written.strip().strip(".,;:()[]\"'").split())
+    table = _table()
+    sizeless = cleaned
+    while (shorter := _SIZE.sub("", sizeless)) != sizeless and shorter:
+        sizeless = shorter
+    for candidate in (cleaned, sizeless):
+        entry = table.get(key(candidate))
+        if entry is not None:
+            return entry.info
+        ambiguous = _ambiguous().get(key(candidate))
+        if ambiguous is not None and candidate != candidate.lower():
+            return ambiguous
+    found = find_mentions(sizeless)
+    if len(found) == 1 and found[0].text == sizeless:
+        return found[0].model
+    family = _VERSION.sub("", sizeless).rstrip(" -_") or sizeless
+    return ModelInfo(sizeless or cleaned, family, "unknown", Pattern.deployment, (cleaned,))

@@ -1,0 +1,144 @@
+"""Models in no table, found from how papers introduce the models they use.
+
+A sentence introduces a model when it says, of a name that looks like a model's (a capital
+after the first letter, or a digit: DIA-NN, deepNF, SignalP 5.0, scVI), that the authors
+used, ran, trained, fine-tuned or modified it: "pre-trained X", "we fine-tuned X", "the X
+model / network / architecture", "X (citation) was used to ...", "weights of X", "X-based
+...", "a modified version of X". A classic architecture described in prose by its authors
+("a CNN following Krizhevsky et al. (2012)") is named by the table below. Each find is a
+`Mention` with `found_by = "pattern"`, resolved through extract.catalogue (so a known name
+found this way is still one Model).
+
+Guards for the known traps: animals or people "pre-trained" on a task, spiking or
+integrate-and-fire "neural networks" (models of the brain), deep learning as an analogy,
+names that are datasets, software, hardware or units, and every sentence of the
+introduction, related work or discussion (the caller passes only passages that can hold a
+reuse).
+"""
+
+import re
+from collections.abc import Iterator
+
+from extract.catalogue import Mention, find_mentions, resolve
+
+# A name as a model is written: starts with a letter, runs of letters and digits joined by
+# single hyphens or dots, maybe a version ("SignalP 5.0", "YOLO v5").
+_NAME = (
+    r"(?P<name>[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*(?: v?\d+(?:\.\d+)*\b(?![.-]\w))?"
+    r"(?: \d+(?:\.\d+)?[MBK]\b)?)"
+)
+_CITE = r"(?: \((?:[^()]{1,80})\)| \[[\d,\s–-]{1,20}\])?"  # (Smith et al., 2020) or [12]
+_USE = r"(?:used|applied|employed|run|trained|re-?trained|fine-?tuned|adapted|adopted|deployed)"
+_INTRODUCTIONS = tuple(
+    re.compile(rx, re.IGNORECASE)  # the name's own case is judged by _looks_like_a_model
+    for rx in (
+        rf"\b(?:pre-?trained|fine-?tuned|re-?trained) (?:version of (?:the )?)?{_NAME}",
+        rf"\b(?:we|were|was|and) (?:fine-?tuned|re-?trained|adapted|deployed) (?:the |a )?{_NAME}",
+        rf"\b(?:the|a|an) {_NAME}{_CITE} (?:model|network|architecture|classifier|detector|"
+        r"backbone|encoder|predictor|framework)s?\b",
+        rf"\b(?:weights|checkpoints?) (?:of|from) (?:the )?{_NAME}",
+        rf"\b{_NAME}{_CITE},? (?:was|were|is|has been|had been) {_USE} (?:to|for|on|as|with)\b",
+        rf"\b{_NAME}-based (?:model|network|architecture|approach|classifier|segmentation|"
+        r"detection|prediction|pipeline|embedding)s?\b",
+        rf"\b(?:modified|adapted|customi[sz]ed|re-?implemented) (?:version|implementation|"
+        rf"variant) of (?:the )?{_NAME}",
+        rf"\b(?:using|with|via|by) (?:the )?{_NAME}{_CITE} (?:to|for) (?:predict|detect|segment|"
+        r"classify|annotate|identify|estimate|generate|embed|extract|infer|score)",
+    )
+)
+# First authors (and years) of classic architectures, for prose such as "a CNN following
+# Krizhevsky et al. (2012)": general knowledge of the field, not any paper's wording.
+CLASSICS: dict[str, tuple[str, range]] = {
+    "krizhevsky": ("AlexNet", range(2012, 2018)),
+    "simonyan": ("VGG", range(2014, 2016)),
+    "ronneberger": ("U-Net", range(2015, 2016)),
+    "szegedy": ("GoogLeNet", range(2014, 2017)),
+    "lecun": ("LeNet", range(1989, 1999)),
+    "redmon": ("YOLO", range(2016, 2019)),
+    "chollet": ("Xception", range(2017, 2018)),
+    "howard": ("MobileNetV2", range(2017, 2020)),
+    "dosovitskiy": ("ViT", range(2020, 2022)),
+    "vaswani": ("Transformer", range(2017, 2018)),
+    "devlin": ("BERT", range(2018, 2020)),
+    "kipf": ("GCN", range(2016, 2018)),
+    "isensee": ("nnU-Net", range(2018, 2022)),
+}
+_PROSE = re.compile(
+    r"\b(?:CNN|convolutional (?:neural )?network|network|architecture|model)s?\b[^.]{0,80}?"
+    r"\b(?:following|based on|adapted from|modified from|as in|described by|proposed by|"
+    r"introduced by|of|from) (?P<author>[A-Z][a-z]+) et al\.?,? \(?(?P<year>\d{4})"
+)
+_ARCHITECTURE_WORDS = re.compile(r"\b(?:CNN|network|architecture|layers?|neural)\b", re.I)
+# A name is introduced as a deep learning model only in a sentence that speaks of one.
+DL_CONTEXT = re.compile(
+    r"deep[- ]learning|\bdeep (?:neural|autoencoder|network|model|generative)|neural net|"
+    r"convolutional|\bCNNs?\b|transformer|autoencoder|pre-?train|fine-?tun|language model|"
+    r"foundation model|\bweights\b|checkpoint|U-?Net|\bLSTMs?\b|recurrent|self-attention|"
+    r"diffusion model|graph neural|\bGNNs?\b|\bGANs?\b",
+    re.I,
+)
+# Traps: not a model, or not deep learning.
+_NOT_MODELS = frozenset(
+    """We The This That These Those Our Their Its It In On For With From By As An A And Or Each
+    All Both Such Other Figure Fig Table Supplementary Methods Results Data ImageNet COCO MNIST
+    CIFAR CIFAR-10 CIFAR-100 UniProt PDB Pfam GenBank Biobank PyTorch TensorFlow Keras JAX
+    Python MATLAB Julia CUDA GPU GPUs CPU NVIDIA Adam AdamW SGD ReLU Fiji ImageJ Excel GitHub
+    Zenodo HuggingFace Google Microsoft Linux DNA RNA mRNA PCR qPCR CRISPR ATP NaCl GFP HMM
+    HMMs MSA MSAs BLAST SVM PCA t-SNE UMAP ROC AUC MSE RMSE LSTM CNN CNNs RNN GAN VAE MLP
+    OpenCV scikit-learn""".lower().split()
+)
+_BRAIN_MODEL = re.compile(r"spiking|integrate-and-fire|leaky integrat|Hodgkin|Izhikevich", re.I)
+_TRAINED_BEINGS = re.compile(
+    r"\b(?:mice|rats?|animals?|monkeys?|macaques?|subjects?|participants?|birds?|pigeons?|"
+    r"fish|flies|bees|dogs?|infants?|children|volunteers|observers|humans?|students?)\b[^.]{0,40}"
+    r"\bpre-?trained\b|\bpre-?trained (?:mice|rats?|animals?|monkeys?|subjects?|participants?)",
+    re.I,
+)
+_ANALOGY = re.compile(
+    r"\b(?:like|analogous to|akin to|reminiscent of|similar to|as in) (?:a |an |the )?"
+    r"(?:deep|artificial|convolutional|neural)\b",
+    re.I,
+)
+
+
+def _looks_like_a_model(name: str) -> bool:
+    letters = re.sub(r"[^A-Za-z0-9]", "", name)
+    if len(letters) < 3 or len(name) > 30 or name.lower() in _NOT_MODELS:
+        return False
+    return any(c.isdigit() for c in name) or any(c.isupper() for c in name[1:])
+
+
+def _trap(sentence: str) -> bool:
+    return bool(
+        _BRAIN_MODEL.search(sentence)
+        or _TRAINED_BEINGS.search(sentence)
+        or _ANALOGY.search(sentence)
+    )
+
+
+def introduced(sentence: str) -> Iterator[Mention]:
+    """Models this sentence introduces as used, that no table finds on sight."""
+    if _trap(sentence) or not DL_CONTEXT.search(sentence):
+        return
+    known = {m.model.name for m in find_mentions(sentence)}
+    seen: set[str] = set()
+    for rx in _INTRODUCTIONS:
+        for match in rx.finditer(sentence):
+            name = match.group("name").rstrip(".-")
+            start = match.start("name")
+            if not _looks_like_a_model(name):
+                continue
+            info = resolve(name)
+            if info.name not in seen and info.name not in known:
+                seen.add(info.name)
+                yield Mention(info, name, start, start + len(name), "pattern")
+    if _ARCHITECTURE_WORDS.search(sentence):
+        for match in _PROSE.finditer(sentence):
+            classic = CLASSICS.get(match.group("author").lower())
+            if classic and int(match.group("year")) in classic[1]:
+                info = resolve(classic[0])
+                if info.name not in seen:
+                    seen.add(info.name)
+                    at = match.start("author")
+                    written = f"{match.group('author')} et al. ({match.group('year')})"
+                    yield Mention(info, written, at, match.end(), "pattern")
