@@ -151,6 +151,17 @@ MODELS: tuple[ModelInfo, ...] = (
     _m("Enformer", "Enformer", "dna", D),
     _m("SpliceAI", "SpliceAI", "dna", D),
     _m("DeepSEA", "DeepSEA", "dna", D),
+    _m("DeepVariant", "DeepVariant", "dna", D),
+    _m("DeepBind", "DeepBind", "dna", D),
+    _m("Basenji", "Basenji", "dna", D, "Basenji2"),
+    # protein annotation and proteomics tools built on neural networks, run as released
+    _m("SignalP", "SignalP", "protein", D, "SignalP 4.1", "SignalP 5.0", "SignalP 6.0", "Signal P"),
+    _m("DeepLoc", "DeepLoc", "protein", D, "DeepLoc 1.0", "DeepLoc 2.0"),
+    _m("TargetP", "TargetP", "protein", D, "TargetP 2.0"),
+    _m("NetMHCpan", "NetMHCpan", "protein", D),
+    _m("DIA-NN", "DIA-NN", "proteomics", D, "DIANN"),
+    _m("Prosit", "Prosit", "proteomics", D),
+    _m("scVI", "scVI", "cell", A, "scvi-tools", exact_case=True),
     _m("scGPT", "scGPT", "cell", A),
     _m("Geneformer", "Geneformer", "cell", A),
     # chemistry and materials

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 
 from extract.catalogue import find_mentions
-from extract.passages import Passage, passages
+from extract.open_world import BRAIN_MODEL, is_trap, named_models
+from extract.passages import Passage, passages, sentences
 from extract.records import PaperText
 
 DEFAULT_BUDGET = 3000  # tokens
@@ -25,6 +26,27 @@ _CUES = re.compile(
     re.IGNORECASE,
 )
 _MODEL_LIKE = re.compile(r"\b(?:[A-Z][A-Za-z]*-?v?\d+[A-Za-z]*|[a-z]+[A-Z][A-Za-z]*[A-Z]\w*)\b")
+
+
+_STRONG = re.compile(
+    r"deep[- ]learning|\bdeep (?:neural|autoencoder|network|model|generative)|"
+    r"(?P<nn>neural net)|convolutional|\bCNNs?\b|transformer[- ](?:based|model|architecture|"
+    r"encoder|decoder|layer)|autoencoder|pre-?trained (?:model|network|weights|language|"
+    r"transformer|encoder|backbone|embedding)|fine-?tun\w*|transfer[- ]learn\w*|"
+    r"language models?\b|foundation model|hugging ?face|\bLoRA\b|\bLSTMs?\b|"
+    r"recurrent (?:neural )?network|graph neural|\bGNNs?\b|\bGANs?\b|diffusion model|"
+    r"model zoo|pytorch|tensorflow|keras",
+    re.IGNORECASE,
+)
+
+
+def strong_cue(sentence: str, brain_paper: bool = False) -> bool:
+    """Would this sentence alone send a paper to the LLM?"""
+    if is_trap(sentence):
+        return False
+    if named_models(sentence):
+        return True
+    return any(not (brain_paper and m.group("nn")) for m in _STRONG.finditer(sentence))
 
 
 def approx_tokens(text: str) -> int:
@@ -50,12 +72,32 @@ class Context:
     has_cue: bool  # False: the prefilter decides the paper without a call
 
 
-def select(paper: PaperText, budget: int = DEFAULT_BUDGET) -> Context:
+def sends(head: list[Passage], body: list[Passage]) -> bool:
+    """The prefilter: does any sentence that can hold a reuse carry a strong cue?"""
+    brain_paper = any(BRAIN_MODEL.search(p.text) for p in (*head, *body))
+    where = body or head
+    return any(strong_cue(sentence, brain_paper) for p in where for sentence in sentences(p.text))
+
+
+def _split(paper: PaperText) -> tuple[list[Passage], list[Passage]]:
+    """Title and abstract; the body passages that can hold a reuse."""
     everything = list(passages(paper))
     head = [p for p in everything if p.heading in {"Title", "Abstract"}]
-    body = [p for p in everything if p.heading not in {"Title", "Abstract"}]
+    body = [p for p in everything
+            if p.heading not in {"Title", "Abstract"} and p.can_hold_reuse]  # fmt: skip
+    return head, body
+
+
+def speaks_of_deep_learning(paper: PaperText) -> bool:
+    """The prefilter's decision: False sends the paper to no LLM (and the rules extractor
+    says uses_dl = False unless it found a reuse)."""
+    return sends(*_split(paper))
+
+
+def select(paper: PaperText, budget: int = DEFAULT_BUDGET) -> Context:
+    head, body = _split(paper)
+    has_cue = sends(head, body)
     body_scores = [score(p) for p in body]
-    has_cue = any(body_scores) or any(score(p) for p in head)
     spent = sum(approx_tokens(p.text) for p in head)
     ranked = sorted((i for i, s in enumerate(body_scores) if s > 0), key=lambda i: -body_scores[i])
     chosen: set[int] = set()

@@ -110,6 +110,7 @@ def to_extraction(work_id: str, answer: PaperAnswer, extractor: str = "llm") -> 
                 stage=given.stage,
                 form=given.form,
                 evidence=given.evidence,
+                found_by="llm",
             )
         )
     return Extraction(

@@ -87,10 +87,10 @@ _NOT_MODELS = frozenset(
     HMMs MSA MSAs BLAST SVM PCA t-SNE UMAP ROC AUC MSE RMSE LSTM CNN CNNs RNN GAN VAE MLP
     OpenCV scikit-learn""".lower().split()
 )
-_BRAIN_MODEL = re.compile(r"spiking|integrate-and-fire|leaky integrat|Hodgkin|Izhikevich", re.I)
+BRAIN_MODEL = re.compile(r"spiking|integrate-and-fire|leaky integrat|Hodgkin|Izhikevich", re.I)
 _TRAINED_BEINGS = re.compile(
     r"\b(?:mice|rats?|animals?|monkeys?|macaques?|subjects?|participants?|birds?|pigeons?|"
-    r"fish|flies|bees|dogs?|infants?|children|volunteers|observers|humans?|students?)\b[^.]{0,40}"
+    r"fish|flies|bees|dogs?|infants?|children|volunteers|observers|humans?|students?)\b[^.]{0,120}"
     r"\bpre-?trained\b|\bpre-?trained (?:mice|rats?|animals?|monkeys?|subjects?|participants?)",
     re.I,
 )
@@ -108,9 +108,10 @@ def _looks_like_a_model(name: str) -> bool:
     return any(c.isdigit() for c in name) or any(c.isupper() for c in name[1:])
 
 
-def _trap(sentence: str) -> bool:
+def is_trap(sentence: str) -> bool:
+    """Deep-learning words that do not mean deep learning here (see the module docstring)."""
     return bool(
-        _BRAIN_MODEL.search(sentence)
+        BRAIN_MODEL.search(sentence)
         or _TRAINED_BEINGS.search(sentence)
         or _ANALOGY.search(sentence)
     )
@@ -118,7 +119,7 @@ def _trap(sentence: str) -> bool:
 
 def introduced(sentence: str) -> Iterator[Mention]:
     """Models this sentence introduces as used, that no table finds on sight."""
-    if _trap(sentence) or not DL_CONTEXT.search(sentence):
+    if is_trap(sentence) or not DL_CONTEXT.search(sentence):
         return
     known = {m.model.name for m in find_mentions(sentence)}
     seen: set[str] = set()
@@ -142,3 +143,18 @@ def introduced(sentence: str) -> Iterator[Mention]:
                     at = match.start("author")
                     written = f"{match.group('author')} et al. ({match.group('year')})"
                     yield Mention(info, written, at, match.end(), "pattern")
+
+
+# A catalogue name (not curated) counts where the sentence speaks of deep learning models.
+_MODEL_CONTEXT = re.compile(
+    DL_CONTEXT.pattern + r"|\b(?:networks?|architectures?|backbones?|detectors?|classifiers?)\b",
+    re.IGNORECASE,
+)
+
+
+def named_models(sentence: str) -> list[Mention]:
+    """The models a sentence names: the curated table's on sight, the catalogue's where the
+    sentence speaks of models, and those it introduces as used."""
+    found = [m for m in find_mentions(sentence)
+             if m.found_by == "table" or _MODEL_CONTEXT.search(sentence)]  # fmt: skip
+    return found + list(introduced(sentence))

@@ -8,7 +8,8 @@ from extract.records import PaperText
 
 # Sections where a model is named but not reused: prior work, thanks, back matter.
 _NOT_REUSE = re.compile(
-    r"introduction|background|related work|prior work|discussion|acknowledg|references|"
+    r"introduction|background|related work|prior work|discussion|future work|outlook|"
+    r"perspectives|limitations|acknowledg|references|"
     r"bibliography|funding|author contributions|competing interests|conflicts? of interest",
     re.IGNORECASE,
 )

@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from extract.catalogue import Mention, find_mentions
+from extract.catalogue import Mention
+from extract.context import speaks_of_deep_learning
 from extract.extractor import Done
-from extract.open_world import DL_CONTEXT, introduced
+from extract.open_world import named_models
 from extract.passages import Passage, passages, sentences
 from extract.records import Extraction, ExtractionFailure, Paper, PaperText, Reuse
 from extract.taxonomy import Pattern, Stage
@@ -136,17 +137,6 @@ _STAGE_CUES = _cues(
         "experiment",
     ),
 )
-_DL_CUES = re.compile(
-    r"deep[- ]learning|deep neural|(?<!spiking )(?<!biological )neural networks?\b|"
-    r"convolutional|\bCNNs?\b|\bLSTMs?\b|recurrent network|transformer[- ](based|model|"
-    r"architecture|encoder)|autoencoder|graph neural|language models?\b|pre-?trained (model|network|"
-    r"weights|language)",
-    re.IGNORECASE,
-)
-
-
-# A "neural network" of spiking or integrate-and-fire neurons is a model of the brain, not DL.
-_BRAIN_MODEL = re.compile(r"spiking|integrate-and-fire|leaky integrat|Hodgkin|Izhikevich", re.I)
 
 
 @dataclass(frozen=True)
@@ -210,28 +200,13 @@ def _score(found: _Found) -> int:
     return 2 * has_cue + found.passage.is_methods
 
 
-# A catalogue name (not curated) counts where the sentence speaks of deep learning models.
-_MODEL_CONTEXT = re.compile(
-    DL_CONTEXT.pattern + r"|\b(?:networks?|architectures?|backbones?|detectors?|classifiers?)\b",
-    re.IGNORECASE,
-)
-
-
-def _in_sentence(sentence: str) -> list[Mention]:
-    """The models a sentence names: the curated table's on sight, the catalogue's where the
-    sentence speaks of models, and those it introduces as used (extract.open_world)."""
-    found = [m for m in find_mentions(sentence)
-             if m.found_by == "table" or _MODEL_CONTEXT.search(sentence)]  # fmt: skip
-    return found + list(introduced(sentence))
-
-
 def _mentions(text: PaperText) -> list[_Found]:
     found: list[_Found] = []
     for passage in passages(text):
         if not passage.can_hold_reuse:
             continue
         split = sentences(passage.text)
-        named = [_in_sentence(sentence) for sentence in split]
+        named = [named_models(sentence) for sentence in split]
         for i, sentence in enumerate(split):
             following = split[i + 1] if i + 1 < len(split) and not named[i + 1] else ""
             alone = len({m.model.name for m in named[i]}) == 1
@@ -269,12 +244,7 @@ def extract(text: PaperText) -> Extraction:
     for found in _mentions(text):
         by_model.setdefault(found.mention.model.name, []).append(found)
     reuses = tuple(_reuse(mentions) for mentions in by_model.values())
-    uses_dl = bool(reuses) or any(
-        _DL_CUES.search(sentence) and not _BRAIN_MODEL.search(sentence)
-        for p in passages(text)
-        if p.can_hold_reuse
-        for sentence in sentences(p.text)
-    )
+    uses_dl = bool(reuses) or speaks_of_deep_learning(text)  # the LLM prefilter's rule
     return Extraction(
         work_id=text.work_id,
         uses_dl=uses_dl,

@@ -61,7 +61,7 @@ MERGE (pattern:Pattern {name: reuse.pattern})
 MERGE (stage:Stage {name: reuse.stage})
 MERGE (p)-[r:REUSES]->(m)
 SET r.mention = reuse.mention, r.pattern = reuse.pattern, r.stage = reuse.stage,
-    r.form = reuse.form, r.evidence = reuse.evidence
+    r.form = reuse.form, r.evidence = reuse.evidence, r.found_by = reuse.found_by
 MERGE (p)-[:APPLIES {model: reuse.model}]->(pattern)
 MERGE (p)-[:IMPACTS {model: reuse.model}]->(stage)
 """

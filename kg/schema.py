@@ -42,6 +42,7 @@ PROPERTY_KEYS = (
     "stage",
     "form",
     "evidence",
+    "found_by",
     "model",
 )
 

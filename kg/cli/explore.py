@@ -237,3 +237,34 @@ password NEO4J_PASSWORD from .env). Load the graph with `KG_STORE=neo4j kg demo`
   Start:    MATCH (m:Model {{name: 'ESM-2'}})<-[r:REUSES]-(p:Paper)-[:IN_FIELD]->(f:Field)
             RETURN m, r, p, f LIMIT 50"""
     out.print(guide, markup=False, highlight=False)
+
+
+@app.command()
+@friendly
+def models(
+    unknown: Annotated[
+        bool, typer.Option("--unknown", help="List reused names outside every table instead.")
+    ] = False,
+    min_papers: Annotated[
+        int, typer.Option(min=1, help="With --unknown: names seen in at least this many papers.")
+    ] = 2,
+) -> None:
+    """The model catalogue by modality and source, or (--unknown) the reused names that no
+    table knows, seen in several papers: candidates to curate in extract/aliases.py."""
+    if unknown:
+        with open_graph(load_settings()) as store:
+            rows = queries.run(store, "unknown_models", {"min_papers": str(min_papers)})
+        module = queries.get("unknown_models")
+        out.print(render.table(rows, title=module.question, columns=module.columns))
+        return
+    from extract.aliases import MODELS
+    from extract.catalogue import catalogue_rows
+
+    counts: dict[tuple[str, str], int] = {}
+    for info in MODELS:
+        counts[(info.modality, "curated")] = counts.get((info.modality, "curated"), 0) + 1
+    for _, _, modality, source, _ in catalogue_rows():
+        counts[(modality, source)] = counts.get((modality, source), 0) + 1
+    rows = [{"modality": m, "source": s, "models": n} for (m, s), n in sorted(counts.items())]
+    total = sum(counts.values())
+    out.print(render.table(rows, title=f"Model catalogue: {total} names"))
