@@ -102,10 +102,13 @@ _ANALOGY = re.compile(
 
 
 def _looks_like_a_model(name: str) -> bool:
-    letters = re.sub(r"[^A-Za-z0-9]", "", name)
-    if len(letters) < 3 or len(name) > 30 or name.lower() in _NOT_MODELS:
+    """The name's first word looks like a model's: a capital after its first letter or a
+    digit (a version after a space, as in "SignalP 5.0", does not count on its own)."""
+    base = name.split(" ")[0]
+    letters = re.sub(r"[^A-Za-z0-9]", "", base)
+    if len(letters) < 3 or len(name) > 30 or base.lower() in _NOT_MODELS:
         return False
-    return any(c.isdigit() for c in name) or any(c.isupper() for c in name[1:])
+    return any(c.isdigit() for c in base) or any(c.isupper() for c in base[1:])
 
 
 def is_trap(sentence: str) -> bool:

@@ -59,3 +59,39 @@ def test_a_paper_without_cues_has_no_context_to_send() -> None:
 
 def test_approx_tokens_is_four_characters_a_token() -> None:
     assert approx_tokens("a" * 400) == 100
+
+
+def _paper(*sections: tuple[str, str]) -> PaperText:
+    body = tuple(Section(heading=h, paragraphs=(p,)) for h, p in sections)
+    return PaperText(work_id="W1", title="Leaves", abstract="We measured leaves.", sections=body)
+
+
+def test_the_prefilter_sends_only_papers_with_a_cue_where_a_reuse_can_be() -> None:
+    from extract.context import speaks_of_deep_learning
+
+    methods = ("Methods", "Leaves were scanned and measured with calipers.")
+    assert not speaks_of_deep_learning(_paper(
+        ("Introduction", "Deep learning with convolutional networks has transformed imaging."),
+        methods,
+        ("Discussion", "A transformer-based model could be fine-tuned in future work."),
+    ))  # fmt: skip
+    assert not speaks_of_deep_learning(_paper(
+        methods, ("Results", "Like a deep network, the venation builds features layer by layer."),
+    ))  # fmt: skip
+    assert not speaks_of_deep_learning(_paper(
+        ("Methods", "Mice were pre-trained on the lever task for two weeks."),
+        ("Results", "Sample weights and the cell-cycle checkpoint were distilled into a score."),
+    ))  # fmt: skip
+    assert speaks_of_deep_learning(_paper(
+        methods, ("Figure 2", "Leaf outlines segmented by a convolutional network."),
+    ))  # fmt: skip
+
+
+def test_in_a_brain_model_paper_neural_network_means_the_brain() -> None:
+    from extract.context import speaks_of_deep_learning
+
+    brain = _paper(
+        ("Methods", "We simulated 5,000 integrate-and-fire neurons."),
+        ("Results", "The simulated neural network reproduced the recordings."),
+    )
+    assert not speaks_of_deep_learning(brain)
