@@ -81,6 +81,27 @@ def _table() -> dict[str, _Entry]:
 
 
 @cache
+def _starts() -> frozenset[str]:
+    """Every letter-and-digit run a name can begin with in text: each key's prefixes that end
+    where letters turn to digits or back, or where the alias itself breaks ("U-Net": u)."""
+    starts: set[str] = set()
+    for entry_key in _table():
+        starts.add(entry_key)
+        for boundary in re.finditer(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])", entry_key):
+            starts.add(entry_key[: boundary.start()])
+    for info in MODELS:
+        for alias in info.aliases:
+            first = _RUN.match(alias.lstrip())
+            if first:
+                starts.add(first.group(0).lower())
+    for name, *_ in catalogue_rows():
+        first = _RUN.match(name)
+        if first:
+            starts.add(first.group(0).lower())
+    return frozenset(starts)
+
+
+@cache
 def _ambiguous() -> dict[str, ModelInfo]:
     """Catalogue names found only where a sentence introduces them (by key)."""
     return {
@@ -98,42 +119,35 @@ def _looks_like_a_name(surface: str) -> bool:
 
 def find_mentions(text: str) -> list[Mention]:
     """Every known model named in `text`, left to right, longest first, no overlaps."""
-    table = _table()
+    table, starts = _table(), _starts()
     runs = list(_RUN.finditer(text))
+    # only runs a name can start with are looked at (a set test per run, in C)
+    candidates = [i for i, run in enumerate(runs) if run.group(0).lower() in starts]
     found: list[Mention] = []
-    i = 0
-    while i < len(runs):
-        if runs[i].start() > 0 and text[runs[i].start() - 1] == "-":
-            i += 1  # "pre-ResNet": a name never continues a hyphenated word
-            continue
-        hit = None
-        last = i
-        joined = runs[i].group(0)
-        candidates = [(i, joined)]
+    taken = -1  # the last run inside a mention already found
+    for i in candidates:
+        if i <= taken or (runs[i].start() > 0 and text[runs[i].start() - 1] == "-"):
+            continue  # "pre-ResNet": a name never continues a hyphenated word
+        last, joined = i, runs[i].group(0)
+        extensions = [(i, joined)]
         while last + 1 < len(runs) and last + 1 - i < _MAX_RUNS:
             gap = text[runs[last].end() : runs[last + 1].start()]
             if len(gap) != 1 or gap not in _JOINERS:
                 break
             last += 1
             joined += runs[last].group(0)
-            candidates.append((last, joined))
-        for end, letters in reversed(candidates):
+            extensions.append((last, joined))
+        for end, letters in reversed(extensions):
             entry = table.get(letters.lower())
-            if entry is None:
+            if entry is None or (entry.exact and letters not in entry.exact):
                 continue
             surface = text[runs[i].start() : runs[end].end()]
-            if entry.exact and letters not in entry.exact:
-                continue
             if not entry.curated and not _looks_like_a_name(surface):
                 continue
             by = "table" if entry.curated else "catalogue"
-            hit = Mention(entry.info, surface, runs[i].start(), runs[end].end(), by)
-            i = end + 1
+            found.append(Mention(entry.info, surface, runs[i].start(), runs[end].end(), by))
+            taken = end
             break
-        if hit is None:
-            i += 1
-        else:
-            found.append(hit)
     return found
 
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from extract.catalogue import find_mentions
-from extract.open_world import BRAIN_MODEL, is_trap, named_models
+from extract.open_world import BRAIN_MODEL, is_trap, may_speak_of_dl, named_models
 from extract.passages import Passage, passages, sentences
 from extract.records import PaperText
 
@@ -42,11 +42,10 @@ _STRONG = re.compile(
 
 def strong_cue(sentence: str, brain_paper: bool = False) -> bool:
     """Would this sentence alone send a paper to the LLM?"""
-    if is_trap(sentence):
-        return False
-    if named_models(sentence):
-        return True
-    return any(not (brain_paper and m.group("nn")) for m in _STRONG.finditer(sentence))
+    strong = bool(named_models(sentence)) or (may_speak_of_dl(sentence) and any(
+        not (brain_paper and m.group("nn")) for m in _STRONG.finditer(sentence)
+    ))  # fmt: skip
+    return strong and not is_trap(sentence)
 
 
 def approx_tokens(text: str) -> int:

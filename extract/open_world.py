@@ -69,6 +69,21 @@ _PROSE = re.compile(
     r"introduced by|of|from) (?P<author>[A-Z][a-z]+) et al\.?,? \(?(?P<year>\d{4})"
 )
 _ARCHITECTURE_WORDS = re.compile(r"\b(?:CNN|network|architecture|layers?|neural)\b", re.I)
+# Substrings one of which every deep-learning cue below contains: a sentence with none of
+# them is passed over without running the (slower) regular expressions.
+DL_TRIGGERS = (
+    "deep", "neural", "convolution", "cnn", "transformer", "autoencoder", "train", "tun",
+    "language model", "foundation model", "weights", "checkpoint", "net", "lstm", "recurrent",
+    "attention", "diffusion", "gnn", "gan", "hugging", "lora", "model zoo", "torch", "tensorflow",
+    "keras", "transfer",
+)  # fmt: skip
+
+
+def may_speak_of_dl(sentence: str) -> bool:
+    lower = sentence.lower()
+    return any(trigger in lower for trigger in DL_TRIGGERS)
+
+
 # A name is introduced as a deep learning model only in a sentence that speaks of one.
 DL_CONTEXT = re.compile(
     r"deep[- ]learning|\bdeep (?:neural|autoencoder|network|model|generative)|neural net|"
@@ -88,10 +103,10 @@ _NOT_MODELS = frozenset(
     OpenCV scikit-learn""".lower().split()
 )
 BRAIN_MODEL = re.compile(r"spiking|integrate-and-fire|leaky integrat|Hodgkin|Izhikevich", re.I)
-_TRAINED_BEINGS = re.compile(
+_PRETRAINED = re.compile(r"\bpre-?trained\b", re.I)
+_BEINGS = re.compile(
     r"\b(?:mice|rats?|animals?|monkeys?|macaques?|subjects?|participants?|birds?|pigeons?|"
-    r"fish|flies|bees|dogs?|infants?|children|volunteers|observers|humans?|students?)\b[^.]{0,120}"
-    r"\bpre-?trained\b|\bpre-?trained (?:mice|rats?|animals?|monkeys?|subjects?|participants?)",
+    r"fish|flies|bees|dogs?|infants?|children|volunteers|observers|humans?|students?)\b",
     re.I,
 )
 _ANALOGY = re.compile(
@@ -113,16 +128,17 @@ def _looks_like_a_model(name: str) -> bool:
 
 def is_trap(sentence: str) -> bool:
     """Deep-learning words that do not mean deep learning here (see the module docstring)."""
-    return bool(
-        BRAIN_MODEL.search(sentence)
-        or _TRAINED_BEINGS.search(sentence)
-        or _ANALOGY.search(sentence)
-    )
+    if BRAIN_MODEL.search(sentence) or _ANALOGY.search(sentence):
+        return True
+    for match in _PRETRAINED.finditer(sentence):  # animals or people trained on a task
+        if _BEINGS.search(sentence, max(0, match.start() - 130), match.end() + 40):
+            return True
+    return False
 
 
 def introduced(sentence: str) -> Iterator[Mention]:
     """Models this sentence introduces as used, that no table finds on sight."""
-    if is_trap(sentence) or not DL_CONTEXT.search(sentence):
+    if not may_speak_of_dl(sentence) or not DL_CONTEXT.search(sentence) or is_trap(sentence):
         return
     known = {m.model.name for m in find_mentions(sentence)}
     seen: set[str] = set()
@@ -158,6 +174,7 @@ _MODEL_CONTEXT = re.compile(
 def named_models(sentence: str) -> list[Mention]:
     """The models a sentence names: the curated table's on sight, the catalogue's where the
     sentence speaks of models, and those it introduces as used."""
-    found = [m for m in find_mentions(sentence)
-             if m.found_by == "table" or _MODEL_CONTEXT.search(sentence)]  # fmt: skip
+    found = find_mentions(sentence)
+    if any(m.found_by != "table" for m in found) and not _MODEL_CONTEXT.search(sentence):
+        found = [m for m in found if m.found_by == "table"]
     return found + list(introduced(sentence))

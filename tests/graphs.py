@@ -20,12 +20,14 @@ def work(n: int, year: int, *field_ids: int, title: str = "") -> Work:
     )
 
 
-def reuse(model: str, pattern: Pattern, stage: Stage, family: str = "") -> Reuse:
+def reuse(
+    model: str, pattern: Pattern, stage: Stage, family: str = "", modality: str = "test"
+) -> Reuse:
     return Reuse(
         mention=model,
         model=model,
         family=family or model,
-        modality="test",
+        modality=modality,
         pattern=pattern,
         stage=stage,
         form="test",
@@ -62,5 +64,5 @@ EXTRACTIONS = [
     ),
     extraction(4, True),
     extraction(5, False),
-    extraction(6, True, reuse("SchNet", C, Stage.Test)),
+    extraction(6, True, reuse("SchNet", C, Stage.Test, modality="unknown")),
 ]
