@@ -89,13 +89,10 @@ def _starts() -> frozenset[str]:
         starts.add(entry_key)
         for boundary in re.finditer(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])", entry_key):
             starts.add(entry_key[: boundary.start()])
-    for info in MODELS:
-        for alias in info.aliases:
-            first = _RUN.match(alias.lstrip())
-            if first:
-                starts.add(first.group(0).lower())
-    for name, *_ in catalogue_rows():
-        first = _RUN.match(name)
+    names = [alias for info in MODELS for alias in info.aliases]
+    names += [name for name, *_, match in catalogue_rows() if match == "distinctive"]
+    for name in names:
+        first = _RUN.match(name.lstrip())
         if first:
             starts.add(first.group(0).lower())
     return frozenset(starts)
@@ -120,6 +117,8 @@ def _looks_like_a_name(surface: str) -> bool:
 def find_mentions(text: str) -> list[Mention]:
     """Every known model named in `text`, left to right, longest first, no overlaps."""
     table, starts = _table(), _starts()
+    if starts.isdisjoint(_RUN.findall(text.lower())):
+        return []  # the common case, decided in C: no run a name starts with
     runs = list(_RUN.finditer(text))
     # only runs a name can start with are looked at (a set test per run, in C)
     candidates = [i for i, run in enumerate(runs) if run.group(0).lower() in starts]

@@ -18,6 +18,7 @@ reuse).
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from extract.catalogue import Mention, find_mentions, resolve
 
@@ -79,9 +80,11 @@ DL_TRIGGERS = (
 )  # fmt: skip
 
 
+_TRIGGER = re.compile("|".join(map(re.escape, DL_TRIGGERS)))
+
+
 def may_speak_of_dl(sentence: str) -> bool:
-    lower = sentence.lower()
-    return any(trigger in lower for trigger in DL_TRIGGERS)
+    return _TRIGGER.search(sentence.lower()) is not None
 
 
 # A name is introduced as a deep learning model only in a sentence that speaks of one.
@@ -171,10 +174,11 @@ _MODEL_CONTEXT = re.compile(
 )
 
 
-def named_models(sentence: str) -> list[Mention]:
+@lru_cache(maxsize=4096)  # the rules and the prefilter read the same sentences
+def named_models(sentence: str) -> tuple[Mention, ...]:
     """The models a sentence names: the curated table's on sight, the catalogue's where the
     sentence speaks of models, and those it introduces as used."""
     found = find_mentions(sentence)
     if any(m.found_by != "table" for m in found) and not _MODEL_CONTEXT.search(sentence):
         found = [m for m in found if m.found_by == "table"]
-    return found + list(introduced(sentence))
+    return (*found, *introduced(sentence))
