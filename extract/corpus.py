@@ -4,6 +4,7 @@ A malformed line does not stop a read: it is returned as a failure with its line
 reason, and every other paper is kept.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,11 +33,10 @@ def _reason(error: ValidationError) -> str:
     return f"{where}: {first['msg']}{more}"
 
 
-def read_corpus(path: Path) -> CorpusRead:
-    """Every valid paper in `path`, and a failure for every line that is not one."""
+def iter_corpus(path: Path) -> Iterator[Paper | Failure]:
+    """Each line of `path` as a valid paper or a failure, read one line at a time."""
     if not path.is_file():
         raise InputRejected(f"no corpus file at {path}; give a .jsonl file of papers")
-    read = CorpusRead()
     seen: set[str] = set()
     with path.open("rb") as lines:
         for number, raw in enumerate(lines, start=1):
@@ -46,13 +46,24 @@ def read_corpus(path: Path) -> CorpusRead:
             try:
                 paper = Paper.model_validate_json(raw)
             except ValidationError as error:
-                read.failures.append(Failure(where, _reason(error)))
+                yield Failure(where, _reason(error))
                 continue
             if paper.work.id != paper.text.work_id:
-                read.failures.append(Failure(where, "text.work_id differs from work.id"))
+                yield Failure(where, "text.work_id differs from work.id")
             elif paper.work.id in seen:
-                read.failures.append(Failure(where, f"{paper.work.id} appears twice"))
+                yield Failure(where, f"{paper.work.id} appears twice")
             else:
                 seen.add(paper.work.id)
-                read.papers.append(paper)
+                yield paper
+
+
+def read_corpus(path: Path) -> CorpusRead:
+    """Every valid paper in `path`, and a failure for every line that is not one (in
+    memory: for small corpora such as the demo's; large ones stream with iter_corpus)."""
+    read = CorpusRead()
+    for item in iter_corpus(path):
+        if isinstance(item, Paper):
+            read.papers.append(item)
+        else:
+            read.failures.append(item)
     return read

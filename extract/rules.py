@@ -6,9 +6,13 @@ and discussion; its pattern comes from cue words near the mention, its stage fro
 the sentence and then of the section. Every reuse keeps its sentence as evidence.
 """
 
+import multiprocessing
 import re
+from collections import deque
 from collections.abc import Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import chain, islice
 from typing import Any
 
 from extract.catalogue import Mention
@@ -16,7 +20,7 @@ from extract.context import speaks_of_deep_learning
 from extract.extractor import Done
 from extract.open_world import named_models
 from extract.passages import Passage, passages, sentences
-from extract.records import Extraction, ExtractionFailure, Paper, PaperText, Reuse
+from extract.records import Extraction, ExtractionFailure, Outcome, Paper, PaperText, Reuse
 from extract.taxonomy import Pattern, Stage
 
 EXTRACTOR = "rules"
@@ -255,21 +259,49 @@ def extract(text: PaperText) -> Extraction:
     )
 
 
+def _outcome(work_id: str, text_json: str) -> Outcome:
+    """One paper's extraction, or its failure: what a worker process sends back."""
+    try:
+        return extract(PaperText.model_validate_json(text_json))
+    except Exception as error:  # one paper that breaks the rules must not end the run
+        return ExtractionFailure(work_id=work_id, extractor=EXTRACTOR, extractor_version=VERSION,
+                                 reason=f"rules extractor failed: {error!r}")  # fmt: skip
+
+
 class RulesExtractor:
-    """The `rules` extractor behind the one `Extractor` interface."""
+    """The `rules` extractor behind the one `Extractor` interface.
+
+    With `workers` > 1 the papers fan out over a process pool (each paper travels as its
+    JSON), with at most `workers` x 8 papers in flight, and outcomes come back in input
+    order; a stream shorter than `_POOL_AFTER` papers is done in this process, which spares
+    small corpora the pool's start-up.
+    """
 
     name = EXTRACTOR
     version = VERSION
     batch = 500  # cheap outcomes: stored in batches
+    _POOL_AFTER = 64
+
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = max(1, workers)
 
     def settings(self) -> dict[str, Any]:
         return {}
 
     def extract_all(self, papers: Iterable[Paper], done: Done) -> None:
-        for paper in papers:
-            try:
-                done(extract(paper.text))
-            except Exception as error:  # one paper that breaks the rules must not end the run
-                done(ExtractionFailure(work_id=paper.work.id, extractor=self.name,
-                                       extractor_version=self.version,
-                                       reason=f"rules extractor failed: {error!r}"))  # fmt: skip
+        stream = iter(papers)
+        head = list(islice(stream, self._POOL_AFTER))
+        if self.workers == 1 or len(head) < self._POOL_AFTER:
+            for paper in chain(head, stream):
+                done(_outcome(paper.work.id, paper.text.model_dump_json()))
+            return
+        context = multiprocessing.get_context("spawn")  # no fork of a threaded process
+        with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
+            in_flight: deque[Future[Outcome]] = deque()
+            for paper in chain(head, stream):
+                in_flight.append(pool.submit(_outcome, paper.work.id,
+                                             paper.text.model_dump_json()))  # fmt: skip
+                if len(in_flight) >= self.workers * 8:
+                    done(in_flight.popleft().result())
+            while in_flight:
+                done(in_flight.popleft().result())

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import batched
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -488,6 +489,11 @@ class Workspace:
             found.update({work_id: source for work_id, source in rows if source})
         return found
 
+    def texts(self, ids: Sequence[str]) -> dict[str, PaperText]:
+        marks = ",".join("?" * len(ids))
+        rows = self._read(f"SELECT work_id, record FROM texts WHERE work_id IN ({marks})", ids)
+        return {work_id: PaperText.model_validate_json(record) for work_id, record in rows}
+
     def text(self, work_id: str) -> PaperText | None:
         rows = self._read("SELECT record FROM texts WHERE work_id = ?", (work_id,))
         return PaperText.model_validate_json(rows[0][0]) if rows else None
@@ -610,8 +616,11 @@ class Workspace:
         return Build(*rows[0]) if rows else None
 
 
-def papers(workspace: Workspace) -> Iterator[Paper]:
-    """Every kept work with its stored text (or just its title when none was found)."""
-    for work in workspace.kept_works():
-        text = workspace.text(work.id) or PaperText(work_id=work.id, title=work.title)
-        yield Paper(work=work, text=text)
+def papers(workspace: Workspace, ids: Sequence[str] | None = None) -> Iterator[Paper]:
+    """Kept works (all, or those of `ids`) with their stored texts (or just the title when
+    none was found), read in chunks: the corpus is never in memory at once."""
+    for chunk in batched(workspace.kept_works(ids), 100):  # full texts: ~0.3 MB each parsed
+        texts = workspace.texts([w.id for w in chunk])
+        for work in chunk:
+            text = texts.get(work.id) or PaperText(work_id=work.id, title=work.title)
+            yield Paper(work=work, text=text)

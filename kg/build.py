@@ -11,6 +11,7 @@ every command that reads the graph reports; `kg load --rebuild` starts over from
 workspace.
 """
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import batched
@@ -45,6 +46,7 @@ class ExtractOptions:
     concurrency: int = 8
     budget: int | None = None  # LLM: tokens of paper text per call
     step: Step | None = None
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)  # offline extractors
 
 
 def llm_config(settings: Settings, budget: int | None = None) -> "LLMConfig":
@@ -68,7 +70,7 @@ def llm_config(settings: Settings, budget: int | None = None) -> "LLMConfig":
 
 
 def _rules(settings: Settings, workspace: Workspace, options: ExtractOptions) -> Extractor:
-    return RulesExtractor()
+    return RulesExtractor(workers=options.workers)
 
 
 def _llm(settings: Settings, workspace: Workspace, options: ExtractOptions) -> Extractor:
@@ -114,7 +116,7 @@ def extract_run(
     buffer: list[tuple[Outcome, str | None]] = []
 
     def todo() -> Iterator[Paper]:
-        for chunk in batched(papers, 500):
+        for chunk in batched(papers, 100):
             stored = workspace.outcomes(run, [p.work.id for p in chunk])
             for paper in chunk:
                 summary.papers += 1

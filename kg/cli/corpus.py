@@ -3,6 +3,7 @@
 import json
 from collections.abc import Iterable
 from dataclasses import replace
+from itertools import batched
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +12,7 @@ from rich.markup import escape
 
 from extract import fetch as fetching
 from extract.archive import Archive, store_texts
-from extract.corpus import Failure, read_corpus
+from extract.corpus import Failure, iter_corpus
 from extract.errors import InputRejected
 from extract.oa_fulltext import Found, FulltextReport, Politeness, Services, fetch_fulltexts
 from extract.openalex import STUDY_TERMS, StudyFilter
@@ -191,16 +192,24 @@ CorpusArgument = Annotated[
 ]
 
 
-def _import_corpus(workspace: Workspace, corpus: Path) -> tuple[list[Paper], list[Failure]]:
-    """Read and validate a corpus file, then keep its works and texts in the workspace (one
-    transaction each), so that the graph can always be rebuilt from the workspace alone."""
-    read = read_corpus(corpus)
-    if not read.papers:
-        print_failures(read.failures)
+def _import_corpus(workspace: Workspace, corpus: Path) -> tuple[list[str], list[Failure]]:
+    """Read and check a corpus file line by line, keeping its works and texts in the
+    workspace (a transaction per 100 papers), so that the graph can always be rebuilt from
+    the workspace alone. Returns the ids kept and the failures; nothing of the corpus stays
+    in memory but its ids."""
+    ids: list[str] = []
+    failures: list[Failure] = []
+    origin = f"file:{corpus.resolve()}"
+    for chunk in batched(iter_corpus(corpus), 100):
+        papers = [item for item in chunk if isinstance(item, Paper)]
+        failures += [item for item in chunk if isinstance(item, Failure)]
+        workspace.import_works([p.work for p in papers], origin)
+        workspace.import_texts([p.text for p in papers], origin)
+        ids += [p.work.id for p in papers]
+    if not ids:
+        print_failures(failures)
         raise InputRejected(f"no valid paper in {corpus}: nothing was stored or loaded")
-    workspace.import_works([p.work for p in read.papers], f"file:{corpus.resolve()}")
-    workspace.import_texts([p.text for p in read.papers], f"file:{corpus.resolve()}")
-    return read.papers, read.failures
+    return ids, failures
 
 
 def _print_extract(summary: ExtractSummary, name: str) -> None:
@@ -259,14 +268,14 @@ def extract(
     settings = load_settings()
     workspace = Workspace(settings.kg_workspace)
     try:
+        ids: list[str] | None = None
+        failures: list[Failure] = []
         if corpus is not None:
-            papers, failures = _import_corpus(workspace, corpus)
-            total = len(papers)
-        else:
-            failures, total = [], sum(1 for _ in workspace.kept_works())
-            papers = stored_papers(workspace)  # type: ignore[assignment]
-            if not total:
-                raise InputRejected("the workspace holds no kept works: run `kg fetch` first")
+            ids, failures = _import_corpus(workspace, corpus)
+        total = len(ids) if ids is not None else sum(1 for _ in workspace.kept_works())
+        if not total:
+            raise InputRejected("the workspace holds no kept works: run `kg fetch` first")
+        papers = stored_papers(workspace, ids)
         options = ExtractOptions(concurrency=concurrency, budget=budget)
         summary = _run_extractor(extractor, workspace, settings, papers, total, options)
     finally:
@@ -316,8 +325,7 @@ def load(
         failures: list[Failure] = []
         ids: list[str] | None = None
         if corpus is not None:
-            papers, failures = _import_corpus(workspace, corpus)
-            ids = [p.work.id for p in papers]
+            ids, failures = _import_corpus(workspace, corpus)
         elif not any(True for _ in workspace.kept_works()):
             raise InputRejected(
                 "the workspace holds no kept works: run `kg fetch` first, or give a corpus file"
@@ -354,7 +362,7 @@ def _run_to_load(
     """The run whose stored outcomes the build reads. Offline extractors first extract what
     has no stored outcome; the LLM is never called here."""
     if name in OFFLINE:
-        papers = (p for p in stored_papers(workspace) if ids is None or p.work.id in set(ids))
+        papers = stored_papers(workspace, ids)
         total = len(ids) if ids is not None else sum(1 for _ in workspace.kept_works())
         summary = _run_extractor(name, workspace, settings, papers, total, ExtractOptions())
         failures += summary.failures
