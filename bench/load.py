@@ -2,27 +2,44 @@
 
     .venv/bin/python bench/load.py compare 2000           # batched vs row-by-row MERGE
     .venv/bin/python bench/load.py scale 100000 1000000   # load + every query module
+    .venv/bin/python bench/load.py bulk 100000            # our GRAPH.BULK vs falkordb-bulk-insert
 
 `compare` loads the same papers into the same (emptied) store twice: once in UNWIND batches
 of 1,000, once one MERGE statement per record (the loader with batch size 1), and prints the
 speed-up. `scale` loads each size into an emptied store, then runs every query module with
 its defaults, and prints times, relationships loaded per second, the growth ratios, and
-peak memory (this process, and the redis-server holding the graph).
+peak memory (this process, and the redis-server holding the graph). `bulk` builds the same
+graph three ways on one server: our fresh build from records (kg.stores.falkor_bulk), FalkorDB's
+own `falkordb-bulk-insert` from CSV files of the same nodes and relationships (written
+beforehand, not timed; needs `pip install falkordb-bulk-loader`), and the MERGE loader; it
+checks the three give the same counts and prints `ratio X.Xx` (ours / theirs).
 """
 
+import csv
 import resource
 import sys
 import tempfile
 import time
 from itertools import batched
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from bench.synth import corpus
+from extract.taxonomy import STAGE_ORDER, Pattern
 from kg import queries
-from kg.loader import counts, extraction_row, load_extractions, load_works, work_row
+from kg.loader import (
+    EXTRACTIONS_CYPHER,
+    WORKS_CYPHER,
+    counts,
+    extraction_row,
+    load_extractions,
+    load_works,
+    work_row,
+)
 from kg.stores.falkor import FalkorStore, _header
+from kg.stores.falkor_bulk import SCHEMA
 
 RELATIONSHIPS = ("IN_FIELD", "REUSES", "APPLIES", "IMPACTS")
 
@@ -101,9 +118,89 @@ def scale(sizes: list[int]) -> None:
           f"(target <= 11x)")  # fmt: skip
 
 
+def _csvs(folder: Path, pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[str]:
+    """The graph of `pairs` as the bulk loader's CSV files; returns its arguments."""
+    nodes: dict[str, dict[str, dict[str, Any]]] = {"Pattern": {}, "Stage": {}, "Field": {},
+                                                   "Model": {}, "Paper": {}}  # fmt: skip
+    rels: dict[str, list[tuple[Any, Any, dict[str, Any]]]] = {t: [] for t in RELATIONSHIPS}
+    for pattern in Pattern:
+        nodes["Pattern"][pattern.value] = {"name": pattern.value}
+    for stage, order in STAGE_ORDER.items():
+        nodes["Stage"][stage.value] = {"name": stage.value, "order": order}
+    for work, outcome in pairs:
+        nodes["Paper"][work["id"]] = {"id": work["id"], **work["props"], **outcome["props"]}
+        for field in work["fields"]:
+            nodes["Field"].setdefault(f"F{field['id']}", field)
+            rels["IN_FIELD"].append((work["id"], f"F{field['id']}", field))
+        for reuse in outcome["reuses"]:
+            nodes["Model"].setdefault(
+                reuse["model"],
+                {"name": reuse["model"], "family": reuse["family"], "modality": reuse["modality"]},
+            )
+            link = {"model": reuse["model"]}
+            rels["REUSES"].append((work["id"], reuse["model"], reuse))
+            rels["APPLIES"].append((work["id"], reuse["pattern"], link))
+            rels["IMPACTS"].append((work["id"], reuse["stage"], link))
+    args: list[str] = []
+    cell = lambda v: "" if v is None else str(v).lower() if isinstance(v, bool) else v  # noqa: E731
+    for label, by_key in nodes.items():
+        path, names = folder / f"{label}.csv", SCHEMA[label]
+        with path.open("w", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(["_key", *names])  # "_" first: the key is not a property
+            writer.writerows([key, *(cell(row.get(n)) for n in names)]
+                             for key, row in by_key.items())  # fmt: skip
+        args += ["-N", label, str(path)]
+    for rel_type, edges in rels.items():
+        path, names = folder / f"{rel_type}.csv", SCHEMA[rel_type]
+        with path.open("w", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(["_src", "_dst", *names])
+            writer.writerows([a, b, *(cell(props.get(n)) for n in names)] for a, b, props in edges)
+        args += ["-R", rel_type, str(path)]
+    return args
+
+
+def bulk(size: int) -> None:
+    from falkordb_bulk_loader.bulk_insert import bulk_insert
+
+    pairs = [(work_row(w), extraction_row(e)) for works, extractions in corpus(size)
+             for w, e in zip(works, extractions, strict=True)]  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp, FalkorStore(Path(tmp)) as store:
+        server = f"unix://{store._server.socket}"
+        args = _csvs(Path(tmp), pairs)
+        started = time.perf_counter()
+        store.load_fresh(lambda: iter(pairs))
+        ours = time.perf_counter() - started
+        ours_counts = counts(store)
+        started = time.perf_counter()
+        bulk_insert.main(["theirs", "--server-url", server, *args], standalone_mode=False)
+        theirs = time.perf_counter() - started
+        their_store = store._db.select_graph("theirs")
+        their_counts = {name: their_store.query(
+            f"MATCH (n:{name}) RETURN count(n)" if name not in RELATIONSHIPS
+            else f"MATCH ()-[r:{name}]->() RETURN count(r)").result_set[0][0]
+            for name in ours_counts}  # fmt: skip
+        store.reset()
+        for chunk in batched(pairs, 1000):
+            store.run(WORKS_CYPHER, {"rows": [w for w, _ in chunk]})
+            store.run(EXTRACTIONS_CYPHER, {"rows": [o for _, o in chunk]})
+        merge_counts = counts(store)
+    rels = sum(ours_counts[r] for r in RELATIONSHIPS)
+    nodes = sum(n for name, n in ours_counts.items() if name not in RELATIONSHIPS)
+    print(f"{size:,} papers, {nodes:,} nodes, {rels:,} relationships")
+    print(f"ours (GRAPH.BULK from records): {ours:7.2f} s  {rels / ours:10,.0f} rels/s")
+    print(f"falkordb-bulk-insert (CSV):     {theirs:7.2f} s  {rels / theirs:10,.0f} rels/s")
+    print(f"same counts: ours = theirs: {ours_counts == their_counts}, "
+          f"ours = MERGE: {ours_counts == merge_counts}")  # fmt: skip
+    print(f"ratio {ours / theirs:.2f}x (ours / theirs; target <= 1.75)")
+
+
 if __name__ == "__main__":
     command, *numbers = sys.argv[1:] or ["compare", "2000"]
     if command == "compare":
         compare(int(numbers[0]) if numbers else 2000)
+    elif command == "bulk":
+        bulk(int(numbers[0]) if numbers else 100_000)
     else:
         scale([int(n) for n in numbers] or [100_000, 1_000_000])

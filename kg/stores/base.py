@@ -1,6 +1,7 @@
 """The one interface both graph stores implement."""
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import Any, Protocol, Self
 
@@ -22,6 +23,12 @@ class GraphStore(Protocol):
 
     def save(self) -> None:
         """Make what was written durable, or raise StoreUnavailable saying why it is not."""
+        ...
+
+    def load_fresh(self, rows: Callable[[], Iterator[tuple[Row, Row]]]) -> bool:
+        """Empty the store and load (work row, outcome row) pairs by its bulk path; `rows()`
+        gives the same stream each time it is called. False when it has no bulk path (the
+        caller then resets and MERGEs)."""
         ...
 
     def reset(self) -> None:

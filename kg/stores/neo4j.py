@@ -1,5 +1,6 @@
 """Neo4j 5 through the official driver (`KG_STORE=neo4j`). Each `run` is one transaction."""
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import neo4j
@@ -52,6 +53,10 @@ class Neo4jStore(ClosesOnExit):
                 name = f"{label.lower()}_{prop}"
                 self.run(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
         self.run(SEED_HUBS, seed_parameters())
+
+    def load_fresh(self, rows: Callable[[], Iterator[tuple[Row, Row]]]) -> bool:
+        """No bulk path here: `neo4j-admin database import` needs the server stopped."""
+        return False
 
     def save(self) -> None:
         """Nothing to do: each `run` is a transaction, durable once it returns."""
