@@ -58,7 +58,7 @@ def share_by_field(rows: list[Row], path: Path) -> Path:
         axes.text(row["ptm_share"], i, f" {row['ptm_papers']}/{row['papers']}", va="center")
     axes.set_xlabel("share of papers reusing PTMs")
     axes.set_xlim(0, 1.15)
-    axes.set_title("PTM reuse by field (primary topic)")
+    axes.set_title(f"PTM reuse by field\nall {len(rows)} fields with papers, primary topic")
     return _save(figure, path)
 
 
@@ -99,24 +99,44 @@ def _largest(rows: list[Row], key: str, weight: str, n: int) -> list[str]:
     return sorted(totals, key=lambda k: (-totals[k], k))[:n]
 
 
-def adoption(rows: list[Row], path: Path, fields: int = 6) -> Path:
-    figure, axes = _figure(8, 4)
-    for field in _largest(rows, "field", "ptm_papers", fields):
-        points = sorted((r["year"], r["ptm_papers"]) for r in rows if r["field"] == field)
-        cumulative = list(accumulate(count for _, count in points))
-        axes.plot([y for y, _ in points], cumulative, marker="o", label=field)
+_STYLES = ("-", "--", "-.", ":")
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+
+
+def adoption(rows: list[Row], path: Path) -> Path:
+    """Every field's cumulative count of papers reusing PTMs, run on to the last year of the
+    corpus; each field has its own colour, dash and marker so overlapping lines stay apart."""
+    figure, axes = _figure(8, 4.5)
+    fields = _largest(rows, "field", "ptm_papers", len({r["field"] for r in rows}))
+    years = sorted({r["year"] for r in rows if r["year"] is not None})
+    for i, field in enumerate(fields):
+        by_year = Counter({r["year"]: r["ptm_papers"] for r in rows if r["field"] == field})
+        first = min((y for y in years if by_year[y]), default=None)
+        if first is None:
+            continue
+        shown = [y for y in years if y >= first]
+        axes.plot(shown, list(accumulate(by_year[y] for y in shown)), label=field,
+                  linestyle=_STYLES[i % len(_STYLES)], marker=_MARKERS[i % len(_MARKERS)],
+                  markersize=4, linewidth=1.4, alpha=0.85)  # fmt: skip
     axes.set_xlabel("year")
     axes.set_ylabel("papers reusing PTMs (cumulative)")
-    axes.legend(fontsize="x-small")
-    axes.set_title("Adoption over time")
+    axes.legend(fontsize="x-small", ncol=2)
+    axes.set_title(f"Adoption over time: all {len(fields)} fields (primary topic)")
     return _save(figure, path)
 
 
+def _width(papers: int) -> float:
+    return 0.8 + 1.2 * papers
+
+
 def flow_diagram(rows: list[Row], path: Path, models: int = 15) -> Path:
+    """The `models` most reused models and the fields they reach; the title says how many of
+    all the models are shown, and a key gives the line widths."""
+    every = {r["model"] for r in rows}
     left = _largest(rows, "model", "papers", models)
     right = sorted({r["field"] for r in rows if r["model"] in left})
     height = max(len(left), len(right), 2)
-    figure, axes = _figure(9, 0.4 * height + 1.5)
+    figure, axes = _figure(9, 0.4 * height + 2.0)
     y_left = {m: height - 1 - i * (height - 1) / max(len(left) - 1, 1) for i, m in enumerate(left)}
     y_right = {
         f: height - 1 - i * (height - 1) / max(len(right) - 1, 1) for i, f in enumerate(right)
@@ -124,14 +144,22 @@ def flow_diagram(rows: list[Row], path: Path, models: int = 15) -> Path:
     for row in rows:
         if row["model"] in y_left:
             axes.plot([0, 1], [y_left[row["model"]], y_right[row["field"]]],
-                      color="#1b9e77", alpha=0.5, linewidth=0.8 + 1.2 * row["papers"])  # fmt: skip
+                      color="#1b9e77", alpha=0.5, linewidth=_width(row["papers"]))  # fmt: skip
     for model, y in y_left.items():
         axes.text(-0.02, y, model, ha="right", va="center", fontsize="small")
     for field, y in y_right.items():
         axes.text(1.02, y, field, ha="left", va="center", fontsize="small")
+    most = max((r["papers"] for r in rows), default=1)
+    for papers in sorted({1, max(1, most // 2), most}):
+        axes.plot([], [], color="#1b9e77", alpha=0.5, linewidth=_width(papers),
+                  label=f"{papers} paper{'s' if papers != 1 else ''}")  # fmt: skip
+    axes.legend(title="line width", loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3,
+                fontsize="small", title_fontsize="small", frameon=False)  # fmt: skip
     axes.set_xlim(-0.6, 1.9)
     axes.axis("off")
-    axes.set_title("PTM → field flows (line width: papers)")
+    shown = f"top {len(left)} of {len(every)} models" if len(left) < len(every) else (
+        f"all {len(every)} models")  # fmt: skip
+    axes.set_title(f"PTM → field flows: {shown}, by papers")
     return _save(figure, path)
 
 
@@ -158,6 +186,10 @@ def _image(path: Path) -> str:
     return f'<img alt="{html.escape(path.stem)}" src="data:image/png;base64,{data}">'
 
 
+def _figure_html(path: Path, caption: str) -> str:
+    return f"<figure>{_image(path)}<figcaption>{html.escape(caption)}</figcaption></figure>"
+
+
 def _html_table(name: str, rows: list[Row]) -> str:
     module = queries.get(name)
     columns = list(rows[0]) if rows else list(module.columns)
@@ -181,24 +213,36 @@ h1 { font-size: 1.6em; } .answers { background: #f3f7f5; padding: 1em 1.5em; }
 table { border-collapse: collapse; margin: .5em 0 1.5em; font-size: .9em; }
 td, th { border: 1px solid #ccc; padding: .2em .6em; text-align: left; }
 th { background: #eee; } code { color: #666; font-size: .8em; }
+figure { margin: 1em 0 2em; } figcaption { color: #555; font-size: .9em; }
 """
 
 
-def write_report(store: GraphStore, out: Path, source: str) -> Report:
-    """Run the query modules, draw the figures, write report.html with everything inline."""
+def write_report(store: GraphStore, out: Path, source: str, build: str = "") -> Report:
+    """Run the query modules, draw the figures, write report.html with everything inline.
+    `build` says when the graph was built and whether that build completed."""
     out.mkdir(parents=True, exist_ok=True)
     tables = {name: queries.run(store, name) for name in TABLES}
     answers = headlines(tables)
     corpus = queries.run(store, "corpus_summary")
     by_year = queries.run(store, "ptm_reuse_by_field_year")
     flows = queries.run(store, "ptm_field_flows")
-    figures = [
-        share_by_field(tables["ptm_reuse_by_field"], out / "ptm_share_by_field.png"),
-        patterns_by_field(tables["patterns_by_field"], out / "patterns_by_field.png"),
-        stages(tables["stages_overall"], out / "stages.png"),
-        adoption(by_year, out / "adoption_over_time.png"),
-        flow_diagram(flows, out / "ptm_field_flows.png"),
-    ]
+    captioned = [
+        (share_by_field(tables["ptm_reuse_by_field"], out / "ptm_share_by_field.png"),
+         "Unit: papers, each counted once, in the field of its primary topic. Papers whose "
+         "extraction failed or is pending are left out (column left_out of the table)."),
+        (patterns_by_field(tables["patterns_by_field"], out / "patterns_by_field.png"),
+         "Unit: reuses (one per paper and model), by the field of the paper's primary topic; "
+         "each bar is the field's reuses."),
+        (stages(tables["stages_overall"], out / "stages.png"),
+         "Unit: reuses (one per paper and model). Per paper: column paper_share below."),
+        (adoption(by_year, out / "adoption_over_time.png"),
+         "Unit: papers reusing PTMs, cumulative by publication year, in the field of their "
+         "primary topic; every field is drawn."),
+        (flow_diagram(flows, out / "ptm_field_flows.png"),
+         "Unit: papers. A line joins a model and a field when papers of that field (primary "
+         "topic) reuse the model; its width grows with their number."),
+    ]  # fmt: skip
+    figures = [path for path, _ in captioned]
     csvs = []
     for name, rows in [*tables.items(), ("ptm_reuse_by_field_year", by_year),
                        ("ptm_field_flows", flows)]:  # fmt: skip
@@ -212,6 +256,7 @@ def write_report(store: GraphStore, out: Path, source: str) -> Report:
 <h1>{html.escape(TITLE)}</h1>
 <p>Graph: {html.escape(source)}. Written {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by ptm-kg.</p>
 <p id="corpus">{html.escape(corpus_line(corpus))}</p>
+<p id="build">{html.escape(build)}</p>
 <section class="answers"><h2>The study's three questions</h2>
 <p id="leading-field">Leading field: <b>{html.escape(a.leading_field)}</b>
 ({a.leading_field_ptm_papers} papers reusing PTMs)</p>
@@ -219,7 +264,7 @@ def write_report(store: GraphStore, out: Path, source: str) -> Report:
 ({a.top_pattern_share:.0%} of reuses)</p>
 <p id="top-stage">Most impacted stage: <b>{html.escape(a.top_stage)}</b>
 ({a.top_stage_share:.0%} of reuses)</p></section>
-<h2>Figures</h2>{"".join(_image(f) for f in figures)}
+<h2>Figures</h2>{"".join(_figure_html(f, caption) for f, caption in captioned)}
 <h2>Tables</h2>{"".join(_html_table(name, rows) for name, rows in tables.items())}
 </body></html>
 """

@@ -1,5 +1,8 @@
 // Which reuse pattern (conceptual, adaptation, deployment) dominates?
 //
+// Units: reuse_share counts reuses (one per paper and model); paper_share counts papers
+// reusing PTMs (a paper applying two patterns counts in both).
+//
 // Parameters: none
 // Columns: pattern, reuses, papers, reuse_share (of all reuses), paper_share (of papers reusing PTMs)
 MATCH (:Paper)-[every:REUSES]->(:Model)

@@ -1,5 +1,7 @@
 // Which natural-science fields reuse pre-trained models the most?
 //
+// Unit: papers. With max_rank = 0 (default) each paper counts once, in the field of its
+// primary topic; with max_rank = 2 it counts in every field among its top three topics.
 // Counts papers whose extraction is stored (status 'extracted'); papers whose extraction
 // failed or is pending are left out of every count and share and counted in left_out.
 //

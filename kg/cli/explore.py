@@ -25,7 +25,7 @@ from kg.cli.app import (
 )
 from kg.demo import TABLES, run_demo
 from kg.loader import counts
-from kg.settings import load_settings
+from kg.settings import Settings, load_settings
 
 
 @app.command()
@@ -175,13 +175,28 @@ def report(
     except OSError as error:
         raise InputRejected(f"--out {target}: cannot make that folder ({error})") from error
     with open_graph(settings) as store:
-        written = write_report(store, target, store.name)
+        written = write_report(store, target, store.name, _build_line(settings, store.name))
     h = written.headlines
     out.print(
         f"Leading field: {h.leading_field}; pattern: {h.top_pattern}; stage: {h.top_stage}",
         markup=False,
     )
     out.print(f"Wrote {len(written.files)} files to {target}; open {written.html}", markup=False)
+
+
+def _build_line(settings: Settings, store_name: str) -> str:
+    workspace = Workspace(settings.kg_workspace)
+    try:
+        build = workspace.last_build(store_name)
+    finally:
+        workspace.close()
+    if build is None:
+        return "Build: none recorded in this workspace (built by another tool or workspace)."
+    if build.completed_at is None:
+        return (f"Build: INCOMPLETE. The last build ({build.mode}, started {build.started_at}) "
+                "did not complete; the figures may show part of the corpus.")  # fmt: skip
+    return (f"Build: {build.mode} with the {build.extractor or '—'} extractions, started "
+            f"{build.started_at}, completed {build.completed_at}.")  # fmt: skip
 
 
 @app.command()
@@ -234,6 +249,8 @@ password NEO4J_PASSWORD from .env). Load the graph with `KG_STORE=neo4j kg demo`
   Queries:  Favorites (star icon) > Import, and pick {favourites}; each file is one
             question, with its parameters in its header.
   Params:   set them before running a query, e.g.  :param max_rank => 0
+  Behind a number: papers_behind lists the papers a table counted, e.g.
+            :param model => 'ESM-2'  (and field, pattern, stage, max_rank, limit)
   Start:    MATCH (m:Model {{name: 'ESM-2'}})<-[r:REUSES]-(p:Paper)-[:IN_FIELD]->(f:Field)
             RETURN m, r, p, f LIMIT 50"""
     out.print(guide, markup=False, highlight=False)
