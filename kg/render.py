@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Literal
 
+from rich import box, get_console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
@@ -30,32 +31,60 @@ def _flat(value: object) -> object:
     return "; ".join(map(str, value)) if isinstance(value, list | tuple) else value
 
 
-def table(rows: Sequence[Row], title: str | None = None, columns: Sequence[str] = ()) -> Table:
-    """A rich table that fits the terminal: short values (pattern and stage names, counts)
-    are never cut, headers wrap at their underscores, and long text wraps whole words."""
+def _widths(rows: Sequence[Row], columns: Sequence[str]) -> dict[str, tuple[int, int | None]]:
+    """Per column: the least width at which nothing is cut, and the most it needs (None:
+    long text, which wraps)."""
+    widths: dict[str, tuple[int, int | None]] = {}
+    for column in columns:
+        longest = max((len(cell(row.get(column))) for row in rows), default=0)
+        widest_word = max(len(word) for word in column.replace("_", " ").split())
+        if longest <= SHORT:
+            widths[column] = (max(longest, widest_word), max(longest, widest_word))
+        else:
+            widths[column] = (max(12, widest_word), None)
+    return widths
+
+
+def table(
+    rows: Sequence[Row],
+    title: str | None = None,
+    columns: Sequence[str] = (),
+    width: int | None = None,
+) -> Table:
+    """A rich table that fits `width` (the terminal's by default): short values (pattern and
+    stage names, counts) are never cut, headers wrap at their underscores, long text wraps
+    whole words; a table that cannot fit so is shown one record at a time, a line a value."""
     columns = list(rows[0]) if rows else list(columns)
+    widths = _widths(rows, columns)
+    room = width if width is not None else get_console().width
+    if rows and sum(least + 3 for least, _ in widths.values()) + 1 > room:
+        return _vertical(rows, title, columns, room)
     out = Table(
         title=title and escape(title),
         title_justify="left",
         show_lines=False,
-        min_width=len(title) if title else None,  # a narrow table does not fold its title
+        min_width=min(len(title), room) if title else None,  # keep the title on one line
     )
     for column in columns:
         numeric = bool(rows) and isinstance(rows[0].get(column), int | float)
-        longest = max((len(cell(row.get(column))) for row in rows), default=0)
-        header = column.replace("_", " ")
-        widest_word = max(len(word) for word in header.split())
-        out.add_column(
-            header,
-            justify="right" if numeric else "left",
-            min_width=longest if longest <= SHORT else None,
-            # a column of short values is no wider than they and its header's longest word
-            max_width=max(longest, widest_word) if longest <= SHORT else None,
-            overflow="fold",
-        )
+        least, most = widths[column]
+        out.add_column(column.replace("_", " "), justify="right" if numeric else "left",
+                       min_width=least, max_width=most, overflow="fold")  # fmt: skip
     for row in rows:
         # Text, not str: a value from a paper is shown as written, never read as markup
         out.add_row(*(Text(cell(row.get(c))) for c in columns))
+    return out
+
+
+def _vertical(rows: Sequence[Row], title: str | None, columns: Sequence[str], room: int) -> Table:
+    out = Table(title=title and escape(title), title_justify="left", show_header=False,
+                box=box.SIMPLE, min_width=min(len(title), room) if title else None)  # fmt: skip
+    out.add_column("column", style="dim", no_wrap=True)
+    out.add_column("value", overflow="fold")
+    for number, row in enumerate(rows, start=1):
+        for i, column in enumerate(columns):
+            label = f"{number}. {column}" if i == 0 else f"   {column}"
+            out.add_row(label, Text(cell(row.get(column))), end_section=i == len(columns) - 1)
     return out
 
 

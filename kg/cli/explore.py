@@ -1,5 +1,6 @@
 """Commands that read the graph: demo, query, queries, stats, report, flows, browser."""
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -119,7 +120,9 @@ def list_queries() -> None:
         {
             "name": m.name,
             "question": m.question,
-            "parameters": ", ".join(f"{p.name}={p.default}" for p in m.parameters.values()) or "",
+            "parameters": ", ".join(
+                f"{p.name}={json.dumps(p.default)}" for p in m.parameters.values()
+            ),
         }
         for m in queries.modules().values()
     ]
