@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from rich import box, get_console
-from rich.markup import escape
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -50,7 +50,7 @@ def table(
     title: str | None = None,
     columns: Sequence[str] = (),
     width: int | None = None,
-) -> Table:
+) -> RenderableType:
     """A rich table that fits `width` (the terminal's by default): short values (pattern and
     stage names, counts) are never cut, headers wrap at their underscores, long text wraps
     whole words; a table that cannot fit so is shown one record at a time, a line a value."""
@@ -58,13 +58,8 @@ def table(
     widths = _widths(rows, columns)
     room = width if width is not None else get_console().width
     if rows and sum(least + 3 for least, _ in widths.values()) + 1 > room:
-        return _vertical(rows, title, columns, room)
-    out = Table(
-        title=title and escape(title),
-        title_justify="left",
-        show_lines=False,
-        min_width=min(len(title), room) if title else None,  # keep the title on one line
-    )
+        return _titled(title, _vertical(rows, columns))
+    out = Table(show_lines=False)
     for column in columns:
         numeric = bool(rows) and isinstance(rows[0].get(column), int | float)
         least, most = widths[column]
@@ -73,12 +68,16 @@ def table(
     for row in rows:
         # Text, not str: a value from a paper is shown as written, never read as markup
         out.add_row(*(Text(cell(row.get(c))) for c in columns))
-    return out
+    return _titled(title, out)
 
 
-def _vertical(rows: Sequence[Row], title: str | None, columns: Sequence[str], room: int) -> Table:
-    out = Table(title=title and escape(title), title_justify="left", show_header=False,
-                box=box.SIMPLE, min_width=min(len(title), room) if title else None)  # fmt: skip
+def _titled(title: str | None, table: Table) -> RenderableType:
+    """The title on its own line(s), as wide as the terminal, whatever the table's width."""
+    return Group(Text(title, style="italic"), table) if title else table
+
+
+def _vertical(rows: Sequence[Row], columns: Sequence[str]) -> Table:
+    out = Table(show_header=False, box=box.SIMPLE)
     out.add_column("column", style="dim", no_wrap=True)
     out.add_column("value", overflow="fold")
     for number, row in enumerate(rows, start=1):

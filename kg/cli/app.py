@@ -3,6 +3,7 @@ progress bars."""
 
 import functools
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from extract.corpus import Failure
 from extract.errors import KgError
 from extract.workspace import Workspace
+from kg import render
 from kg.build import Step
 from kg.settings import Settings, mask_url
 from kg.stores import GraphStore, open_store
@@ -189,3 +191,21 @@ ExtractorOption = Annotated[
     typer.Option(help="rules (no model needed) or llm (KG_LLM_MODEL, KG_LLM_BASE_URL...)."),
 ]
 ConcurrencyOption = Annotated[int, typer.Option(min=1, help="LLM requests in flight at once.")]
+
+
+FormatOption = Annotated[
+    render.Format,
+    typer.Option("--format", "-f", help="table (for people), csv or json (for machines)."),
+]
+
+
+def emit(
+    rows: list[dict[str, Any]], format: render.Format, title: str, columns: tuple[str, ...] = ()
+) -> None:
+    """One table of rows, in the chosen format, on stdout."""
+    if format == "csv":
+        sys.stdout.write(render.to_csv(rows, columns))
+    elif format == "json":
+        sys.stdout.write(render.to_json(rows) + "\n")
+    else:
+        out.print(render.table(rows, title=title, columns=columns))

@@ -34,8 +34,10 @@ from kg.cli.app import (
     ConcurrencyOption,
     ExtractorName,
     ExtractorOption,
+    FormatOption,
     app,
     counts_line,
+    emit,
     friendly,
     open_graph,
     out,
@@ -392,7 +394,7 @@ def _print_build(built: BuildSummary, name: str) -> None:
 
 @app.command()
 @friendly
-def cost() -> None:
+def cost(format: FormatOption = "table") -> None:
     """What the LLM calls recorded in the workspace cost: calls, tokens, dollars by model."""
     workspace = Workspace(load_settings().kg_workspace)
     try:
@@ -411,9 +413,12 @@ def cost() -> None:
         }
         for line in lines
     ]
-    out.print(render.table(rows, title="LLM calls in the ledger (cost is an estimate)",
-                           columns=("model", "calls", "failed", "input_tokens",
-                                    "output_tokens", "cost_usd", "seconds")))  # fmt: skip
+    emit(
+        rows,
+        format,
+        "LLM calls in the ledger (cost is an estimate)",
+        ("model", "calls", "failed", "input_tokens", "output_tokens", "cost_usd", "seconds"),
+    )
 
 
 @app.command("eval")

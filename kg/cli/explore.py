@@ -15,8 +15,10 @@ from kg.build import EXTRACTORS, ExtractOptions
 from kg.cli.app import (
     ConcurrencyOption,
     ExtractorOption,
+    FormatOption,
     app,
     counts_line,
+    emit,
     friendly,
     open_graph,
     out,
@@ -96,7 +98,7 @@ def query(
     param: Annotated[
         list[str] | None, typer.Option("--param", "-p", help="name=value, repeatable.")
     ] = None,
-    format: Annotated[render.Format, typer.Option("--format", "-f")] = "table",
+    format: FormatOption = "table",
 ) -> None:
     """Run one query module and print its answer (a table, or CSV / JSON for machines)."""
     module = queries.get(name)
@@ -104,17 +106,12 @@ def query(
     queries.parameters_for(module, values)  # reject bad parameters before starting a store
     with open_graph(load_settings()) as store:
         rows = queries.run(store, name, values)
-    if format == "csv":
-        sys.stdout.write(render.to_csv(rows, module.columns))
-    elif format == "json":
-        sys.stdout.write(render.to_json(rows) + "\n")
-    else:
-        out.print(render.table(rows, title=module.question, columns=module.columns))
+    emit(rows, format, module.question, module.columns)
 
 
 @app.command("queries")
 @friendly
-def list_queries() -> None:
+def list_queries(format: FormatOption = "table") -> None:
     """List the query modules with their questions and parameters."""
     listing = [
         {
@@ -126,36 +123,44 @@ def list_queries() -> None:
         }
         for m in queries.modules().values()
     ]
-    out.print(render.table(listing, title="Query modules (kg query NAME --param name=value)"))
+    emit(listing, format, "Query modules (kg query NAME --param name=value)")
 
 
 @app.command()
 @friendly
-def stats() -> None:
-    """Show node and relationship counts, full-text coverage, papers per field and year."""
+def stats(format: FormatOption = "table") -> None:
+    """Show node and relationship counts, extraction status, full-text coverage, and papers
+    per field and year (--format json: all of them as one object; csv: pick one table with
+    `kg query NAME -f csv`)."""
+    if format == "csv":
+        raise InputRejected("kg stats prints several tables: use --format json, or "
+                            "`kg query ptm_reuse_by_field -f csv` for one of them")  # fmt: skip
     settings = load_settings()
     with open_graph(settings) as store:
         found = counts(store)
-        statuses = store.run(
-            "MATCH (p:Paper) RETURN coalesce(p.status, 'unknown') AS status, count(p) AS papers"
-            " ORDER BY papers DESC"
-        )
+        statuses = queries.run(store, "corpus_summary")
         by_field = queries.run(store, "ptm_reuse_by_field")
         by_year = queries.run(store, "papers_by_year")
         name = store.name
-    out.print(render.table([found], title=f"Graph: {name}"))
-    out.print(render.table(statuses, title="Papers by extraction status (only 'extracted' "
-                           "papers count in shares)"))  # fmt: skip
     workspace = Workspace(settings.kg_workspace)
     try:
-        coverage = workspace.coverage()
+        coverage = [{"text_read_from": k, "kept_works": v} for k, v in workspace.coverage().items()]
     finally:
         workspace.close()
-    if coverage:
-        rows = [{"text read from": k, "kept works": v} for k, v in coverage.items()]
-        out.print(render.table(rows, title="Workspace: where each kept work's text comes from"))
-    out.print(render.table(by_field, title="Papers per field (primary topic)"))
-    out.print(render.table(by_year, title="Papers per year"))
+    tables = {
+        f"Graph: {name}": [found],
+        "Papers by extraction status, extractor and text source (only 'extracted' papers "
+        "count in shares)": statuses,
+        "Workspace: where each kept work's text comes from": coverage,
+        "Papers per field (primary topic)": by_field,
+        "Papers per year": by_year,
+    }
+    if format == "json":
+        sys.stdout.write(json.dumps(tables, indent=2, ensure_ascii=False) + "\n")
+        return
+    for title, rows in tables.items():
+        if rows:
+            out.print(render.table(rows, title=title))
 
 
 @app.command()
@@ -268,6 +273,7 @@ def models(
     min_papers: Annotated[
         int, typer.Option(min=1, help="With --unknown: names seen in at least this many papers.")
     ] = 2,
+    format: FormatOption = "table",
 ) -> None:
     """The model catalogue by modality and source, or (--unknown) the reused names that no
     table knows, seen in several papers: candidates to curate in extract/aliases.py."""
@@ -275,7 +281,7 @@ def models(
         with open_graph(load_settings()) as store:
             rows = queries.run(store, "unknown_models", {"min_papers": str(min_papers)})
         module = queries.get("unknown_models")
-        out.print(render.table(rows, title=module.question, columns=module.columns))
+        emit(rows, format, module.question, module.columns)
         return
     from extract.aliases import MODELS
     from extract.catalogue import catalogue_rows
@@ -286,5 +292,4 @@ def models(
     for _, _, modality, source, _ in catalogue_rows():
         counts[(modality, source)] = counts.get((modality, source), 0) + 1
     rows = [{"modality": m, "source": s, "models": n} for (m, s), n in sorted(counts.items())]
-    total = sum(counts.values())
-    out.print(render.table(rows, title=f"Model catalogue: {total} names"))
+    emit(rows, format, f"Model catalogue: {sum(counts.values())} names")
