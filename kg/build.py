@@ -173,7 +173,7 @@ class BuildSummary:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _rows(
+def paper_rows(
     workspace: Workspace,
     run: Run | None,
     ids: Sequence[str] | None,
@@ -222,7 +222,7 @@ def build_graph(
 
         def stream() -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
             tally = BuildSummary() if not tallied else None
-            for work, row in _rows(workspace, run, ids, tally):
+            for work, row in paper_rows(workspace, run, ids, tally):
                 yield work_row(work), row
             if tally is not None:
                 tallied.append(tally)
@@ -236,7 +236,7 @@ def build_graph(
         else:
             store.reset()
     if not bulk:
-        for chunk in batched(_rows(workspace, run, ids, summary), BATCH_SIZE):
+        for chunk in batched(paper_rows(workspace, run, ids, summary), BATCH_SIZE):
             refused_works = load_works(store, [work for work, _ in chunk])
             summary.refused += refused_works + load_outcomes(store, [row for _, row in chunk])
             summary.papers += len(chunk) - len(refused_works)

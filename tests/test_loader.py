@@ -1,3 +1,6 @@
+from pathlib import Path
+from typing import Any
+
 from extract.records import Work
 from extract.taxonomy import Pattern, Stage
 from kg.loader import counts, extraction_row, load_extractions, load_works, work_row
@@ -60,3 +63,38 @@ def test_a_model_reused_twice_in_one_paper_is_one_edge() -> None:
     twice = extraction(1, True, reuse("ESM-2", Pattern.adaptation, Stage.Test),
                        reuse("ESM-2", Pattern.deployment, Stage.Analysis))  # fmt: skip
     assert [r["pattern"] for r in extraction_row(twice)["reuses"]] == ["adaptation"]
+
+
+def _pairs() -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    return [(work_row(w), extraction_row(e)) for w, e in zip(WORKS, EXTRACTIONS, strict=True)]
+
+
+def test_a_bulk_build_is_the_merge_build(falkor: GraphStore, tmp_path: Path) -> None:
+    pairs = _pairs()
+    assert falkor.load_fresh(lambda: iter(pairs))
+    bulk = counts(falkor)
+    query = ("MATCH (p:Paper)-[r:REUSES]->(m:Model) RETURN p.id AS p, p.uses_ptms AS u, "
+             "p.year AS y, m.name AS m, m.family AS f, r.pattern AS pattern, r.evidence AS e "
+             "ORDER BY p, m")  # fmt: skip
+    bulk_rows = falkor.run(query)
+    falkor.reset()
+    load(falkor)
+    assert counts(falkor) == bulk
+    assert falkor.run(query) == bulk_rows
+    assert falkor.load_fresh(lambda: iter(pairs)) and counts(falkor) == bulk  # again: fresh
+
+
+def test_neo4j_import_files_hold_the_same_graph(tmp_path: Path) -> None:
+    from kg.stores.neo4j_import import write_import
+
+    pairs = _pairs()
+    command = write_import(lambda: iter(pairs), tmp_path / "csv")
+    assert command.startswith("neo4j-admin database import full --nodes=Pattern=")
+    lines = {f.stem: f.read_text().splitlines() for f in (tmp_path / "csv").glob("*.csv")}
+    assert lines["Paper"][0].startswith(":ID(Paper),id,doi,title,year:int")
+    assert lines["Field"][0] == ":ID(Field),id:int,name,domain"
+    assert lines["REUSES"][0].startswith(":START_ID(Paper),mention,")
+    reuses = sum(len({r.model for r in e.reuses}) for e in EXTRACTIONS)
+    assert {k: len(v) - 1 for k, v in lines.items()} == {
+        "Pattern": 3, "Stage": 6, "Field": 4, "Model": 4, "Paper": 6,
+        "IN_FIELD": 8, "REUSES": reuses, "APPLIES": reuses, "IMPACTS": reuses}  # fmt: skip

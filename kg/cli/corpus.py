@@ -45,6 +45,7 @@ from kg.cli.app import (
     print_failures,
     progress,
 )
+from kg.loader import work_row
 from kg.settings import Settings, load_settings
 
 
@@ -485,3 +486,41 @@ def evaluate(
     if json_out:
         json_out.write_text(json.dumps({"scores": rows, **summary, "papers": mistakes}, indent=2))
     print_failures(failed)
+
+
+@app.command("neo4j-import")
+@friendly
+def neo4j_import(
+    out_dir: Annotated[Path, typer.Argument(help="Folder for the CSV files.")],
+    extractor: Annotated[
+        ExtractorName | None,
+        typer.Option(help="Whose stored extractions: default, the last build's (else rules)."),
+    ] = None,
+) -> None:
+    """Write the workspace's graph as CSV files for `neo4j-admin database import full`, the
+    fastest way to build a large graph in Neo4j, and print the command to run.
+
+    Neo4j's import tool needs the database offline and replaces it whole; afterwards start
+    Neo4j and any `KG_STORE=neo4j kg` command adds the constraints and indexes.
+    """
+    from kg.build import paper_rows
+    from kg.stores.neo4j_import import write_import
+
+    settings = load_settings()
+    workspace = Workspace(settings.kg_workspace)
+    try:
+        name = extractor or _last_extractor(workspace)
+        run = workspace.latest_run(name)
+        if run is None:
+            raise InputRejected(f"no stored {name} extractions: run `kg extract` or `kg load`")
+        command = write_import(
+            lambda: ((work_row(w), row) for w, row in paper_rows(workspace, run, None, None)),
+            out_dir,
+        )
+    finally:
+        workspace.close()
+    out.print(f"Wrote the graph's CSV files to {out_dir}. With Neo4j stopped "
+              "(`docker compose stop neo4j`), run:", markup=False)  # fmt: skip
+    out.print(command, markup=False, highlight=False, soft_wrap=True)
+    out.print("(in Docker, mount the folder and give the paths as the container sees them), "
+              "then start Neo4j and run `KG_STORE=neo4j kg stats`.", markup=False)  # fmt: skip
