@@ -83,11 +83,12 @@ def _table() -> dict[str, _Entry]:
 @cache
 def _starts() -> frozenset[str]:
     """Every letter-and-digit run a name can begin with in text: each key's prefixes that end
-    where letters turn to digits or back, or where the alias itself breaks ("U-Net": u)."""
+    where letters turn to digits, after any digit ("SignalP4.1": signalp4), or where the
+    alias itself breaks ("U-Net": u)."""
     starts: set[str] = set()
     for entry_key in _table():
         starts.add(entry_key)
-        for boundary in re.finditer(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])", entry_key):
+        for boundary in re.finditer(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z0-9])", entry_key):
             starts.add(entry_key[: boundary.start()])
     names = [alias for info in MODELS for alias in info.aliases]
     names += [name for name, *_, match in catalogue_rows() if match == "distinctive"]

@@ -65,3 +65,10 @@ def test_the_catalogue_is_large_and_spans_modalities() -> None:
     rows = catalogue_rows()
     assert len(rows) > 1500
     assert {"vision", "text", "protein", "graph", "chemistry", "audio"} <= {r[2] for r in rows}
+
+
+def test_versions_are_found_however_they_are_split() -> None:
+    for written in ("SignalP4.1", "SignalP 4.1", "SignalP-4.1", "SignalP 5.0"):
+        assert names(f"Secretomes were predicted by {written} with default cut-offs.") == [
+            "SignalP"
+        ], written
