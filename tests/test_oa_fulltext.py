@@ -74,13 +74,18 @@ def run_kg(tmp_path: Path, openalex: OpenAlexServer, web: FulltextServer, *args:
                           timeout=300)  # fmt: skip
 
 
+def fetch_dois(tmp_path: Path, services: tuple[OpenAlexServer, FulltextServer], *extra: str) -> Any:
+    """`kg fetch --dois` over every DOI of DOIS."""
+    dois = tmp_path / "dois.txt"
+    dois.write_text("\n".join(DOIS.values()) + "\n")
+    return run_kg(tmp_path, *services, "fetch", "--dois", str(dois), *extra)
+
+
 def test_fetch_reads_full_text_from_each_service_and_load_finds_its_models(
     tmp_path: Path, services: tuple[OpenAlexServer, FulltextServer]
 ) -> None:
     openalex, web = services
-    dois = tmp_path / "dois.txt"
-    dois.write_text("\n".join(DOIS.values()) + "\n")
-    first = run_kg(tmp_path, openalex, web, "fetch", "--dois", str(dois))
+    first = fetch_dois(tmp_path, services)
     assert first.returncode == 0, first.stderr
     with sqlite3.connect(tmp_path / "ws" / "corpus.sqlite") as db:
         status = dict(db.execute("SELECT w.doi, coalesce(f.status, t.text_source) || '/' ||"
@@ -98,7 +103,7 @@ def test_fetch_reads_full_text_from_each_service_and_load_finds_its_models(
     assert "europepmc" in first.stdout and "abstract (full text not oa)" in first.stdout
 
     asked_openalex, asked_web = len(openalex.log), len(web.log)
-    again = run_kg(tmp_path, openalex, web, "fetch", "--dois", str(dois))
+    again = fetch_dois(tmp_path, services)
     assert again.returncode == 0, again.stderr
     assert (len(openalex.log), len(web.log)) == (asked_openalex, asked_web)  # nothing asked
 
@@ -116,12 +121,10 @@ def test_fetch_reads_full_text_from_each_service_and_load_finds_its_models(
 def test_refresh_asks_again_for_the_missing_only(
     tmp_path: Path, services: tuple[OpenAlexServer, FulltextServer]
 ) -> None:
-    openalex, web = services
-    dois = tmp_path / "dois.txt"
-    dois.write_text("\n".join(DOIS.values()) + "\n")
-    assert run_kg(tmp_path, openalex, web, "fetch", "--dois", str(dois)).returncode == 0
+    web = services[1]
+    assert fetch_dois(tmp_path, services).returncode == 0
     before = len(web.log)
-    again = run_kg(tmp_path, openalex, web, "fetch", "--dois", str(dois), "--refresh")
+    again = fetch_dois(tmp_path, services, "--refresh")
     assert again.returncode == 0, again.stderr
     asked = web.log[before:]
     assert asked and not any("PMC10000001" in path or "0050698" in path for path in asked)
