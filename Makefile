@@ -27,8 +27,8 @@ demo: $(STAMP)
 	$(BIN)/kg demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check kg extract queries tests bench
-	$(BIN)/ruff format --check kg extract queries tests bench
+	$(BIN)/ruff check kg extract queries tests bench tools
+	$(BIN)/ruff format --check kg extract queries tests bench tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
