@@ -89,7 +89,8 @@ def _starts() -> frozenset[str]:
     for entry_key in _table():
         starts.add(entry_key)
         for boundary in re.finditer(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z0-9])", entry_key):
-            starts.add(entry_key[: boundary.start()])
+            if boundary.start() > 1:  # "t" of "t5": one letter is too common a word to try
+                starts.add(entry_key[: boundary.start()])
     names = [alias for info in MODELS for alias in info.aliases]
     names += [name for name, *_, match in catalogue_rows() if match == "distinctive"]
     for name in names:

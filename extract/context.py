@@ -10,8 +10,8 @@ at all is not sent: the prefilter decides it.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from extract.catalogue import find_mentions
 from extract.open_world import BRAIN_MODEL, is_trap, may_speak_of_dl, named_models
 from extract.passages import Passage, passages, sentences
 from extract.records import PaperText
@@ -40,6 +40,7 @@ _STRONG = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # the prefilter and the rules' uses_dl read the same sentences
 def strong_cue(sentence: str, brain_paper: bool = False) -> bool:
     """Would this sentence alone send a paper to the LLM?"""
     strong = bool(named_models(sentence)) or (may_speak_of_dl(sentence) and any(
@@ -55,7 +56,8 @@ def approx_tokens(text: str) -> int:
 
 def score(passage: Passage) -> int:
     text = passage.text
-    points = 5 * min(len(find_mentions(text)), 3)
+    named = sum(len(named_models(sentence)) for sentence in sentences(text))  # cached
+    points = 5 * min(named, 3)
     points += 3 * min(len(_CUES.findall(text.lower())), 4)
     if points:
         points += min(len(_MODEL_LIKE.findall(text)), 3)
@@ -73,7 +75,7 @@ class Context:
 
 def sends(head: list[Passage], body: list[Passage]) -> bool:
     """The prefilter: does any sentence that can hold a reuse carry a strong cue?"""
-    brain_paper = any(BRAIN_MODEL.search(p.text) for p in (*head, *body))
+    brain_paper = BRAIN_MODEL.search(" ".join(p.text for p in (*head, *body))) is not None
     where = body or head
     return any(strong_cue(sentence, brain_paper) for p in where for sentence in sentences(p.text))
 
