@@ -213,6 +213,7 @@ def flows(
     by: Annotated[str, typer.Option(help="model or family.")] = "model",
     top: Annotated[int, typer.Option(min=1, help="How many bridging PTMs to list.")] = 10,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for flows.graphml.")] = None,
+    format: FormatOption = "table",
 ) -> None:
     """PTM flows between fields: bridging PTMs, the diffusion timeline, and GraphML for Gephi.
 
@@ -223,15 +224,21 @@ def flows(
 
     if by not in {"model", "family"}:
         raise InputRejected("--by takes model or family")
+    if format == "csv":
+        raise InputRejected("kg flows prints two tables: use --format json (or the GraphML)")
     settings = load_settings()
     with open_graph(settings) as store:
         rows = queries.run(store, "ptm_field_flows" if by == "model" else "family_field_flows")
     graph = flow_graph.bipartite(rows, by=by)
-    ranked = flow_graph.bridges(graph)[:top]
-    out.print(render.table([vars(b) for b in ranked], title=f"PTMs bridging fields (by {by})"))
-    adoptions = [vars(a) for a in flow_graph.timeline(graph)]
-    out.print(render.table(adoptions[-top:], title="Latest first adoptions (model reaches field)"))
+    ranked = [vars(b) for b in flow_graph.bridges(graph)[:top]]
+    adoptions = [vars(a) for a in flow_graph.timeline(graph)][-top:]
     path = flow_graph.write_graphml(graph, (out_dir or settings.kg_workspace) / "flows.graphml")
+    if format == "json":
+        sys.stdout.write(json.dumps({"bridges": ranked, "latest_adoptions": adoptions,
+                                     "graphml": str(path)}, indent=2) + "\n")  # fmt: skip
+        return
+    out.print(render.table(ranked, title=f"PTMs bridging fields (by {by})"))
+    out.print(render.table(adoptions, title="Latest first adoptions (model reaches field)"))
     out.print(
         f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges → {path} "
         "(Gephi opens it)"

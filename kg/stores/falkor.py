@@ -125,20 +125,25 @@ class FalkorServer:
                 raise StoreUnavailable(f"the embedded FalkorDB server exited at start; see {log}")
             if os.path.exists(self.socket):
                 try:
-                    with redis.Redis(unix_socket_path=self.socket) as client:
+                    with self._client(timeout=10) as client:
                         client.ping()
                     return
-                except (redis.ConnectionError, redis.BusyLoadingError):
-                    pass
+                except (redis.ConnectionError, redis.BusyLoadingError, redis.TimeoutError):
+                    pass  # not listening yet, loading graph.rdb, or slow: ask again
             time.sleep(0.05)
         self.stop()
         raise StoreUnavailable(f"the embedded FalkorDB server did not start in {_START_TIMEOUT_S}s")
+
+    def _client(self, timeout: float | None) -> redis.Redis:
+        """A plain redis client on our socket. The timeout is explicit: redis-py's default
+        (5 s since 8.0) is shorter than a save or a start of a large graph."""
+        return redis.Redis(unix_socket_path=self.socket, socket_timeout=timeout)
 
     def save(self) -> None:
         """Write graph.rdb now; a failure (full disk, read-only directory, lost server) is
         an error, never a log line nobody reads."""
         try:
-            with redis.Redis(unix_socket_path=self.socket) as client:
+            with self._client(timeout=None) as client:  # a large graph takes a while
                 client.save()
         except redis.RedisError as error:
             log = self.directory / "falkordb.log"
@@ -162,10 +167,7 @@ class FalkorServer:
         if self._proc is not None and self._proc.poll() is None:
             # SAVE returns once graph.rdb is written and renamed into place. A graceful SHUTDOWN
             # then spends ~4 s in the module's thread teardown, so we end the process instead.
-            with (
-                contextlib.suppress(redis.RedisError),
-                redis.Redis(unix_socket_path=self.socket) as client,
-            ):
+            with contextlib.suppress(redis.RedisError), self._client(timeout=None) as client:
                 client.save()
             self._proc.kill()
             self._proc.wait()
