@@ -152,10 +152,6 @@ def find_mentions(text: str) -> list[Mention]:
     return found
 
 
-def is_known(name: str) -> bool:
-    return key(name) in _table()
-
-
 def resolve(written: str) -> ModelInfo:
     """The canonical Model for a written name (see the module docstring)."""
     cleaned = " ".join(written.strip().strip(".,;:()[]\"'").split())

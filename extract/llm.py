@@ -213,9 +213,9 @@ class LLMExtractor:
             for paper in papers:
                 pending.add(asyncio.create_task(self._extract(paper, slots)))
                 if len(pending) >= read_ahead:
-                    pending = await self._hand_over(pending, done, asyncio.FIRST_COMPLETED)
+                    pending = await self._hand_over(pending, done)
             while pending:
-                pending = await self._hand_over(pending, done, asyncio.FIRST_COMPLETED)
+                pending = await self._hand_over(pending, done)
         finally:
             for task in pending:
                 task.cancel()
@@ -223,9 +223,10 @@ class LLMExtractor:
             await self._http.close()
 
     async def _hand_over(
-        self, pending: set[asyncio.Task[Outcome]], done: Done, when: str
+        self, pending: set[asyncio.Task[Outcome]], done: Done
     ) -> set[asyncio.Task[Outcome]]:
-        finished, still = await asyncio.wait(pending, return_when=when)
+        """Wait for the first of `pending` to finish; hand every finished outcome over."""
+        finished, still = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
         for task in finished:
             done(task.result())  # raises SourceUnavailable when the endpoint is gone
         return still

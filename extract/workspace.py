@@ -377,6 +377,11 @@ class Workspace:
         ):  # streamed: the raw JSON of every work need not fit in memory at once
             yield Work.model_validate_json(record), json.loads(raw)
 
+    def count_kept(self) -> int:
+        """How many works the study filters kept (counted by SQLite, nothing parsed)."""
+        sql = "SELECT count(*) FROM works WHERE record IS NOT NULL AND dropped IS NULL"
+        return int(self._read(sql)[0][0])
+
     def kept_works(self, ids: Sequence[str] | None = None) -> Iterator[Work]:
         """Kept works (all, or those of `ids`), in id order, read in chunks."""
         if ids is None:

@@ -73,7 +73,8 @@ def tmpfs(where: Path, size: str, *options: str) -> Iterator[Path]:
              str(where)]  # fmt: skip
     done = subprocess.run(mount, capture_output=True, text=True)
     if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here to simulate the disk: {done.stderr.strip()}")
+        reason = "the disk faults need a tmpfs mount, which needs root; mount refused it: "
+        pytest.skip(reason + (done.stderr.strip() or f"exit code {done.returncode}"))
     try:
         yield where
     finally:

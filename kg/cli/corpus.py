@@ -275,7 +275,7 @@ def extract(
         failures: list[Failure] = []
         if corpus is not None:
             ids, failures = _import_corpus(workspace, corpus)
-        total = len(ids) if ids is not None else sum(1 for _ in workspace.kept_works())
+        total = len(ids) if ids is not None else workspace.count_kept()
         if not total:
             raise InputRejected("the workspace holds no kept works: run `kg fetch` first")
         papers = stored_papers(workspace, ids)
@@ -329,13 +329,13 @@ def load(
         ids: list[str] | None = None
         if corpus is not None:
             ids, failures = _import_corpus(workspace, corpus)
-        elif not any(True for _ in workspace.kept_works()):
+        elif not workspace.count_kept():
             raise InputRejected(
                 "the workspace holds no kept works: run `kg fetch` first, or give a corpus file"
             )
         name = extractor or (_last_extractor(workspace) if rebuild else "rules")
         run = _run_to_load(name, workspace, settings, corpus, ids, failures)
-        total = len(ids) if ids is not None else sum(1 for _ in workspace.kept_works())
+        total = len(ids) if ids is not None else workspace.count_kept()
         fresh = reset or rebuild
         with open_graph(settings, fresh=fresh, reads=False) as store, progress(total) as step:
             mode = "rebuild" if rebuild else "load"
@@ -366,7 +366,7 @@ def _run_to_load(
     has no stored outcome; the LLM is never called here."""
     if name in OFFLINE:
         papers = stored_papers(workspace, ids)
-        total = len(ids) if ids is not None else sum(1 for _ in workspace.kept_works())
+        total = len(ids) if ids is not None else workspace.count_kept()
         summary = _run_extractor(name, workspace, settings, papers, total, ExtractOptions())
         failures += summary.failures
         return summary.run

@@ -85,7 +85,6 @@ class BulkWriter:
         self.nodes: dict[str, _Blob] = {}
         self.relations: dict[str, _Blob] = {}
         self.size = 0
-        self.created = [0, 0]
 
     def node(self, label: str, props: Row) -> int:
         blob = self.nodes.setdefault(label, _Blob(label))
@@ -114,13 +113,10 @@ class BulkWriter:
                  len(node_blobs), len(rel_blobs)]  # fmt: skip
         args += [b.header + b"".join(b.records) for b in (*node_blobs, *rel_blobs)]
         try:
-            answer = self.client.execute_command("GRAPH.BULK", self.graph, *args)  # type: ignore[no-untyped-call]
+            self.client.execute_command("GRAPH.BULK", self.graph, *args)  # type: ignore[no-untyped-call]
         except redis.ResponseError as error:
             raise QueryFailed(f"FalkorDB refused the bulk load: {error}") from error
         self.begun = True
-        done = (answer.decode() if isinstance(answer, bytes) else str(answer)).split(", ")
-        self.created[0] += int(done[0].split()[0])
-        self.created[1] += int(done[1].split()[0])
         self.nodes.clear()
         self.relations.clear()
         self.size = 0
