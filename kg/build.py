@@ -25,6 +25,7 @@ from extract.rules import RulesExtractor
 from extract.workspace import Run, Workspace, text_sha
 from kg.loader import (
     BATCH_SIZE,
+    FRESH_BATCH_SIZE,
     Refused,
     counts,
     extraction_row,
@@ -216,7 +217,7 @@ def build_graph(
     disk. A graph without papers is filled by the bulk path too."""
     build_id = workspace.start_build(store.name, mode, run)
     summary = BuildSummary()
-    bulk = False
+    bulk = fresh = False
     if reset or not store.run("MATCH (p:Paper) RETURN count(p) AS n")[0]["n"]:
         tallied: list[BuildSummary] = []
 
@@ -235,10 +236,13 @@ def build_graph(
                 step("loaded", summary.papers)
         else:
             store.reset()
+            fresh = True  # an empty graph: CREATE every paper and edge, in larger batches
     if not bulk:
-        for chunk in batched(paper_rows(workspace, run, ids, summary), BATCH_SIZE):
-            refused_works = load_works(store, [work for work, _ in chunk])
-            summary.refused += refused_works + load_outcomes(store, [row for _, row in chunk])
+        size = FRESH_BATCH_SIZE if fresh else BATCH_SIZE
+        for chunk in batched(paper_rows(workspace, run, ids, summary), size):
+            refused_works = load_works(store, [work for work, _ in chunk], size, fresh=fresh)
+            rows = [row for _, row in chunk]
+            summary.refused += refused_works + load_outcomes(store, rows, size, fresh=fresh)
             summary.papers += len(chunk) - len(refused_works)
             if step:
                 step("loaded", len(chunk))
