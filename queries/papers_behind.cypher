@@ -18,6 +18,8 @@ WHERE p.status = 'extracted'
   AND ($stage IS NULL OR r.stage = $stage)
 MATCH (p)-[f_rel:IN_FIELD]->(f:Field)
 WHERE f_rel.rank <= $max_rank
+WITH p, f, m, r
+ORDER BY m.name, f.name
 WITH p, collect(DISTINCT f.name) AS fields, collect(DISTINCT m.name) AS models,
      collect(DISTINCT r.pattern) AS patterns, collect(DISTINCT r.stage) AS stages
 WHERE $field IS NULL OR $field IN fields

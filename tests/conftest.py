@@ -1,7 +1,7 @@
 """Fixtures: a temporary workspace, a real embedded FalkorDB store, and a real Neo4j.
 
 The Neo4j tests share one Neo4j 5.26 community server, started once per session from the
-jars Maven resolves for neo4j/pom.xml (kg/stores/neo4j_server.py); they skip only where
+jars Maven resolves for neo4j-maven/pom.xml (kg/stores/neo4j_server.py); they skip only where
 java or mvn is missing, and say so.
 """
 

@@ -1,8 +1,8 @@
 """A real Neo4j 5.26 community server, resolved by Maven and started on loopback.
 
 For `make neo4j`, the tests and the benches; `kg` itself only ever connects to a Neo4j
-(`KG_STORE=neo4j`). `neo4j/pom.xml` pins the artifacts; Maven resolves them from Maven
-Central into ~/.m2 and writes their classpath once (`neo4j/target/classpath.txt`).
+(`KG_STORE=neo4j`). `neo4j-maven/pom.xml` pins the artifacts; Maven resolves them from Maven
+Central into ~/.m2 and writes their classpath once (`neo4j-maven/target/classpath.txt`).
 
 What we relied on, read in neo4j/neo4j's sources (5.26):
 - `org.neo4j.server.CommunityEntryPoint` (module community/neo4j) starts the server; its
@@ -40,8 +40,8 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 from extract.errors import ConfigError, StoreUnavailable
 
 REPO = Path(__file__).resolve().parents[2]
-POM = REPO / "neo4j" / "pom.xml"
-NEO4J_VERSION = "5.26.30"  # as pinned in neo4j/pom.xml
+POM = REPO / "neo4j-maven" / "pom.xml"
+NEO4J_VERSION = "5.26.30"  # as pinned in neo4j-maven/pom.xml
 USER = "neo4j"
 _PR_SET_PDEATHSIG = 1
 _START_TIMEOUT_S = 180.0
@@ -149,8 +149,9 @@ class Neo4jServer:
         if not (self.home / "conf" / "neo4j.conf").exists():
             self._write_conf()
         env = dict(os.environ, NEO4J_HOME=str(self.home), NEO4J_CONF=str(self.home / "conf"))
-        done = subprocess.run(self._java("org.neo4j.cli.AdminTool", *args, heap=heap), env=env,
-                              capture_output=True, text=True, preexec_fn=_die_with_parent)  # fmt: skip
+        command = self._java("org.neo4j.cli.AdminTool", *args, heap=heap)
+        done = subprocess.run(command, env=env, capture_output=True, text=True,
+                              preexec_fn=_die_with_parent)  # fmt: skip
         if done.returncode != 0:
             tail = "\n".join((done.stdout + done.stderr).splitlines()[-8:])
             raise StoreUnavailable(f"neo4j-admin {args[0]} {args[1]} failed:\n{tail}")
@@ -185,7 +186,7 @@ class Neo4jServer:
                     time.sleep(0.2)
                 except AuthError as error:
                     self.stop()
-                    raise StoreUnavailable(f"Neo4j refused our generated password: {error}")
+                    raise StoreUnavailable(f"Neo4j refused our password: {error}") from error
         self.stop()
         raise StoreUnavailable(f"Neo4j did not answer on Bolt in {_START_TIMEOUT_S:.0f} s")
 
@@ -267,8 +268,11 @@ def main(argv: list[str]) -> int:
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    print(f"Neo4j {NEO4J_VERSION} started in {server.started_in:.1f} s (pid {server.pid}); "
-          f"Browser: {server.browser_url} ; stop it with `make neo4j-stop`", file=sys.stderr)
+    print(
+        f"Neo4j {NEO4J_VERSION} started in {server.started_in:.1f} s (pid {server.pid}); "
+        f"Browser: {server.browser_url} ; stop it with `make neo4j-stop`",
+        file=sys.stderr,
+    )
     print(server.exports())
     return 0
 
