@@ -38,6 +38,12 @@ def _reuse(model: int, n: int, rng: random.Random, mention: str | None = None) -
                  found_by=rng.choice(["table", "pattern", "llm"]))  # fmt: skip
 
 
+def _title(n: int) -> str:
+    if n % 11 == 0:  # CSV's hard cases: quotes, commas, a line break, a backslash
+        return f'Hard paper {n}: "quoted", with a comma,\na line break and a \\ backslash'
+    return f"Hard paper {n}"
+
+
 def _paper(n: int, rng: random.Random) -> tuple[Work, Outcome | None]:
     twin = n % 2  # papers come in twins: n and n+1 differ only in their fields and model
     base = n - twin
@@ -50,7 +56,7 @@ def _paper(n: int, rng: random.Random) -> tuple[Work, Outcome | None]:
     for rank in range(1, brng.choice([1, 1, 2, 3])):
         fields.append(_field((NATURAL + OTHER)[(base + 3 * rank) % 12], rank, brng))
     work = Work(id=f"W{n}", doi=None if base % 7 == 0 else f"10.5555/hard.{n}",
-                title=f"Hard paper {n}", year=year, journal="Synthetic Journal",
+                title=_title(n), year=year, journal="Synthetic Journal",
                 cited_by_count=base % 13, is_oa=base % 3 != 0, fields=tuple(fields))  # fmt: skip
     if base % 23 == 0:
         return work, None  # pending: no stored extraction
