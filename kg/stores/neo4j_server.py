@@ -78,6 +78,7 @@ def classpath(pom: Path = POM) -> str:
             cached.unlink(missing_ok=True)
             tail = "\n".join((done.stdout + done.stderr).splitlines()[-5:])
             raise StoreUnavailable(f"Maven could not resolve Neo4j from {pom}:\n{tail}")
+        cached.touch()  # Maven leaves an unchanged file as it was
     return cached.read_text().strip()
 
 
