@@ -25,7 +25,6 @@ from extract.rules import RulesExtractor
 from extract.workspace import Run, Workspace, text_sha
 from kg.loader import (
     BATCH_SIZE,
-    FRESH_BATCH_SIZE,
     Refused,
     counts,
     extraction_row,
@@ -212,12 +211,12 @@ def build_graph(
 ) -> BuildSummary:
     """Load the kept works (all, or `ids`) with `run`'s stored outcomes, as one recorded
     build. With `reset` the store is emptied first and, where it can, filled by its bulk
-    path (FalkorDB's GRAPH.BULK) rather than MERGE statements: the same graph, faster. The
-    store is saved before the build is marked completed: a build that says completed is on
-    disk. A graph without papers is filled by the bulk path too."""
+    path (FalkorDB's GRAPH.BULK, Neo4j's CREATE batches) rather than MERGE statements: the
+    same graph, faster. The store is saved before the build is marked completed: a build
+    that says completed is on disk. A graph without papers is filled by the bulk path too."""
     build_id = workspace.start_build(store.name, mode, run)
     summary = BuildSummary()
-    bulk = fresh = False
+    bulk = False
     if reset or not store.run("MATCH (p:Paper) RETURN count(p) AS n")[0]["n"]:
         tallied: list[BuildSummary] = []
 
@@ -228,25 +227,25 @@ def build_graph(
             if tally is not None:
                 tallied.append(tally)
 
-        bulk = store.load_fresh(stream)
-        if bulk:
+        refused = store.load_fresh(stream)
+        bulk = refused is not None
+        if refused is not None:
             summary = tallied[0]
-            summary.papers = summary.extracted + summary.failed + summary.pending
+            summary.refused = refused
             if step:
-                step("loaded", summary.papers)
+                step("loaded", summary.extracted + summary.failed + summary.pending)
         else:
             store.reset()
-            fresh = True  # an empty graph: CREATE every paper and edge, in larger batches
     if not bulk:
-        size = FRESH_BATCH_SIZE if fresh else BATCH_SIZE
-        for chunk in batched(paper_rows(workspace, run, ids, summary), size):
-            refused_works = load_works(store, [work for work, _ in chunk], size, fresh=fresh)
-            rows = [row for _, row in chunk]
-            summary.refused += refused_works + load_outcomes(store, rows, size, fresh=fresh)
+        for chunk in batched(paper_rows(workspace, run, ids, summary), BATCH_SIZE):
+            refused_works = load_works(store, [work for work, _ in chunk])
+            summary.refused += refused_works + load_outcomes(store, [row for _, row in chunk])
             summary.papers += len(chunk) - len(refused_works)
             if step:
                 step("loaded", len(chunk))
     store.save()
     summary.counts = counts(store)
+    if bulk:
+        summary.papers = summary.counts["Paper"]  # a fresh graph holds just these papers
     workspace.finish_build(build_id, summary.papers, summary.failed, summary.counts)
     return summary

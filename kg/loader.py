@@ -11,22 +11,15 @@ are found; each is reported with its id and the store's reason, and the rest is 
 """
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from itertools import batched
 from typing import Any
 
 from extract.errors import QueryFailed
 from extract.records import Extraction, ExtractionFailure, Outcome, Reuse, Work
 from kg.schema import LABELS, RELATIONSHIP_TYPES
-from kg.stores.base import GraphStore
+from kg.stores.base import GraphStore, Refused
 
-
-@dataclass(frozen=True)
-class Refused:
-    """A record the store would not take, and its reason."""
-
-    id: str
-    reason: str
+__all__ = ["Refused"]  # kept here too: where the loader's callers have always found it
 
 
 BATCH_SIZE = 1000
@@ -65,38 +58,6 @@ SET r.mention = reuse.mention, r.pattern = reuse.pattern, r.stage = reuse.stage,
 MERGE (p)-[:APPLIES {model: reuse.model}]->(pattern)
 MERGE (p)-[:IMPACTS {model: reuse.model}]->(stage)
 """
-
-# Into an empty graph (a store without a bulk path, e.g. Neo4j): every paper and edge is
-# new, so CREATE them, with no search for old edges; Field, Model and the hubs are shared
-# between papers and stay MERGEd. The first paper to name a field or model sets its
-# properties, as in FalkorDB's bulk build.
-FRESH_WORKS_CYPHER = """
-UNWIND $rows AS row
-CREATE (p:Paper {id: row.id})
-SET p += row.props
-WITH p, row
-UNWIND row.fields AS field
-MERGE (f:Field {id: field.id})
-ON CREATE SET f.name = field.name, f.domain = field.domain
-CREATE (p)-[:IN_FIELD {rank: field.rank, score: field.score}]->(f)
-"""
-
-FRESH_EXTRACTIONS_CYPHER = """
-UNWIND $rows AS row
-MATCH (p:Paper {id: row.id})
-SET p += row.props
-WITH p, row
-UNWIND row.reuses AS reuse
-MERGE (m:Model {name: reuse.model})
-ON CREATE SET m.family = reuse.family, m.modality = reuse.modality
-MERGE (pattern:Pattern {name: reuse.pattern})
-MERGE (stage:Stage {name: reuse.stage})
-CREATE (p)-[:REUSES {mention: reuse.mention, pattern: reuse.pattern, stage: reuse.stage,
-                     form: reuse.form, evidence: reuse.evidence, found_by: reuse.found_by}]->(m)
-CREATE (p)-[:APPLIES {model: reuse.model}]->(pattern)
-CREATE (p)-[:IMPACTS {model: reuse.model}]->(stage)
-"""
-FRESH_BATCH_SIZE = 5000
 
 Progress = Callable[[int], None]  # called with the number of records just written
 
@@ -175,12 +136,9 @@ def load_works(
     works: Iterable[Work],
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
-    fresh: bool = False,
 ) -> list[Refused]:
-    """Paper, Field and IN_FIELD from works. Returns the works the store refused. `fresh`:
-    none of these papers is in the graph yet (CREATE rather than MERGE)."""
-    cypher = FRESH_WORKS_CYPHER if fresh else WORKS_CYPHER
-    return _write(store, cypher, map(work_row, works), batch_size, progress)
+    """Paper, Field and IN_FIELD from works. Returns the works the store refused."""
+    return _write(store, WORKS_CYPHER, map(work_row, works), batch_size, progress)
 
 
 def load_outcomes(
@@ -188,13 +146,10 @@ def load_outcomes(
     rows: Iterable[dict[str, Any]],
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
-    fresh: bool = False,
 ) -> list[Refused]:
     """Paper status and flags, Model, REUSES, APPLIES and IMPACTS from `extraction_row` or
-    `pending_row` rows. Papers must be loaded first. Returns the rows the store refused.
-    `fresh`: these papers have no REUSES, APPLIES or IMPACTS edges yet (CREATE them)."""
-    cypher = FRESH_EXTRACTIONS_CYPHER if fresh else EXTRACTIONS_CYPHER
-    return _write(store, cypher, rows, batch_size, progress)
+    `pending_row` rows. Papers must be loaded first. Returns the rows the store refused."""
+    return _write(store, EXTRACTIONS_CYPHER, rows, batch_size, progress)
 
 
 def load_extractions(
