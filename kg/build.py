@@ -21,8 +21,8 @@ from extract.corpus import Failure
 from extract.errors import ConfigError
 from extract.extractor import Extractor
 from extract.records import Extraction, ExtractionFailure, Outcome, Paper, Work
-from extract.taxonomy import Role
 from extract.rules import RulesExtractor
+from extract.taxonomy import Role
 from extract.workspace import Run, Workspace, text_sha
 from kg.loader import (
     BATCH_SIZE,

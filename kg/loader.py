@@ -1,8 +1,12 @@
 """Records -> graph: UNWIND batches of MERGE, one statement (one transaction) per batch.
 
 Loading is idempotent: a paper's IN_FIELD edges are rewritten from its work, and its REUSES,
-APPLIES, IMPACTS and INTRODUCES edges from its extraction, so loading the same records twice changes no
-count, and loading a newer extraction replaces the older one's edges instead of adding to them.
+APPLIES, IMPACTS and INTRODUCES edges from its extraction, so loading the same records twice
+changes no count, and loading a newer extraction replaces the older one's edges instead of
+adding to them. Only reuses (role `used`) are REUSES edges, and only evidenced patterns and
+stages get an APPLIES or IMPACTS edge (there is no `undetermined` hub); a model the paper
+created is an INTRODUCES edge; a model it only mentions is not in the graph (the stored
+extraction keeps it, for scoring and for the LLM comparison).
 
 Every paper gets a `status`: extracted, failed (the extractor could not answer: uses_dl and
 uses_ptms stay unset, so no query reads it as "no reuse"), or pending (no extraction stored
@@ -105,14 +109,11 @@ def extraction_row(outcome: Outcome) -> dict[str, Any]:
     else:
         flags = {"status": "extracted", "uses_dl": outcome.uses_dl,
                  "uses_ptms": outcome.uses_ptms}  # fmt: skip
-        reuses = [_row(reuse) for reuse in _one_per_model(outcome.with_role(Role.used))]
-        introduces = [_row(made) for made in _one_per_model(outcome.with_role(Role.created))]
+        reuses = [r.model_dump(mode="json") for r in _one_per_model(outcome.with_role(Role.used))]
+        introduces = [made.model_dump(mode="json")
+                      for made in _one_per_model(outcome.with_role(Role.created))]  # fmt: skip
     props = flags | {"extractor": outcome.extractor, "prompt_version": outcome.extractor_version}
     return {"id": outcome.work_id, "props": props, "reuses": reuses, "introduces": introduces}
-
-
-def _row(reuse: Reuse) -> dict[str, Any]:
-    return reuse.model_dump(mode="json")
 
 
 def pending_row(work_id: str) -> dict[str, Any]:
@@ -174,8 +175,9 @@ def load_outcomes(
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
 ) -> list[Refused]:
-    """Paper status and flags, Model, REUSES, APPLIES, IMPACTS and INTRODUCES from `extraction_row` or
-    `pending_row` rows. Papers must be loaded first. Returns the rows the store refused."""
+    """Paper status and flags, Model, REUSES, APPLIES, IMPACTS and INTRODUCES from
+    `extraction_row` or `pending_row` rows. Papers must be loaded first. Returns the rows
+    the store refused."""
     return _write(store, EXTRACTIONS_CYPHER, rows, batch_size, progress)
 
 
