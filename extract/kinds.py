@@ -17,7 +17,12 @@ import re
 
 
 def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+    """The words of `text`, as `_bare` compares them."""
+    return frozenset(_bare(word) for word in text.split())
+
+
+def _bare(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", name.casefold())
 
 
 # Words that name a kind of network, and what may stand beside them in a compound.
@@ -82,10 +87,6 @@ _KIND_BEFORE = re.compile(
     r" (?:package |library |called |named )?$",
     re.IGNORECASE,
 )
-
-
-def _bare(name: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", name.casefold())
 
 
 def is_known_non_model(name: str) -> bool:

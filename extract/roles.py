@@ -94,17 +94,20 @@ def _candidates(sentence: str) -> Iterable[str]:
                 yield match.group("name").rstrip(".-")
 
 
-def created_names(title: str, passages: Iterable[Passage]) -> frozenset[str]:
-    """Names this paper gives its own models (see the module docstring), as written."""
-    found: set[str] = set()
+def created_names(title: str, passages: Iterable[Passage]) -> dict[str, str]:
+    """Names this paper gives its own models (see the module docstring), as written, each
+    with the sentence that creates it."""
+    found: dict[str, str] = {}
     title_match = _TITLE.match(title)
     if title_match:
-        found.add(title_match.group("name"))
+        found[title_match.group("name")] = title
     for passage in passages:
         for sentence in sentences(passage.text):
-            if "we" in sentence.lower() or "our" in sentence.lower() or "call" in sentence:
-                found.update(_candidates(sentence))
-    return frozenset(n for n in found if looks_like_a_model(n) and _unknown(n))
+            lowered = sentence.lower()
+            if "we" in lowered or "our" in lowered or "call" in lowered or "name" in lowered:
+                for name in _candidates(sentence):
+                    found.setdefault(name, sentence)
+    return {n: s for n, s in found.items() if looks_like_a_model(n) and _unknown(n)}
 
 
 def _unknown(name: str) -> bool:
@@ -115,7 +118,7 @@ def _key(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", name.casefold())
 
 
-def is_created(written: str, created: frozenset[str]) -> bool:
+def is_created(written: str, created: Iterable[str]) -> bool:
     """The written name is one the paper created, or a variant of one ("X-Lite", "X2")."""
     wanted = _key(written)
     for name in created:

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from itertools import chain, islice
 from typing import Any
 
-from extract.catalogue import Mention
+from extract.catalogue import Mention, resolve
 from extract.context import speaks_of_deep_learning
 from extract.cues import PRIORITY, Site, pattern, stage
 from extract.extractor import Done
-from extract.open_world import named_models
+from extract.open_world import DL_CONTEXT, is_trap, named_models
 from extract.passages import Passage, passages, sentences
 from extract.records import Extraction, ExtractionFailure, Outcome, Paper, PaperText, Reuse
 from extract.roles import about_the_field, created_names, is_background_section, is_created
@@ -46,7 +46,7 @@ def _score(found: _Found) -> tuple[int, int, int]:
             found.passage.is_methods)  # fmt: skip
 
 
-def _role(mention: Mention, sentence: str, passage: Passage, created: frozenset[str]) -> Role:
+def _role(mention: Mention, sentence: str, passage: Passage, created: dict[str, str]) -> Role:
     if is_created(mention.text, created) or is_created(mention.model.name, created):
         return Role.created
     if not passage.can_hold_reuse or about_the_field(sentence):
@@ -54,7 +54,7 @@ def _role(mention: Mention, sentence: str, passage: Passage, created: frozenset[
     return Role.used
 
 
-def _mentions(text: PaperText, created: frozenset[str]) -> list[_Found]:
+def _mentions(text: PaperText, created: dict[str, str]) -> list[_Found]:
     found: list[_Found] = []
     for passage in passages(text):
         if not passage.can_hold_reuse and not is_background_section(passage):
@@ -98,6 +98,22 @@ def _record(mentions: list[_Found]) -> Reuse:
     )
 
 
+def _unseen_creations(created: dict[str, str], seen: dict[str, list[_Found]]) -> tuple[Reuse, ...]:
+    """The paper's own models that no sentence names the way a reuse is found ("We present
+    PlanktoNet, a convolutional network ..."), where the creating sentence speaks of deep
+    learning."""
+    made = []
+    for name, sentence in created.items():
+        info = resolve(name)
+        if info.name in seen or not DL_CONTEXT.search(sentence) or is_trap(sentence):
+            continue
+        made.append(Reuse(mention=name, model=info.name, family=info.family,
+                          modality=info.modality, pattern=Pattern.undetermined,
+                          stage=Stage.undetermined, form="introduced by this paper",
+                          evidence=sentence, found_by="pattern", role=Role.created))  # fmt: skip
+    return tuple(made)
+
+
 def extract(text: PaperText) -> Extraction:
     """Answer uses_dl, uses_ptms and the reuses (pattern, stage, evidence) for one paper."""
     created = created_names(text.title, passages(text))
@@ -105,6 +121,7 @@ def extract(text: PaperText) -> Extraction:
     for found in _mentions(text, created):
         by_model.setdefault(found.mention.model.name, []).append(found)
     records = tuple(_record(mentions) for mentions in by_model.values())
+    records += _unseen_creations(created, by_model)
     used = any(r.role is Role.used for r in records)
     made = any(r.role is Role.created for r in records)
     uses_dl = used or made or speaks_of_deep_learning(text)  # the LLM prefilter's rule
