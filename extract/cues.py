@@ -48,6 +48,9 @@ PATTERN_CUES = _cues(
      "parameter-efficient tuning"),
     (r"distill\w*", A, "distillation"),
     (r"re-?trained (\w+ ){0,3}on (our|the new|a new|custom)", A, "retraining"),
+    (r"\b(start\w*|initiali[sz]\w*) from (\S+ ){0,4}(pre-?trained|released) (weights|"
+     r"checkpoints?|backbones?|models?|networks?)|\b(start\w*|initiali[sz]\w*) from (\S+ ){0,5}"
+     r"(backbones?|checkpoints?|weights) pre-?trained", A, "training from released weights"),
     (r"(custom|further)[- ]trained|trained (a |an )?(custom|new) (\w+ )?(network|model)|"
      r"(continued|further) (pre-?)?training|unfroze\w*|weights were updated", A, "retraining"),
     (r"re-?implement\w*", C, "re-implementation"),

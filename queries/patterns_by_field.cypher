@@ -13,8 +13,8 @@ WITH f, r.pattern AS pattern, count(r) AS reuses, collect(DISTINCT p) AS pattern
 WITH f,
      collect(CASE WHEN pattern <> 'undetermined'
                   THEN {pattern: pattern, reuses: reuses, papers: size(pattern_papers)} END) AS rows,
-     sum(CASE WHEN pattern <> 'undetermined' THEN reuses ELSE 0 END) AS total,
-     sum(CASE WHEN pattern = 'undetermined' THEN reuses ELSE 0 END) AS undetermined
+     toInteger(sum(CASE WHEN pattern <> 'undetermined' THEN reuses ELSE 0 END)) AS total,
+     toInteger(sum(CASE WHEN pattern = 'undetermined' THEN reuses ELSE 0 END)) AS undetermined
 WHERE total > 0
 MATCH (q:Paper)-[q_rel:IN_FIELD]->(f)
 WHERE q_rel.rank <= $max_rank AND q.uses_ptms

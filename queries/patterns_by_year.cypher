@@ -13,8 +13,8 @@ WITH p.year AS year, r.pattern AS pattern, count(r) AS reuses, count(DISTINCT p)
 WITH year,
      collect(CASE WHEN pattern <> 'undetermined'
                   THEN {pattern: pattern, reuses: reuses, papers: papers} END) AS rows,
-     sum(CASE WHEN pattern <> 'undetermined' THEN reuses ELSE 0 END) AS total,
-     sum(CASE WHEN pattern = 'undetermined' THEN reuses ELSE 0 END) AS undetermined
+     toInteger(sum(CASE WHEN pattern <> 'undetermined' THEN reuses ELSE 0 END)) AS total,
+     toInteger(sum(CASE WHEN pattern = 'undetermined' THEN reuses ELSE 0 END)) AS undetermined
 WHERE total > 0
 UNWIND rows AS row
 RETURN year,

@@ -143,6 +143,8 @@ def test_kinds_come_from_type_knowledge_and_name_forms() -> None:
         ("Predictions of AlphaFold2 were compared with crystal structures.", Pattern.deployment),
         ("Peptide spectra were searched using DIA-NN in library-free mode.", Pattern.deployment),
         ("We froze the first layers of ResNet-50 and fine-tuned the rest.", Pattern.adaptation),
+        ("We trained a ZorbPose network starting from its ResNet-50 backbone pre-trained on "
+         "ImageNet.", Pattern.adaptation),
         ("ResNet-50 was trained from scratch rather than fine-tuned.", Pattern.conceptual),
         ("Our segmentation network is based on U-Net, with fewer filters.", Pattern.conceptual),
         ("Nuclei were segmented by a network using a U-Net architecture [4].", Pattern.conceptual),
