@@ -2,7 +2,8 @@
 
 - **created**: the paper introduces its own model. Read from how papers name what they made:
   "we present / propose / introduce / develop X", "a network we call X", "our model X",
-  "X, which we developed", a title that opens with "X: ..."; and any variant of such a
+  "X, which we developed", a title that opens with "X: a ... network / tool / model"; and
+  any variant of such a
   name ("X-Lite", "X2", "X-small"). A name any model table knows is never created here: a
   paper that names its fine-tuned ESM-2 has adapted ESM-2.
 - **mentioned**: named, but not by what the authors did: in the introduction, background,
@@ -48,7 +49,8 @@ _CREATIONS = tuple(
         rf"\b{NAME},? (?:which|that) we (?:have )?(?:{_MAKE}|trained|call|named)\b",
     )
 )
-_TITLE = re.compile(rf"^\s*{NAME}\s*[:–—]\s")
+# "X: a deep learning tool for ...": the title names the paper's own model.
+_TITLE = re.compile(rf"^\s*{NAME}\s*[:–—]\s*(?:an? |the )?(?:[\w-]+ ){{0,4}}?{_KIND}\b", re.I)
 
 # A sentence about the field, not the work: lists of examples, claims of what models have
 # done in general, and outlooks.

@@ -37,6 +37,12 @@ def test_a_model_the_paper_presents_and_its_variant_are_created_not_reused() -> 
     assert (result.uses_dl, result.uses_ptms) == (True, False)
 
 
+def test_a_title_that_names_no_model_creates_none() -> None:
+    text = paper("A convolutional network was trained on 900 scans.",
+                 title="COVID-19: deep learning on chest scans")  # fmt: skip
+    assert extract(text).reuses == ()
+
+
 def test_our_model_named_later_in_the_paper_is_created() -> None:
     result = extract(paper(
         "Our model, GlacioNet, is a deep convolutional network for crevasse maps.",
@@ -47,7 +53,7 @@ def test_our_model_named_later_in_the_paper_is_created() -> None:
 
 def test_a_title_that_names_the_tool_makes_it_the_papers_own() -> None:
     text = paper("ZorbSeg (a convolutional network) was used to segment 900 diatoms.",
-                 title="ZorbSeg: deep learning segmentation of diatoms")  # fmt: skip
+                 title="ZorbSeg: a deep learning tool to segment diatoms")  # fmt: skip
     assert roles(extract(text)) == {"ZorbSeg": Role.created}
 
 
