@@ -47,6 +47,7 @@ _CREATIONS = tuple(
         rf"\bour (?:own |new |novel |proposed |present )?(?:{_KIND},? )?{NAME}{_AFTER_NAME}",
         rf"\bour (?:own |new |novel |proposed )?{NAME} {_KIND}\b",
         rf"\b{NAME},? (?:which|that) we (?:have )?(?:{_MAKE}|trained|call|named)\b",
+        rf"\b{NAME},? (?:\(|, )?our (?:own |new |novel |proposed )?(?:[\w-]+ ){{0,3}}?{_KIND}\b",
     )
 )
 # "X: a deep learning tool for ...": the title names the paper's own model.
@@ -67,7 +68,8 @@ _ABOUT_THE_FIELD = re.compile(
 _AUTHORS_ACT = re.compile(
     r"\b(?:we|our|us)\b|\b(?:was|were|is|are) (?:then |first |also )?(?:used|applied|run|"
     r"employed|trained|fine-?tuned|retrained|adapted|deployed|implemented|obtained|computed|"
-    r"predicted|generated|performed|selected|chosen|loaded)\b|\bhere\b",
+    r"predicted|generated|performed|selected|chosen|loaded|compared|evaluated|benchmarked|"
+    r"tested|assessed)\b|\bhere\b",
     re.IGNORECASE,
 )
 
@@ -80,6 +82,11 @@ def about_the_field(sentence: str) -> bool:
     """A sentence that names models as examples or history, with nothing the authors did."""
     return bool(_ABOUT_THE_FIELD.search(sentence)) and not _AUTHORS_ACT.search(sentence)
 
+
+# Cheap tests first: a creating sentence speaks of "we" or "our" or naming, and holds a word
+# that looks like a model's name (a capital or digit after its first letter).
+_MAY_CREATE = re.compile(r"\b(?:[Ww]e|[Oo]ur|call\w*|named|termed|dubbed|hereafter)\b")
+_MODEL_LIKE = re.compile(r"\b[A-Za-z][a-z]*[A-Z0-9]")
 
 # Someone's earlier model, cited: reused, even when "we" made it.
 _EARLIER = re.compile(r"\b(?:previously|earlier|prior|before|our (?:previous|earlier|recent))\b",
@@ -105,8 +112,7 @@ def created_names(title: str, passages: Iterable[Passage]) -> dict[str, str]:
         found[title_match.group("name")] = title
     for passage in passages:
         for sentence in sentences(passage.text):
-            lowered = sentence.lower()
-            if "we" in lowered or "our" in lowered or "call" in lowered or "name" in lowered:
+            if _MAY_CREATE.search(sentence) and _MODEL_LIKE.search(sentence):
                 for name in _candidates(sentence):
                     found.setdefault(name, sentence)
     return {n: s for n, s in found.items() if looks_like_a_model(n) and _unknown(n)}

@@ -37,6 +37,11 @@ def test_a_model_the_paper_presents_and_its_variant_are_created_not_reused() -> 
     assert (result.uses_dl, result.uses_ptms) == (True, False)
 
 
+def test_a_name_in_apposition_to_our_network_is_created() -> None:
+    text = paper("We compared GlacioSeg, our new convolutional network, with Cellpose.")
+    assert roles(extract(text)) == {"GlacioSeg": Role.created, "Cellpose": Role.used}
+
+
 def test_a_title_that_names_no_model_creates_none() -> None:
     text = paper("A convolutional network was trained on 900 scans.",
                  title="COVID-19: deep learning on chest scans")  # fmt: skip
