@@ -61,7 +61,11 @@ _ABOUT_THE_FIELD = re.compile(
     r"(?:transformed|revolution[iz]\w+|revolutionis\w+|enabled|become|emerged|shown|achieved|"
     r"demonstrated|proven|attracted|gained|used|applied|adopted))\b|"
     r"\b(?:could|might|may) (?:also |in (?:the )?future )?be (?:used|applied|extended|adapted)|"
-    r"\bfuture (?:work|studies|research)\b",
+    r"\bfuture (?:work|studies|research)\b|"
+    r"\b(?:originally|previously|initially|first) (?:developed|trained|proposed|introduced|"
+    r"described|published|designed|reported)\b|"
+    r"\b(?:was|were) (?:developed|proposed|introduced|described|published) (?:by|in)\b|"
+    r"\b(?:previous|prior|earlier|recent) (?:work|studies|reports)\b",
     re.IGNORECASE,
 )
 # The authors doing something: then the sentence is about the work after all.

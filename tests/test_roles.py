@@ -85,6 +85,16 @@ def test_models_named_as_examples_of_the_field_are_mentioned() -> None:
     assert [r.model for r in result.with_role(Role.used)] == ["ResNet-50"]
 
 
+def test_a_model_described_as_someone_elses_work_in_the_methods_is_mentioned() -> None:
+    result = extract(paper(
+        "AlphaFold2 was developed by Jumper et al. for single protein chains.",
+        "Earlier work fine-tuned ESM-2 for this task [8].",
+        "Structures were predicted with ColabFold.",
+    ))  # fmt: skip
+    assert roles(result) == {"AlphaFold2": Role.mentioned, "ESM-2": Role.mentioned,
+                             "ColabFold": Role.used}  # fmt: skip
+
+
 def test_a_model_used_in_the_methods_and_named_in_the_introduction_is_used() -> None:
     text = paper("Structures were predicted with AlphaFold2.", intro="AlphaFold2 changed biology.")
     assert roles(extract(text)) == {"AlphaFold2": Role.used}
