@@ -72,3 +72,5 @@ def test_kg_eval_on_the_projects_own_labels(tmp_path: Path) -> None:
     # default, labelled Observation): both undetermined; DeepLabCut's tracking is Observation.
     assert (scores["stage_undetermined"], scores["stage_accuracy"]) == (2, 1.0)
     assert scores["stage_accuracy_all"] == 0.333
+    # AlphaFold2, labelled a mention (introduction only), is read as one
+    assert (scores["roles_labelled"], scores["role_accuracy"]) == (1, 1.0)
