@@ -87,6 +87,8 @@ _BEFORE = _cues(
      rf"following|derived from))\s+{_ARTICLE}$", C, "architecture reused"),
     (rf"\b(?:using|with|via|through|by|ran|run|running|applied|applying|employed|employing|"
      rf"queried|querying)\s+{_ARTICLE}$", D, "run as released"),
+    (r"\b(?:the |a |an )?(?:released |publicly available )?pre-?trained\s+(?:[\w-]+ ){0,1}$", D,
+     "released weights, no training said"),
 )  # fmt: skip
 _CITATION = r"(?:\s*\([^()]{0,80}\)|\s*\[[\d,\s–-]{1,20}\])?"
 _AFTER = _cues(

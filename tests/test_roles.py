@@ -161,6 +161,8 @@ def test_kinds_come_from_type_knowledge_and_name_forms() -> None:
         ("The pre-trained ZorbNet-7 network was kept frozen and used as a feature extractor.",
          Pattern.deployment),
         ("Embeddings from ESM-2 were fed to a random forest.", Pattern.deployment),
+        ("A pre-trained VGG-16 sorted the images into twelve classes.", Pattern.deployment),
+        ("A pre-trained VGG-16 was fine-tuned to sort the images.", Pattern.adaptation),
         ("Predictions of AlphaFold2 were compared with crystal structures.", Pattern.deployment),
         ("Peptide spectra were searched using DIA-NN in library-free mode.", Pattern.deployment),
         ("We froze the first layers of ResNet-50 and fine-tuned the rest.", Pattern.adaptation),
