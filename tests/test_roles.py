@@ -5,7 +5,7 @@ import pytest
 
 from extract.kinds import is_generic_architecture, is_known_non_model
 from extract.open_world import named_models
-from extract.records import Extraction, PaperText, Section
+from extract.records import Extraction, PaperText, Reuse, Section
 from extract.rules import extract
 from extract.taxonomy import Pattern, Role, Stage
 
@@ -190,3 +190,10 @@ def test_no_evidence_gives_undetermined_pattern_and_stage() -> None:
 def test_a_stage_cue_in_the_next_sentence_counts_when_it_names_no_other_model() -> None:
     (reuse,) = extract(paper("We ran BirdNET on every recording night. Calls were counted.")).reuses
     assert reuse.stage is Stage.Observation
+
+
+def test_a_reuse_stored_before_roles_reads_as_used() -> None:
+    old = ('{"mention": "ESM-2", "model": "ESM-2", "family": "ESM", "modality": "protein", '
+           '"pattern": "adaptation", "stage": "Test", "form": "fine-tuning", '
+           '"evidence": "We fine-tuned ESM-2.", "found_by": "table"}')  # fmt: skip
+    assert Reuse.model_validate_json(old).role is Role.used
