@@ -47,7 +47,8 @@ def _score(found: _Found) -> tuple[int, int, int]:
 
 
 def _role(mention: Mention, sentence: str, passage: Passage, created: dict[str, str]) -> Role:
-    if is_created(mention.text, created) or is_created(mention.model.name, created):
+    own = is_created(mention.text, created) or is_created(mention.model.name, created)
+    if own and mention.model.modality == "unknown":  # a known model is never the paper's own
         return Role.created
     if not passage.can_hold_reuse or about_the_field(sentence):
         return Role.mentioned

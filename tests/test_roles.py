@@ -69,6 +69,13 @@ def test_naming_a_fine_tuned_known_model_is_adapting_it_not_creating_it() -> Non
     ]
 
 
+def test_a_known_model_is_never_a_variant_of_the_papers_own() -> None:
+    # ProtT5 begins with the paper's own ProtT, but a model table knows it
+    result = extract(paper("We present ProtT, our new protein language model.",
+                           "Embeddings from ProtT5 were computed for comparison."))  # fmt: skip
+    assert roles(result) == {"ProtT": Role.created, "ProtT5": Role.used}
+
+
 def test_the_authors_earlier_cited_model_is_reused() -> None:
     text = paper("We previously developed DeepFrob [12]. The pre-trained DeepFrob deep "
                  "autoencoder was applied to embed the genes.")  # fmt: skip
