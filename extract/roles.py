@@ -42,8 +42,10 @@ _CREATIONS = tuple(
         rf"(?:here )?{NAME}{_AFTER_NAME}",
         rf"\b(?:we|here we) (?:\w+ )?{_MAKE}s? (?:a|an|the|our) (?:[\w-]+ ){{0,5}}?{_KIND},? "
         rf"(?:called |named |termed |dubbed |hereafter )?{NAME}{_AFTER_NAME}",
-        rf"\b(?:we (?:call|name|term|dub)(?:ed)?|(?:called|named|termed|dubbed|hereafter),?) "
-        rf"(?:it |this \w+ |the \w+ |our \w+ )?[\"“']?{NAME}",
+        rf"\bwe (?:call|name|term|dub)(?:ed)? (?:it |(?:this|the|our) (?:[\w-]+ ){{1,3}}?)?"
+        rf"[\"“']?{NAME}",
+        rf"\b{_KIND},? (?:(?:which |that )?we (?:call|named|termed|dubbed)|hereafter(?: called| "
+        rf"referred to as)?),? [\"“']?{NAME}",
         rf"\bour (?:own |new |novel |proposed |present )?(?:{_KIND},? )?{NAME}{_AFTER_NAME}",
         rf"\bour (?:own |new |novel |proposed )?{NAME} {_KIND}\b",
         rf"\b{NAME},? (?:which|that) we (?:have )?(?:{_MAKE}|trained|call|named)\b",

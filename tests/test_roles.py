@@ -42,6 +42,14 @@ def test_a_name_in_apposition_to_our_network_is_created() -> None:
     assert roles(extract(text)) == {"GlacioSeg": Role.created, "Cellpose": Role.used}
 
 
+def test_a_name_given_by_others_is_not_the_papers_own() -> None:
+    # "named" without the authors naming it: a brain region beside a network, not a model
+    text = paper("Cells of the region named CA1 were segmented by a convolutional network.")
+    assert extract(text).reuses == ()
+    text = paper("We trained a convolutional network, which we call FoldCNN2, on 900 scans.")
+    assert roles(extract(text)) == {"FoldCNN2": Role.created}
+
+
 def test_a_title_that_names_no_model_creates_none() -> None:
     text = paper("A convolutional network was trained on 900 scans.",
                  title="COVID-19: deep learning on chest scans")  # fmt: skip
