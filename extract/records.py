@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from extract.taxonomy import Pattern, Stage
+from extract.taxonomy import Pattern, Role, Stage
 
 _REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -73,6 +73,7 @@ class Reuse(Record):
     model: Text = Field(description="canonical model name, e.g. ResNet-50")
     family: Text
     modality: Text
+    role: Role = Role.used
     pattern: Pattern
     stage: Stage
     form: Text = Field(description="what was done with the model, in a few words")

@@ -3,6 +3,14 @@
 from enum import StrEnum
 
 
+class Role(StrEnum):
+    """What a paper does with a model it names."""
+
+    used = "used"
+    created = "created"
+    mentioned = "mentioned"
+
+
 class Pattern(StrEnum):
     """How a paper reuses a pre-trained model."""
 
@@ -11,6 +19,7 @@ class Pattern(StrEnum):
         "adaptation"  # starts from released weights and changes them (fine-tuning, LoRA...)
     )
     deployment = "deployment"  # runs a released model as it is (possibly converted or served)
+    undetermined = "undetermined"
 
 
 class Stage(StrEnum):
@@ -22,6 +31,7 @@ class Stage(StrEnum):
     Test = "Test"
     Analysis = "Analysis"
     Conclusion = "Conclusion"
+    undetermined = "undetermined"
 
 
 STAGE_ORDER: dict[Stage, int] = {stage: i for i, stage in enumerate(Stage, start=1)}
