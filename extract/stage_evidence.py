@@ -126,16 +126,16 @@ def stage_excerpts(everything: list[Passage], chosen: list[Passage], reserve: in
                 take(passage, indices)
         queues = [q for q in queues if q]
     excerpts = []
-    for ident, indices in picks.items():
+    for ident, picked in picks.items():
         passage = passage_of[ident]
         said = sentences(passage.text)
         runs: list[list[str]] = []
         previous = -2
-        for i in sorted(indices):
+        for i in sorted(picked):
             if i != previous + 1:
                 runs.append([])
             runs[-1].append(said[i])
             previous = i
-        tokens = sum(_tokens(said[i]) for i in indices) + (len(passage.heading) + 3) // 4 + 4
+        tokens = sum(_tokens(said[i]) for i in picked) + (len(passage.heading) + 3) // 4 + 4
         excerpts.append(Excerpt(passage, tuple(map(tuple, runs)), tokens))
     return excerpts

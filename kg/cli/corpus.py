@@ -223,8 +223,11 @@ def _print_extract(summary: ExtractSummary, name: str) -> None:
             f"LLM: {stats.calls} call(s), {stats.cache_hits} from the ledger, "
             f"{stats.prefiltered} decided by the prefilter; {stats.input_tokens} input and "
             f"{stats.output_tokens} output tokens ({cost}); "
-            f"{len(stats.dropped)} reuse(s) dropped for evidence not found"
+            f"{len(stats.dropped)} reuse(s) dropped (evidence not found, or over the cap); "
+            f"{stats.requests} request(s) in all"
         )
+        for warning in stats.warnings:
+            out.print(escape(f"Warning: {warning}"), style="yellow")
     settings = ", ".join(f"{k} {v}" for k, v in summary.run.settings.items())
     out.print(
         escape(
