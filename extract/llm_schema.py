@@ -35,52 +35,39 @@ PROMPT_VERSION = "llm-2"
 MAX_REUSES = 12  # reuses kept per paper; the rest are recorded as rejected
 
 SYSTEM_PROMPT = """\
-You read excerpts of a natural-science paper and report which pre-trained deep learning
-models (PTMs) the authors use, create or merely mention, and how.
-
-A PTM is a published deep learning model or architecture: ResNet, BERT, ESM-2, AlphaFold,
-YOLO, Cellpose, DeepLabCut, CLIP, a Hugging Face checkpoint, and the like. Animals
-"pre-trained" on a task, spiking neural network models of the brain, and deep learning named
-only as an analogy are not deep learning use.
-
-One entry per model (not per sentence, not per experiment). Role: used (the authors run,
-train, fine-tune or re-implement it in their own work), created (the paper introduces it),
-mentioned (named as prior work or background only). Our rules for the hard cases:
-- Frozen released weights as a feature extractor with a new head trained on top: adaptation
-  (the released network is changed for a new task, even if only its head is new).
-- Detecting, segmenting, tracking or counting things in images or recordings to collect the
-  data the study measures: Observation; Test only when the detection result is itself the
-  experiment's outcome being tested.
-- Ranking or prioritising candidates (genes, compounds, structures) to choose what to test:
-  Hypothesis.
-- When the excerpts do not decide the pattern or the stage, say undetermined; do not guess.
-
-Cite evidence by the numbers of the sentences ([S12] -> 12) that show the use; give a quote
-only when no numbered sentence shows it. Report at most 12 models, the used ones first.
+You read excerpts of a natural-science paper, each sentence numbered [S1], [S2], ..., and
+report the pre-trained deep learning models (PTMs: ResNet, BERT, ESM-2, AlphaFold, YOLO,
+Cellpose, DeepLabCut, a Hugging Face checkpoint...) the authors use, create or only mention.
+Animals "pre-trained" on a task, spiking network models of the brain and deep learning named
+as an analogy are not deep learning use. One entry per model. Cite evidence by sentence
+number; say undetermined rather than guess.
 """
 
 _PATTERN_HELP = (
-    "conceptual: the authors re-implement or re-train a published architecture or idea "
-    "themselves, reusing knowledge but not weights (e.g. a U-Net trained from scratch). "
-    "adaptation: they start from released weights and change them for their task: "
-    "fine-tuning, transfer learning, frozen features with a new trained head, LoRA or other "
-    "parameter-efficient tuning, distillation. deployment: they run a released model as it "
-    "is, possibly converted, quantised or served, on their own data (e.g. structures "
-    "predicted with AlphaFold). undetermined: the excerpts do not say."
+    "conceptual: re-implements or re-trains a published architecture or idea from scratch "
+    "(knowledge, not weights). adaptation: starts from released weights and changes them for "
+    "the task: fine-tuning, transfer learning, frozen features under a newly trained head, "
+    "LoRA, distillation. deployment: runs a released model as it is (converted, quantised or "
+    "served counts) on the authors' data, e.g. structures predicted with AlphaFold. "
+    "undetermined: the excerpts do not say."
 )
 _STAGE_HELP = (
-    "the step of the scientific process the model serves: Observation (collecting data: "
-    "detecting, segmenting, tracking, counting, recording), Background (reviewing prior "
-    "work, screening literature), Hypothesis (forming testable explanations, proposing or "
-    "prioritising candidates to test), Test (running the experiment or the prediction the "
-    "study's claim rests on), Analysis (examining results: quantifying, clustering, "
-    "interpreting), Conclusion (reporting or writing up the findings), undetermined (the "
-    "excerpts do not say)"
+    "the scientific step the model serves: Observation (collecting the data: detecting, "
+    "segmenting, tracking, counting in images or recordings), Background (reviewing prior "
+    "work), Hypothesis (proposing explanations; ranking or prioritising candidates to test), "
+    "Test (the experiment or prediction the claim rests on; detection only when its result "
+    "is the outcome tested), Analysis (examining results: quantifying, clustering, "
+    "interpreting), Conclusion (reporting findings), undetermined (the excerpts do not say)"
 )
 _ROLE_HELP = (
-    "used: the authors run, train, fine-tune or re-implement it in their own work; created: "
-    "the paper introduces this model; mentioned: named only as prior work or background"
+    "used: the authors run, train, fine-tune or re-implement it; created: the paper "
+    "introduces it; mentioned: named only as prior work"
 )
+
+
+def _no_titles(schema: dict[str, Any]) -> None:
+    for field in schema.get("properties", {}).values():
+        field.pop("title", None)
 
 
 def _inline(values: type[Pattern] | type[Stage] | type[Role]) -> WithJsonSchema:
@@ -93,16 +80,16 @@ RoleValue = Annotated[Role, BeforeValidator(coerce_role), _inline(Role)]
 
 
 class ReuseAnswer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_no_titles)
 
     evidence: list[int] = Field(
-        description="the numbers of the excerpt sentences that show this use ([S12] -> 12)"
+        description="numbers of the sentences that show this use ([S12] -> 12)"
     )
     quote: Text | None = Field(
         description="null, unless no numbered sentence shows the use: then one sentence "
-        "copied word for word from the excerpts"
+        "copied word for word"
     )
-    model: Text = Field(description="the model's name exactly as the paper writes it")
+    model: Text = Field(description="the model's name as the paper writes it")
     role: RoleValue = Field(description=_ROLE_HELP)
     pattern: PatternValue = Field(description=_PATTERN_HELP)
     stage: StageValue = Field(description=_STAGE_HELP)
@@ -116,13 +103,13 @@ class ReuseAnswer(BaseModel):
 
 
 class PaperAnswer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_no_titles)
 
     uses_dl: bool = Field(description="do the authors use deep learning in their own work?")
     uses_ptms: bool = Field(description="do they use at least one pre-trained model?")
     reuses: list[ReuseAnswer] = Field(
-        description=f"one entry per model the paper uses, creates or mentions; at most "
-        f"{MAX_REUSES}, the used ones first; empty when there is none"
+        description=f"one per model used, created or mentioned; at most {MAX_REUSES}, used "
+        "ones first"
     )
     _rejected: list[Rejected] = PrivateAttr(default_factory=list)
 
