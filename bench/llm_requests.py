@@ -61,7 +61,7 @@ def main(paths: list[str]) -> None:
     papers: list[Paper] = []
     gold: dict[str, list[tuple[str, list[str], str, str]]] = {}
     for path in map(Path, paths):
-        for n, label in enumerate(read_labels(path)):
+        for label in read_labels(path):
             text = parse_xml((path.parent / label.file).read_bytes(), f"W{len(papers) + 1}").text
             papers.append(Paper(work=Work(id=text.work_id, title=text.title), text=text))
             gold[text.title] = [
