@@ -71,23 +71,27 @@ def call_key(config: LLMConfig, context: Context) -> str:
 
 
 def to_extraction(work_id: str, answer: PaperAnswer, extractor: str = "llm") -> Extraction:
-    reuses = []
+    """One reuse per model (the counting unit is the paper-model edge): a model the answer
+    lists twice keeps its first entry, or its first "used" one."""
+    by_model: dict[str, Reuse] = {}
     for given in answer.reuses:
         info = resolve(given.model)
-        reuses.append(
-            Reuse(
-                mention=given.model,
-                model=info.name,
-                family=info.family,
-                modality=info.modality,
-                role=given.role,
-                pattern=given.pattern,
-                stage=given.stage,
-                form=given.form,
-                evidence=given.quote or "",
-                found_by="llm",
-            )
+        seen = by_model.get(info.name)
+        if seen is not None and (seen.role == Role.used or given.role != Role.used):
+            continue
+        by_model[info.name] = Reuse(
+            mention=given.model,
+            model=info.name,
+            family=info.family,
+            modality=info.modality,
+            role=given.role,
+            pattern=given.pattern,
+            stage=given.stage,
+            form=given.form,
+            evidence=given.quote or "",
+            found_by="llm",
         )
+    reuses = list(by_model.values())
     return Extraction(
         work_id=work_id,
         uses_dl=answer.uses_dl or bool(reuses),

@@ -120,3 +120,32 @@ def test_an_ollama_url_assumes_its_default_window_unless_told() -> None:
     told = LLMConfig(model="m", base_url="http://localhost:11434/v1", context_window=32768)
     assert told.window == 32768
     assert LLMConfig(model="m", base_url="http://localhost:8000/v1").window is None
+
+
+def test_a_model_listed_twice_is_one_edge_and_used_wins() -> None:
+    from extract.llm import to_extraction
+
+    answer = PaperAnswer.model_validate({"uses_dl": True, "uses_ptms": True, "reuses": [
+        raw(role="mentioned", quote="ESM-2 was proposed earlier."),
+        raw(quote="We fine-tuned ESM-2 on stability.", stage="Analysis"),
+        raw(model="esm2", quote="We fine-tuned ESM-2 on stability.", stage="Test"),
+    ]})  # fmt: skip
+    (edge,) = to_extraction("W1", answer).reuses
+    assert (edge.model, edge.role, edge.stage) == ("ESM-2", Role.used, Stage.Analysis)
+
+
+def test_kg_eval_distributions_count_edges_and_share_multi_valued_labels() -> None:
+    from extract.distributions import distributions
+    from extract.evaluate import GoldReuse, Label
+    from extract.llm import to_extraction
+
+    label = Label(file="p.xml", reuses=[GoldReuse(model="ESM-2", pattern=["adaptation"],
+                                                  stage=["Test", "Analysis"])])  # fmt: skip
+    answer = PaperAnswer.model_validate({"uses_dl": True, "uses_ptms": True, "reuses": [
+        raw(quote="We fine-tuned ESM-2.", stage="undetermined")]})  # fmt: skip
+    rows = {
+        (r["kind"], r["value"]): r for r in distributions([(label, to_extraction("W1", answer))])
+    }
+    assert rows[("stage", "Test")]["labelled"] == 0.5 and rows[("stage", "Test")]["extracted"] == 0
+    assert rows[("stage", "undetermined")]["extracted"] == 1
+    assert rows[("pattern", "adaptation")]["extracted_share"] == 1.0

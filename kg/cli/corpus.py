@@ -434,6 +434,7 @@ def evaluate(
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write scores here.")] = None,
 ) -> None:
     """Score an extractor against labelled papers: P/R/F1, kappa, pattern and stage accuracy."""
+    from extract.distributions import distributions
     from extract.evaluate import read_labels, score
     from extract.fulltext import parse_xml
 
@@ -484,10 +485,14 @@ def evaluate(
         {"paper": p.file, "misses": "; ".join(p.misses), "false alarms": "; ".join(p.false_alarms)}
         for p in scores.papers
     ]
+    spread = distributions([(label, by_id.get(f"W{n}")) for n, label in enumerate(gold, start=1)])
+    out.print(render.table(spread, title="Patterns and stages, labelled vs extracted "
+                           "(shares of decided values, per paper-model edge)"))  # fmt: skip
     if mistakes:
         out.print(render.table(mistakes, title="Misses and false alarms"))
     if json_out:
-        json_out.write_text(json.dumps({"scores": rows, **summary, "papers": mistakes}, indent=2))
+        json_out.write_text(json.dumps({"scores": rows, **summary, "distributions": spread,
+                                        "papers": mistakes}, indent=2))  # fmt: skip
     print_failures(failed)
 
 
