@@ -48,7 +48,8 @@ _PATTERN_HELP = (
     "(knowledge, not weights). adaptation: starts from released weights and changes them for "
     "the task: fine-tuning, transfer learning, frozen features under a newly trained head, "
     "LoRA, distillation. deployment: runs a released model as it is (converted, quantised or "
-    "served counts) on the authors' data, e.g. structures predicted with AlphaFold. "
+    "served counts) on the authors' data and uses its outputs, e.g. AlphaFold structures or "
+    "embeddings fed to a random forest. "
     "undetermined: the excerpts do not say."
 )
 _STAGE_HELP = (
