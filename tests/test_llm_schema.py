@@ -149,3 +149,31 @@ def test_kg_eval_distributions_count_edges_and_share_multi_valued_labels() -> No
     assert rows[("stage", "Test")]["labelled"] == 0.5 and rows[("stage", "Test")]["extracted"] == 0
     assert rows[("stage", "undetermined")]["extracted"] == 1
     assert rows[("pattern", "adaptation")]["extracted_share"] == 1.0
+
+
+def test_extractions_stored_before_roles_and_ids_stay_readable() -> None:
+    from extract.records import Extraction
+
+    stored = {"work_id": "W1", "uses_dl": True, "uses_ptms": True, "extractor": "llm",
+              "extractor_version": "llm-1", "reuses": [{
+                  "mention": "esm2", "model": "ESM-2", "family": "ESM", "modality": "protein",
+                  "pattern": "adaptation", "stage": "Test", "form": "fine-tuned",
+                  "evidence": "We fine-tuned ESM-2.", "found_by": "llm"}]}  # fmt: skip
+    (reuse,) = Extraction.model_validate(stored).reuses
+    assert reuse.role == Role.used and reuse.stage == Stage.Test
+
+
+def test_the_llm_settings_reach_the_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.build import llm_config
+    from kg.settings import Settings
+
+    monkeypatch.setenv("KG_LLM_MODEL", "m")
+    monkeypatch.setenv("KG_LLM_BASE_URL", "http://localhost:11434/v1")
+    monkeypatch.setenv("KG_LLM_STRICT", "false")
+    monkeypatch.setenv("KG_LLM_SEED", "7")
+    monkeypatch.setenv("KG_LLM_CONTEXT_WINDOW", "16384")
+    config = llm_config(Settings(_env_file=None))  # type: ignore[call-arg]
+    assert (config.is_strict, config.seed, config.temperature, config.window) == (
+        False, 7, 0.0, 16384
+    )  # fmt: skip
+    assert config.max_reuses == 12
