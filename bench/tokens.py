@@ -6,10 +6,10 @@
 Ours: one call per paper over the selected context (extract.context, budget 3,000 tokens, of
 which up to 1,000 are stage evidence, every sentence numbered) plus the system prompt and the
 answer schema; papers with no cue are decided by the prefilter and cost nothing. Also printed:
-tokens per sent paper, the figure to compare across prompt versions. The study's: five calls per paper, each sending the whole
-text, counted with the same system prompt and no schema (which favours the study). Both
-sides use the same estimate, four characters a token, so the ratio does not depend on a
-tokenizer.
+tokens per sent paper, the figure to compare across prompt versions. The study's: five
+calls per paper, each sending the whole text, counted with the same system prompt and no
+schema (which favours the study). Both sides use the same estimate, four characters a
+token, so the ratio does not depend on a tokenizer.
 """
 
 import json
