@@ -115,6 +115,7 @@ class RunStats:
     dropped: list[tuple[str, str, str]] = field(default_factory=list)  # work, model, reason
     failed: int = 0
     warnings: list[str] = field(default_factory=list)  # each said once per run
+    over_window: int = 0  # requests that may not fit the endpoint's window
 
 
 class LLMExtractor:
@@ -196,8 +197,10 @@ class LLMExtractor:
             self._tick("hit", 0)
             return to_extraction(paper.work.id, PaperAnswer.model_validate_json(cached.answer))
         warning = window_warning(self.config, context)
-        if warning and warning.split(":")[0] not in {w.split(":")[0] for w in self.stats.warnings}:
-            self.stats.warnings.append(warning)
+        if warning:
+            self.stats.over_window += 1
+            if not self.stats.warnings:  # said once; the count says how often
+                self.stats.warnings.append(warning)
         async with slots:
             call, ending = await self._ask(paper, context, key)
         self.workspace.record_call(call)

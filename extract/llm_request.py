@@ -127,7 +127,9 @@ def decoding(config: LLMConfig) -> dict[str, Any]:
     if config.seed is not None:
         options["seed"] = config.seed
     if config.is_strict and config.mode == "tools":
-        options["extra_body"] = {"tools": [openai.pydantic_function_tool(PaperAnswer)]}
+        tool = openai.pydantic_function_tool(PaperAnswer)
+        # strict tool schemas hold for one call at a time
+        options["extra_body"] = {"tools": [tool], "parallel_tool_calls": False}
     elif config.is_strict:
         schema = to_strict_json_schema(PaperAnswer)
         format_ = {"name": "PaperAnswer", "schema": schema, "strict": True}

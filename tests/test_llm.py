@@ -152,7 +152,7 @@ def test_a_request_carries_the_strict_schema_and_decoding_settings(
     assert 1000 < request["max_tokens"] < 5000
     if mode == "tools":
         (tool,) = request["tools"]
-        assert tool["function"]["strict"] is True
+        assert tool["function"]["strict"] is True and request["parallel_tool_calls"] is False
         sent = tool["function"]["parameters"]
     else:
         assert request["response_format"]["json_schema"]["strict"] is True
@@ -173,7 +173,7 @@ def test_a_context_larger_than_the_window_is_warned_of(
     server.default = lambda _: GOOD
     _, _, stats = extract_papers([paper(1), paper(2)], config(server, context_window=1000), ledger)
     (warning,) = stats.warnings
-    assert "window is 1000" in warning and "num_ctx" in warning
+    assert "window is 1000" in warning and "num_ctx" in warning and stats.over_window == 2
 
 
 def test_timeouts_fail_papers_but_do_not_stop_the_run(ledger: Workspace) -> None:

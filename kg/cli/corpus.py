@@ -227,7 +227,8 @@ def _print_extract(summary: ExtractSummary, name: str) -> None:
             f"{stats.requests} request(s) in all"
         )
         for warning in stats.warnings:
-            out.print(escape(f"Warning: {warning}"), style="yellow")
+            many = f" ({stats.over_window} request(s) in this run)" if stats.over_window else ""
+            out.print(escape(f"Warning: {warning}{many}"), style="yellow")
     settings = ", ".join(f"{k} {v}" for k, v in summary.run.settings.items())
     out.print(
         escape(
