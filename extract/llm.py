@@ -28,7 +28,7 @@ from typing import Any
 
 import instructor
 import openai
-from instructor.core.exceptions import InstructorRetryException
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from openai.types.chat import ChatCompletionMessageParam
 from pydantic import ValidationError
 
@@ -287,6 +287,13 @@ class LLMExtractor:
                     return failed, "failed"
                 # resend only what failed: the answer and why (or, with none, the question)
                 request = sent if raw is None else repair_messages(raw, failure_reason(error))
+            except IncompleteOutputException as error:
+                why = (f"the answer stopped at max_tokens={self._decoding['max_tokens']} "
+                       "(set from KG_LLM_MAX_REUSES); the model may be looping")  # fmt: skip
+                spent = usage_of(error.last_completion)
+                failed = self._failed(base, started, why, error.last_completion, attempts,
+                                      tokens_in + spent[0], tokens_out + spent[1])  # fmt: skip
+                return failed, "failed"
             except (openai.OpenAIError, ValidationError) as error:
                 failed = self._failed(base, started, describe(error, self.config.timeout_s),
                                       None, attempts, tokens_in, tokens_out)  # fmt: skip

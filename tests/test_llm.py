@@ -12,7 +12,7 @@ from extract.llm_schema import PaperAnswer
 from extract.records import Paper, PaperText, Section, Work
 from extract.taxonomy import Pattern, Stage
 from extract.workspace import Workspace
-from tests.llm_server import HANG, LLMServer
+from tests.llm_server import CUT, HANG, LLMServer
 
 METHODS = (
     "We fine-tuned the released ESM-2 650M checkpoint on 18,000 melting temperatures. "
@@ -237,3 +237,16 @@ def test_a_paper_without_any_cue_is_decided_without_a_call(
     assert (extraction.extractor, extraction.uses_dl, extraction.uses_ptms) == (
         "prefilter", False, False
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("mode", ["tools", "json"])
+def test_an_answer_cut_at_max_tokens_fails_its_paper_not_the_run(
+    server: LLMServer, ledger: Workspace, mode: str
+) -> None:
+    server.script = [CUT + GOOD[:40]]
+    server.default = lambda _: GOOD
+    extractions, failures, _ = extract_papers(
+        [paper(1), paper(2)], config(server, mode=mode), ledger, concurrency=1
+    )
+    assert [f.work_id for f in failures] == ["W1"] and "max_tokens" in failures[0].reason
+    assert [e.work_id for e in extractions] == ["W2"]
