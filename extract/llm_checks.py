@@ -82,6 +82,19 @@ def coerce_role(value: Any) -> Any:
     return _coerce(Role, value)
 
 
+_NUMBER = re.compile(r"^\s*\[?\s*S?\s*(\d+)\s*\]?\s*$", re.IGNORECASE)
+
+
+def coerce_numbers(value: Any) -> Any:
+    """Sentence numbers as the model may write them: 12, "12", "S12", "[S12]", or one alone."""
+    items = value if isinstance(value, list) else [value]
+    out: list[Any] = []
+    for item in items:
+        match = _NUMBER.match(item) if isinstance(item, str) else None
+        out.append(int(match.group(1)) if match else item)
+    return out
+
+
 class Rejected(BaseModel):
     """A reuse dropped while reading an answer, and why."""
 

@@ -27,7 +27,14 @@ from pydantic import (
     model_validator,
 )
 
-from extract.llm_checks import Rejected, coerce_pattern, coerce_role, coerce_stage, evidence_for
+from extract.llm_checks import (
+    Rejected,
+    coerce_numbers,
+    coerce_pattern,
+    coerce_role,
+    coerce_stage,
+    evidence_for,
+)
 from extract.records import Text
 from extract.taxonomy import Pattern, Role, Stage
 
@@ -83,7 +90,7 @@ RoleValue = Annotated[Role, BeforeValidator(coerce_role), _inline(Role)]
 class ReuseAnswer(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra=_no_titles)
 
-    evidence: list[int] = Field(
+    evidence: Annotated[list[int], BeforeValidator(coerce_numbers)] = Field(
         description="numbers of the sentences that show this use ([S12] -> 12)"
     )
     quote: Text | None = Field(

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from openai.lib._pydantic import to_strict_json_schema
 
+from extract.errors import SourceUnavailable
 from extract.llm import LLMConfig, extract_papers
 from extract.llm_schema import PaperAnswer
 from extract.records import Paper, PaperText, Section, Work
@@ -250,3 +251,11 @@ def test_an_answer_cut_at_max_tokens_fails_its_paper_not_the_run(
     )
     assert [f.work_id for f in failures] == ["W1"] and "max_tokens" in failures[0].reason
     assert [e.work_id for e in extractions] == ["W2"]
+
+
+def test_an_endpoint_nobody_listens_on_stops_the_run(ledger: Workspace) -> None:
+    with LLMServer() as gone:
+        address = gone.base_url  # the port is free again once the server is gone
+    settings = LLMConfig(model="m", base_url=address, http_retries=0, max_unreachable=2)
+    with pytest.raises(SourceUnavailable, match="could not reach"):
+        extract_papers([paper(n) for n in range(6)], settings, ledger, concurrency=1)

@@ -177,3 +177,9 @@ def test_the_llm_settings_reach_the_config(monkeypatch: pytest.MonkeyPatch) -> N
         False, 7, 0.0, 16384
     )  # fmt: skip
     assert config.max_reuses == 12
+
+
+@pytest.mark.parametrize("given", [[3], ["3"], ["S3"], ["[S3]"], "S3", 3])
+def test_sentence_numbers_are_read_as_the_model_writes_them(given: Any) -> None:
+    reuse = ReuseAnswer.model_validate(raw(evidence=given), context=CHECKS)
+    assert reuse.evidence == [3] and reuse.quote == "We fine-tuned ESM-2 on stability."
