@@ -2,7 +2,8 @@
 
 The synthetic corpus (2,400 papers, fixed seed) holds what makes engines disagree: failed and
 pending papers, null years and DOIs, papers in up to three fields, a model named several
-times by one paper, twenty years (2006-2025), long tails of models, families and unknown
+times by one paper, models used, created and only mentioned, undetermined patterns and
+stages, twenty years (2006-2025), long tails of models, families and unknown
 models, and ties in every ranking (pairs of fields, models, families and years given exactly
 the same papers, so only the tie-breaking keys of ORDER BY can order them).
 """
@@ -11,7 +12,7 @@ import random
 from pathlib import Path
 
 from extract.records import Extraction, ExtractionFailure, FieldRef, Outcome, Reuse, Work
-from extract.taxonomy import DOMAINS, FIELDS, Pattern, Stage
+from extract.taxonomy import DOMAINS, FIELDS, Pattern, Role, Stage
 from extract.workspace import Run, Workspace
 from kg.demo import run_demo
 from kg.stores.base import GraphStore
@@ -32,10 +33,11 @@ def _field(field_id: int, rank: int, rng: random.Random) -> FieldRef:
 
 def _reuse(model: int, n: int, rng: random.Random, mention: str | None = None) -> Reuse:
     name, family, modality = MODELS[model]
+    role = rng.choices([Role.used, Role.created, Role.mentioned], [8, 1, 1])[0]
     return Reuse(mention=mention or name, model=name, family=family, modality=modality,
                  pattern=rng.choice(list(Pattern)), stage=rng.choice(list(Stage)),
                  form="synthetic", evidence=f"We used {name} in paper {n}.",
-                 found_by=rng.choice(["table", "pattern", "llm"]))  # fmt: skip
+                 found_by=rng.choice(["table", "pattern", "llm"]), role=role)  # fmt: skip
 
 
 def _title(n: int) -> str:
@@ -72,7 +74,8 @@ def _paper(n: int, rng: random.Random) -> tuple[Work, Outcome | None]:
             reuses.append(_reuse(model, base, brng))
             if brng.random() < 0.2:  # the same model named again in the same paper
                 reuses.append(_reuse(model, base, brng, mention=f"{MODELS[model][0]} (v2)"))
-    extraction = Extraction(work_id=work.id, uses_dl=uses_dl, uses_ptms=bool(reuses),
+    used = any(reuse.role is Role.used for reuse in reuses)
+    extraction = Extraction(work_id=work.id, uses_dl=uses_dl, uses_ptms=used,
                             reuses=tuple(reuses), extractor="synthetic",
                             extractor_version="1")  # fmt: skip
     return work, extraction
