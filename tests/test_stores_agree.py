@@ -37,6 +37,7 @@ VARIANTS: dict[str, list[Any]] = {
     "pattern": ["adaptation"],
     "stage": ["Test"],
     "paper": ["W101", "W3"],
+    "natural_fields": [[13, 24]],
 }
 
 
@@ -155,3 +156,7 @@ def test_the_synthetic_corpus_is_as_hard_as_it_says(tmp_path: Path) -> None:
     repeated = [o for o, _ in outcomes.values() if getattr(o, "reuses", None)
                 and len({r.model for r in o.reuses}) < len(o.reuses)]  # fmt: skip
     assert len(repeated) > 20
+    named = [r for o, _ in outcomes.values() for r in getattr(o, "reuses", ())]
+    assert {r.role.value for r in named} == {"used", "created", "mentioned"}
+    assert any(r.pattern.value == "undetermined" for r in named)
+    assert any(r.stage.value == "undetermined" for r in named)
