@@ -20,7 +20,11 @@ class Neo4jStore(ClosesOnExit):
         self.name = f"Neo4j at {mask_url(uri)} (database {database!r})"
         self._database = database
         try:
-            self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+            # notifications off: the server's hints (e.g. "relationship type INTRODUCES does
+            # not exist" on a graph without one) are not the user's business
+            self._driver = neo4j.GraphDatabase.driver(
+                uri, auth=(user, password), notifications_min_severity="OFF"
+            )
             self._driver.verify_connectivity()
         except AuthError as error:
             raise StoreUnavailable(

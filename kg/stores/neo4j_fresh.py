@@ -1,10 +1,10 @@
 """Fresh Neo4j builds over Bolt: an empty graph filled with CREATE, in large batches.
 
 When the graph is known empty, nothing needs MERGE's look-up-then-lock: every paper and edge
-is new. Fields and models (few) are created first from one pass over the rows; then, per
-batch of papers, flat statements, each an UNWIND over plain rows: papers (CREATE, all
-properties), then IN_FIELD, REUSES, APPLIES, IMPACTS and INTRODUCES, one statement each
-(MATCH both ends by their unique keys, CREATE the edge). Keeping them flat keeps Neo4j's
+is new. The rows are read once, in batches of papers; per batch, flat statements, each an
+UNWIND over plain rows: the fields and models no earlier batch named, the papers (CREATE,
+all properties), then IN_FIELD, REUSES (with APPLIES and IMPACTS) and INTRODUCES (MATCH both
+ends by their unique keys, CREATE the edge). Keeping them flat keeps Neo4j's
 planner from inserting Eager barriers (a dynamic `SET p += map` followed by a read of the
 same label's properties forces one).
 
@@ -33,21 +33,19 @@ _IN_FIELD = """UNWIND $rows AS row
 MATCH (p:Paper {id: row.id})
 MATCH (f:Field {id: row.field})
 CREATE (p)-[:IN_FIELD {rank: row.rank, score: row.score}]->(f)"""
+# An undetermined pattern or stage has no hub: no APPLIES or IMPACTS edge then.
 _REUSES = """UNWIND $rows AS row
 MATCH (p:Paper {id: row.id})
 MATCH (m:Model {name: row.model})
+OPTIONAL MATCH (pattern:Pattern {name: row.pattern})
+OPTIONAL MATCH (stage:Stage {name: row.stage})
 CREATE (p)-[:REUSES {mention: row.mention, pattern: row.pattern, stage: row.stage,
                      form: row.form, evidence: row.evidence, found_by: row.found_by,
-                     role: row.role}]->(m)"""
-# An undetermined pattern or stage has no hub: MATCH finds none, and no edge is made.
-_APPLIES = """UNWIND $rows AS row
-MATCH (p:Paper {id: row.id})
-MATCH (pattern:Pattern {name: row.pattern})
-CREATE (p)-[:APPLIES {model: row.model}]->(pattern)"""
-_IMPACTS = """UNWIND $rows AS row
-MATCH (p:Paper {id: row.id})
-MATCH (stage:Stage {name: row.stage})
-CREATE (p)-[:IMPACTS {model: row.model}]->(stage)"""
+                     role: row.role}]->(m)
+FOREACH (hub IN CASE WHEN pattern IS NULL THEN [] ELSE [pattern] END |
+  CREATE (p)-[:APPLIES {model: row.model}]->(hub))
+FOREACH (hub IN CASE WHEN stage IS NULL THEN [] ELSE [stage] END |
+  CREATE (p)-[:IMPACTS {model: row.model}]->(hub))"""
 _INTRODUCES = """UNWIND $rows AS row
 MATCH (p:Paper {id: row.id})
 MATCH (m:Model {name: row.model})
@@ -76,22 +74,36 @@ def _write(store: GraphStore, cypher: str, rows: list[Row]) -> dict[str, str]:
 
 
 def fresh_load(store: GraphStore, rows: Callable[[], Iterator[PaperRows]]) -> dict[str, str]:
-    """Fill an empty store from (work row, outcome row) pairs; `rows()` is read twice.
-    Returns the ids of the papers the store refused (in part), with the reason."""
-    fields: dict[Any, Row] = {}
-    models: dict[str, Row] = {}
-    for work, outcome in rows():
-        for field in work["fields"]:
-            fields.setdefault(field["id"], field)
-        for reuse in (*outcome["reuses"], *outcome["introduces"]):
-            models.setdefault(reuse["model"], {"name": reuse["model"], **reuse})
-    for table, cypher in ((list(fields.values()), _FIELDS), (list(models.values()), _MODELS)):
-        for nodes in batched(table, BATCH):
-            store.run(cypher, {"rows": list(nodes)})
+    """Fill an empty store from (work row, outcome row) pairs, in one pass. Returns the ids
+    of the papers the store refused (in part), with the reason."""
+    created: set[tuple[str, Any]] = set()  # the fields and models already in the store
     refused: dict[str, str] = {}
     for papers_here in batched(rows(), BATCH):
+        _write_new_nodes(store, papers_here, created)
         refused |= _write_papers(store, papers_here)
     return refused
+
+
+def _write_new_nodes(
+    store: GraphStore, chunk: tuple[PaperRows, ...], created: set[tuple[str, Any]]
+) -> None:
+    """The fields and models this batch names that earlier batches did not; the first
+    paper to name one sets its properties, as in FalkorDB's bulk build."""
+    fields: dict[Any, Row] = {}
+    models: dict[str, Row] = {}
+    for work, outcome in chunk:
+        for field in work["fields"]:
+            if ("Field", field["id"]) not in created:
+                fields.setdefault(field["id"], field)
+        for reuse in (*outcome["reuses"], *outcome["introduces"]):
+            if ("Model", reuse["model"]) not in created:
+                models.setdefault(reuse["model"], {"name": reuse["model"], **reuse})
+    if fields:
+        store.run(_FIELDS, {"rows": list(fields.values())})
+    if models:
+        store.run(_MODELS, {"rows": list(models.values())})
+    created.update(("Field", key) for key in fields)
+    created.update(("Model", key) for key in models)
 
 
 def _write_papers(store: GraphStore, chunk: tuple[PaperRows, ...]) -> dict[str, str]:
@@ -106,8 +118,7 @@ def _write_papers(store: GraphStore, chunk: tuple[PaperRows, ...]) -> dict[str, 
     reuses = [{**r, "id": w["id"]} for w, o in chunk for r in o["reuses"]]
     made = [{**r, "id": w["id"]} for w, o in chunk for r in o["introduces"]]
     lost: dict[str, str] = {}
-    for cypher, edges in ((_REUSES, reuses), (_APPLIES, reuses), (_IMPACTS, reuses),
-                          (_INTRODUCES, made)):  # fmt: skip
+    for cypher, edges in ((_REUSES, reuses), (_INTRODUCES, made)):
         lost |= _write(store, cypher, edges)
     if lost:
         cleared = {key: None for key in chunk[0][1]["props"]}
