@@ -45,6 +45,7 @@ from kg.cli.app import (
     print_failures,
     progress,
 )
+from kg.cli.where import refuse_mixing
 from kg.loader import work_row
 from kg.settings import Settings, load_settings
 
@@ -311,6 +312,14 @@ def load(
             "an interrupted build or replace a damaged graph file."
         ),
     ] = False,
+    drop_demo: Annotated[
+        bool,
+        typer.Option(
+            "--drop-demo",
+            help="Remove the demo's papers from the workspace and the graph first, so that "
+            "your own papers do not mix with them.",
+        ),
+    ] = False,
 ) -> None:
     """Build the graph from the workspace: kept works and their stored extractions.
 
@@ -325,6 +334,7 @@ def load(
         raise InputRejected("--rebuild uses the workspace alone: give no corpus file")
     workspace = Workspace(settings.kg_workspace)
     try:
+        refuse_mixing(workspace, adding_own=corpus is not None, drop_demo=drop_demo)
         failures: list[Failure] = []
         ids: list[str] | None = None
         if corpus is not None:
@@ -336,7 +346,7 @@ def load(
         name = extractor or (_last_extractor(workspace) if rebuild else "rules")
         run = _run_to_load(name, workspace, settings, corpus, ids, failures)
         total = len(ids) if ids is not None else workspace.count_kept()
-        fresh = reset or rebuild
+        fresh = reset or rebuild or drop_demo
         with open_graph(settings, fresh=fresh, reads=False) as store, progress(total) as step:
             mode = "rebuild" if rebuild else "load"
             built = build_graph(store, workspace, run, mode, ids, fresh, step)

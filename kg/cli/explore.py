@@ -19,11 +19,13 @@ from kg.cli.app import (
     app,
     counts_line,
     emit,
+    err,
     friendly,
     open_graph,
     out,
     print_failures,
     progress,
+    require_workspace,
     warn_if_incomplete,
 )
 from kg.demo import TABLES, run_demo
@@ -33,20 +35,32 @@ from kg.settings import Settings, load_settings
 
 @app.command()
 @friendly
-def demo(extractor: ExtractorOption = "rules", concurrency: ConcurrencyOption = 8) -> None:
+def demo(
+    extractor: ExtractorOption = "rules",
+    concurrency: ConcurrencyOption = 8,
+    force: Annotated[
+        bool, typer.Option("--force", help="Empty a graph that holds papers of your own too.")
+    ] = False,
+) -> None:
     """Build a fresh graph from the built-in synthetic corpus and answer the study's questions.
 
-    Empties the configured store first (with KG_STORE=neo4j: the whole Neo4j database). The
-    demo's 49 papers are kept in the workspace like any corpus: use another KG_WORKSPACE for
-    a real study.
+    Empties the configured store first (with KG_STORE=neo4j: the whole Neo4j database), and
+    refuses to when the graph or the workspace holds papers of your own (--force to do it
+    anyway). The demo's 49 papers are kept in the workspace, marked as the demo's: loading
+    your own papers beside them is refused, so use another KG_WORKSPACE for a real study.
     """
+    from extract.corpus import read_corpus
+    from kg.cli.where import refuse_wiping
     from kg.demo import corpus_path
 
     settings = load_settings()
-    total = sum(1 for line in corpus_path().open() if line.strip())
+    demo_ids = [p.work.id for p in read_corpus(corpus_path()).papers]
+    total = len(demo_ids)
     workspace = Workspace(settings.kg_workspace)
     try:
         with open_graph(settings, fresh=True, reads=False) as store, progress(total) as step:
+            if not force:
+                refuse_wiping(store, workspace, demo_ids)
             options = ExtractOptions(concurrency=concurrency, step=step)
             chosen = EXTRACTORS[extractor](settings, workspace, options)
             result = run_demo(store, workspace, chosen, step)
@@ -99,14 +113,35 @@ def query(
         list[str] | None, typer.Option("--param", "-p", help="name=value, repeatable.")
     ] = None,
     format: FormatOption = "table",
+    all_fields: Annotated[
+        bool,
+        typer.Option(
+            "--all-fields",
+            help="Let max_rank widen into every field, not only the eight natural-science ones.",
+        ),
+    ] = False,
 ) -> None:
-    """Run one query module and print its answer (a table, or CSV / JSON for machines)."""
+    """Run one query module and print its answer (a table, or CSV / JSON for machines).
+
+    A model is found as the loader finds it (any case, hyphens, sizes; a family gives its
+    members), a field by id or name. A table cut by its limit says so on stderr.
+    """
     module = queries.get(name)
     values = _parse_params(param or [])
+    if all_fields and "science_fields" in module.parameters:
+        values["science_fields"] = "null"
     queries.parameters_for(module, values)  # reject bad parameters before starting a store
     with open_graph(load_settings()) as store:
-        rows = queries.run(store, name, values)
-    emit(rows, format, module.question, module.columns)
+        answer = queries.run_counted(store, name, values)
+    emit(answer.rows, format, module.question, module.columns)
+    if answer.total is not None and answer.limit is not None and answer.total > answer.limit:
+        more = "more than " if answer.total >= queries.CAP else ""
+        err.print(
+            f"showing {len(answer.rows)} of {more}{answer.total} rows; "
+            f"`-p limit={answer.total}` shows them all",
+            markup=False,
+            highlight=False,
+        )
 
 
 @app.command("queries")
@@ -177,6 +212,7 @@ def report(
     from kg.report import write_report  # matplotlib loads only when a report is asked for
 
     settings = load_settings()
+    require_workspace(settings)
     target = out_dir or settings.kg_workspace / "report"
     try:
         target.mkdir(parents=True, exist_ok=True)
