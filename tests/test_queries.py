@@ -51,9 +51,9 @@ def test_ptm_reuse_by_field_can_count_all_top_three_topics(graph: GraphStore) ->
 def test_every_max_rank_module_widens_within_the_natural_sciences_by_default() -> None:
     for name, module in queries.modules().items():
         if "max_rank" in module.parameters:
-            assert module.parameters["science_fields"].default == sorted(
-                NATURAL_SCIENCE_FIELDS
-            ), name
+            assert module.parameters["science_fields"].default == sorted(NATURAL_SCIENCE_FIELDS), (
+                name
+            )
 
 
 def test_models_resolve_as_the_loader_resolves_them_and_families_give_members(

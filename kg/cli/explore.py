@@ -28,6 +28,7 @@ from kg.cli.app import (
     require_workspace,
     warn_if_incomplete,
 )
+from kg.cli.where import where_line
 from kg.demo import TABLES, run_demo
 from kg.loader import counts
 from kg.settings import Settings, load_settings
@@ -182,18 +183,24 @@ def stats(format: FormatOption = "table") -> None:
         coverage = [{"text_read_from": k, "kept_works": v} for k, v in workspace.coverage().items()]
     finally:
         workspace.close()
-    tables = {
-        f"Graph: {name}": [found],
-        "Papers by extraction status, extractor and text source (only 'extracted' papers "
-        "count in shares)": statuses,
-        "Workspace: where each kept work's text comes from": coverage,
-        "Papers per field (primary topic)": by_field,
-        "Papers per year": by_year,
+    tables = {  # key (for --format json): title (for people)
+        "graph": (f"Graph: {name}", [found]),
+        "papers_by_status": (
+            "Papers by extraction status, extractor and text source (only "
+            "'extracted' papers count in shares)",
+            statuses,
+        ),
+        "text_sources": ("Workspace: where each kept work's text comes from", coverage),
+        "papers_per_field": ("Papers per field (primary topic)", by_field),
+        "papers_per_year": ("Papers per year", by_year),
     }
     if format == "json":
-        sys.stdout.write(json.dumps(tables, indent=2, ensure_ascii=False) + "\n")
+        found_json: dict[str, object] = {"workspace": str(settings.kg_workspace.resolve())}
+        found_json |= {"store": name} | {k: rows for k, (_, rows) in tables.items()}
+        sys.stdout.write(json.dumps(found_json, indent=2, ensure_ascii=False) + "\n")
         return
-    for title, rows in tables.items():
+    out.print(where_line(settings), markup=False, highlight=False, soft_wrap=True)
+    for title, rows in tables.values():
         if rows:
             out.print(render.table(rows, title=title))
 
