@@ -3,7 +3,7 @@
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.markup import escape
@@ -209,12 +209,19 @@ def stats(format: FormatOption = "table") -> None:
 @friendly
 def report(
     out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Folder for report.html, PNGs and CSVs.")
+        Path | None, typer.Option("--out", help="Folder for report.html, figures and CSVs.")
     ] = None,
+    format: Annotated[
+        Literal["png", "svg", "pdf"],
+        typer.Option("--format", "-f", help="The figures' format: png, svg or pdf."),
+    ] = "png",
+    dpi: Annotated[int, typer.Option(min=50, max=1200, help="Resolution of PNG figures.")] = 150,
 ) -> None:
-    """Write one self-contained HTML report (answers, tables, figures) with PNGs and CSVs.
+    """Write one self-contained HTML report (answers, tables, figures) with the figures and
+    CSVs beside it.
 
-    Open report.html in any browser; no server is needed.
+    Open report.html in any browser; no server is needed. The figures carry no title: their
+    titles and captions are in the report, so a journal's caption can take them as they are.
     """
     from kg.report import write_report  # matplotlib loads only when a report is asked for
 
@@ -226,7 +233,8 @@ def report(
     except OSError as error:
         raise InputRejected(f"--out {target}: cannot make that folder ({error})") from error
     with open_graph(settings) as store:
-        written = write_report(store, target, store.name, _build_line(settings, store.name))
+        build = _build_line(settings, store.name)
+        written = write_report(store, target, store.name, build, format, dpi)
     h = written.headlines
     out.print(
         f"Leading field: {h.leading_field}; pattern: {h.top_pattern}; stage: {h.top_stage}",
@@ -256,7 +264,10 @@ def flows(
     by: Annotated[str, typer.Option(help="model or family.")] = "model",
     top: Annotated[int, typer.Option(min=1, help="How many bridging PTMs to list.")] = 10,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for flows.graphml.")] = None,
-    format: FormatOption = "table",
+    format: Annotated[
+        Literal["table", "json"],
+        typer.Option("--format", "-f", help="table (for people) or json (both tables at once)."),
+    ] = "table",
 ) -> None:
     """PTM flows between fields: bridging PTMs, the diffusion timeline, and GraphML for Gephi.
 
@@ -267,25 +278,31 @@ def flows(
 
     if by not in {"model", "family"}:
         raise InputRejected("--by takes model or family")
-    if format == "csv":
-        raise InputRejected("kg flows prints two tables: use --format json (or the GraphML)")
     settings = load_settings()
     with open_graph(settings) as store:
         rows = queries.run(store, "ptm_field_flows" if by == "model" else "family_field_flows")
     graph = flow_graph.bipartite(rows, by=by)
-    ranked = [vars(b) for b in flow_graph.bridges(graph)[:top]]
-    adoptions = [vars(a) for a in flow_graph.timeline(graph)][-top:]
+    ranked = [_named(vars(b), by) for b in flow_graph.bridges(graph)[:top]]
+    latest = flow_graph.timeline(graph)[::-1][:top]  # newest first
+    adoptions = [_named(vars(a), by) for a in latest]
     path = flow_graph.write_graphml(graph, (out_dir or settings.kg_workspace) / "flows.graphml")
     if format == "json":
         sys.stdout.write(json.dumps({"bridges": ranked, "latest_adoptions": adoptions,
                                      "graphml": str(path)}, indent=2) + "\n")  # fmt: skip
         return
     out.print(render.table(ranked, title=f"PTMs bridging fields (by {by})"))
-    out.print(render.table(adoptions, title="Latest first adoptions (model reaches field)"))
+    out.print(
+        render.table(adoptions, title=f"Latest first adoptions ({by} reaches field), newest first")
+    )
     out.print(
         f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges → {path} "
         "(Gephi opens it)"
     )
+
+
+def _named(row: dict[str, object], by: str) -> dict[str, object]:
+    """A flows row with its first column headed by what it holds: model or family."""
+    return {(by if key == "model" else key): value for key, value in row.items()}
 
 
 @app.command()
