@@ -51,7 +51,7 @@ def share_by_field(rows: list[Row]) -> Figure:
     axes.barh([r["field"] for r in ordered], [r["ptm_share"] for r in ordered], color="#1b9e77")
     for i, row in enumerate(ordered):
         axes.text(row["ptm_share"], i, f" {row['ptm_papers']}/{row['papers']}", va="center")
-    axes.set_xlabel("share of papers reusing PTMs (label: papers reusing PTMs / papers)")
+    axes.set_xlabel("share of papers reusing PTMs")
     axes.set_xlim(0, 1.15)
     return figure
 
