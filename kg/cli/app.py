@@ -33,6 +33,9 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # click's plain help: it reflows every paragraph to the terminal and never cuts an
+    # option's name, where rich panels kept the docstrings' line breaks and cut options
+    rich_markup_mode=None,
 )
 out = Console()
 err = Console(stderr=True)

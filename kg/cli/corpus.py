@@ -45,8 +45,8 @@ from kg.cli.app import (
     print_failures,
     progress,
 )
-from kg.cli.where import refuse_mixing
 from kg.loader import work_row
+from kg.mixing import refuse_mixing
 from kg.settings import Settings, load_settings
 
 
@@ -75,7 +75,9 @@ def fetch(
             "Default: the eight natural-science fields."
         ),
     ] = None,
-    all_fields: Annotated[bool, typer.Option(help="Keep works of every field.")] = False,
+    all_fields: Annotated[
+        bool, typer.Option("--all-fields", help="Keep works of every field.")
+    ] = False,
     min_citations: Annotated[int, typer.Option(help="Keep works cited at least this often.")] = 1,
     fulltext: Annotated[
         Path | None,
@@ -90,8 +92,9 @@ def fetch(
     refresh: Annotated[
         bool,
         typer.Option(
+            "--refresh",
             help="Ask OpenAlex again for what is stored, and the full-text services "
-            "again for works known to have no open full text."
+            "again for works known to have no open full text.",
         ),
     ] = False,
 ) -> None:
@@ -190,8 +193,9 @@ def _read_dois(path: Path) -> list[str]:
 CorpusArgument = Annotated[
     Path | None,
     typer.Argument(
-        help="A .jsonl file of papers ({work, text} per line). "
-        "Default: the works `kg fetch` stored and kept."
+        help="Your papers: a .jsonl file (README: Your own papers), a .txt or .md paper, or "
+        "a folder of JATS / TEI files with a metadata.csv. Default: the works `kg fetch` "
+        "stored and kept."
     ),
 ]
 
@@ -303,13 +307,15 @@ def load(
         ),
     ] = None,
     reset: Annotated[
-        bool, typer.Option(help="Empty the graph first (after the input has been checked).")
+        bool,
+        typer.Option("--reset", help="Empty the graph first (after the input has been checked)."),
     ] = False,
     rebuild: Annotated[
         bool,
         typer.Option(
+            "--rebuild",
             help="Empty the graph and build it again from the workspace alone: how to finish "
-            "an interrupted build or replace a damaged graph file."
+            "an interrupted build or replace a damaged graph file.",
         ),
     ] = False,
     drop_demo: Annotated[

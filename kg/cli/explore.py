@@ -28,9 +28,9 @@ from kg.cli.app import (
     require_workspace,
     warn_if_incomplete,
 )
-from kg.cli.where import where_line
 from kg.demo import TABLES, run_demo
 from kg.loader import counts
+from kg.mixing import where_line
 from kg.settings import Settings, load_settings
 
 
@@ -51,8 +51,8 @@ def demo(
     your own papers beside them is refused, so use another KG_WORKSPACE for a real study.
     """
     from extract.corpus import read_corpus
-    from kg.cli.where import refuse_wiping
     from kg.demo import corpus_path
+    from kg.mixing import refuse_wiping
 
     settings = load_settings()
     demo_ids = [p.work.id for p in read_corpus(corpus_path()).papers]
