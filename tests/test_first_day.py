@@ -1,9 +1,11 @@
 """Issue 19, a researcher's first day: each friction replayed through the `kg` command."""
 
 import json
+import os
+import subprocess
 from pathlib import Path
 
-from tests.test_cli import kg
+from tests.test_cli import KG, kg
 
 MINE = {
     "work": {"id": "W900", "title": "Fine-tuning ESM-2", "year": 2024},
@@ -56,3 +58,42 @@ def test_a_cut_table_says_how_many_rows_there_are(tmp_path: Path) -> None:
     )
     typo = kg(tmp_path, "query", "papers_behind", "-p", "model=resnet5")
     assert typo.returncode == 2 and "did you mean" in typo.stderr
+
+
+def kg_env(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("KG_", "NEO4J_"))}
+    clean |= {"KG_WORKSPACE": str(tmp_path / "ws"), "COLUMNS": "200"} | env
+    return subprocess.run([KG, *args], cwd=tmp_path, env=clean, capture_output=True, text=True,
+                          timeout=120)  # fmt: skip
+
+
+def run_at(tmp_path: Path, columns: int, *args: str) -> str:
+    done = kg_env(tmp_path, *args, COLUMNS=str(columns))
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_help_reflows_at_80_columns_and_cuts_no_option(tmp_path: Path) -> None:
+    commands = ["", "fetch", "load", "query", "report", "export", "demo", "models", "flows"]
+    for command in commands:
+        text = run_at(tmp_path, 80, *([command] if command else []), "--help")
+        assert max(map(len, text.splitlines())) <= 80, command
+        assert "<bool>" not in text and "…" not in text, command
+    fetch = run_at(tmp_path, 80, "fetch", "--help")
+    assert "--fulltext-concurrency" in fetch
+    assert "For each kept work the full text" in fetch  # no hard break inside a paragraph
+
+
+def test_tables_at_80_and_120_columns(tmp_path: Path) -> None:
+    assert kg(tmp_path, "demo").returncode == 0
+    top = run_at(tmp_path, 80, "query", "top_ptms")
+    assert "┃ model" in top and len(top.splitlines()) < 20  # a table, not ten cards
+    assert "not shown at this width: family, modality" in top
+    behind = run_at(tmp_path, 120, "query", "papers_behind", "-p", "limit=5")
+    assert max(map(len, behind.splitlines())) <= 120
+    dois = [r["doi"] for r in json.loads(run_at(tmp_path, 120, "query", "papers_behind",
+                                                "-p", "limit=5", "-f", "json"))]  # fmt: skip
+    assert all(doi in behind for doi in dois)  # never broken inside
+    browser = run_at(tmp_path, 80, "browser")
+    assert ("MATCH (m:Model {name: 'ESM-2'})<-[r:REUSES]-(p:Paper)-[:IN_FIELD]->(f:Field) "
+            "RETURN m, r, p, f LIMIT 50") in browser.splitlines()[-1]  # fmt: skip

@@ -316,19 +316,30 @@ def browser(
     settings = load_settings()
     favourites, style = export_kit(out_dir or settings.kg_workspace / "browser")
     warn_if_incomplete(settings, None)
-    guide = f"""Neo4j Browser: {BROWSER_URL}  (after `docker compose up -d`; user neo4j,
-password NEO4J_PASSWORD from .env). Load the graph with `KG_STORE=neo4j kg demo` or `kg load`.
-
-  Style:    drag {style} onto the Browser window (Paper, Model, Field, Pattern and Stage
-            get their own colours and captions).
-  Queries:  Favorites (star icon) > Import, and pick {favourites}; each file is one
-            question, with its parameters in its header.
-  Params:   set them before running a query, e.g.  :param max_rank => 0
-  Behind a number: papers_behind lists the papers a table counted, e.g.
-            :param model => 'ESM-2'  (and field, pattern, stage, max_rank, limit)
-  Start:    MATCH (m:Model {{name: 'ESM-2'}})<-[r:REUSES]-(p:Paper)-[:IN_FIELD]->(f:Field)
-            RETURN m, r, p, f LIMIT 50"""
-    out.print(guide, markup=False, highlight=False)
+    prose = [
+        f"Neo4j Browser: {BROWSER_URL} (after `docker compose up -d`; user neo4j, password "
+        "NEO4J_PASSWORD from .env). Load the graph with `KG_STORE=neo4j kg demo` or `kg load`.",
+        f"Style: drag {style} onto the Browser window (Paper, Model, Field, Pattern and Stage "
+        "get their own colours and captions).",
+        f"Queries: Favorites (star icon) > Import, and pick {favourites}; each file is one "
+        "question, with its parameters in its header. Set them before running a query:",
+        "Behind a number: papers_behind lists the papers a table counted (also field, "
+        "pattern, stage, max_rank, limit):",
+        "Start with:",
+    ]
+    code = [
+        ":param max_rank => 0",
+        ":param science_fields => [11, 13, 16, 19, 23, 24, 28, 31]",
+        ":param model => 'ESM-2'",
+        "MATCH (m:Model {name: 'ESM-2'})<-[r:REUSES]-(p:Paper)-[:IN_FIELD]->(f:Field) "
+        "RETURN m, r, p, f LIMIT 50",
+    ]
+    blocks = [(prose[0], []), (prose[1], []), (prose[2], code[:2]), (prose[3], code[2:3]),
+              (prose[4], code[3:])]  # fmt: skip
+    for text, lines in blocks:
+        out.print(text, markup=False, highlight=False)  # prose wraps to the terminal
+        for line in lines:  # Cypher is never wrapped, so it pastes as it is
+            out.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
