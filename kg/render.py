@@ -42,7 +42,8 @@ def _widths(rows: Sequence[Row], columns: Sequence[str]) -> dict[str, tuple[int,
         longest = max(map(len, values), default=0)
         widest_word = max(len(word) for word in column.replace("_", " ").split())
         if longest <= SHORT or (longest <= TOKEN and not any(" " in v for v in values)):
-            widths[column] = (max(longest, widest_word), max(longest, widest_word))
+            # the header on one line when there is room, wrapped at its words when not
+            widths[column] = (max(longest, widest_word), max(longest, len(column)))
         else:  # rich never breaks a word it can wrap around, so the longest word is the least
             longest_word = max((len(w) for v in values for w in v.split()), default=0)
             widths[column] = (max(12, widest_word, longest_word), None)

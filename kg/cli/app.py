@@ -165,6 +165,7 @@ def progress(total: int) -> Iterator[Step]:
         TimeElapsedColumn(),
         console=err,
         transient=True,
+        disable=not err.is_terminal,  # piped or captured: no bar, and no blank line left over
     )
     tasks: dict[str, Any] = {}
 

@@ -484,14 +484,14 @@ def evaluate(
                         ("reused models", scores.models))
     ]  # fmt: skip
     out.print(render.table(rows, title=f"{extractor} extractor on {len(gold)} labelled papers"))
-    summary = {
+    summary: dict[str, float | int] = {
         "kappa_uses_ptms": round(scores.uses_ptms.kappa, 3),
         "pattern_accuracy": round(scores.pattern_accuracy, 3),
         "stage_accuracy": round(scores.stage_accuracy, 3),
         "matched_reuses": scores.matched,
-        "papers_sent_to_llm": sent,
-        "input_tokens_per_call": round(tokens, 1),
     }
+    if llm is not None:  # the rules extractor sends nothing: no LLM columns for it
+        summary |= {"papers_sent_to_llm": sent, "input_tokens_per_call": round(tokens, 1)}
     out.print(render.table([summary]))
     mistakes = [
         {"paper": p.file, "misses": "; ".join(p.misses), "false alarms": "; ".join(p.false_alarms)}

@@ -160,6 +160,12 @@ def list_queries(format: FormatOption = "table") -> None:
         for m in queries.modules().values()
     ]
     emit(listing, format, "Query modules (kg query NAME --param name=value)")
+    if format == "table":
+        from kg.glossary import COLUMNS
+
+        out.print("What the share columns and max_rank mean:", markup=False)
+        for name, meaning in COLUMNS.items():
+            out.print(f"  {name}: {meaning}", markup=False, highlight=False)
 
 
 @app.command()
@@ -340,34 +346,3 @@ def browser(
         out.print(text, markup=False, highlight=False)  # prose wraps to the terminal
         for line in lines:  # Cypher is never wrapped, so it pastes as it is
             out.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
-
-
-@app.command()
-@friendly
-def models(
-    unknown: Annotated[
-        bool, typer.Option("--unknown", help="List reused names outside every table instead.")
-    ] = False,
-    min_papers: Annotated[
-        int, typer.Option(min=1, help="With --unknown: names seen in at least this many papers.")
-    ] = 2,
-    format: FormatOption = "table",
-) -> None:
-    """The model catalogue by modality and source, or (--unknown) the reused names that no
-    table knows, seen in several papers: candidates to curate in extract/aliases.py."""
-    if unknown:
-        with open_graph(load_settings()) as store:
-            rows = queries.run(store, "unknown_models", {"min_papers": str(min_papers)})
-        module = queries.get("unknown_models")
-        emit(rows, format, module.question, module.columns)
-        return
-    from extract.aliases import MODELS
-    from extract.catalogue import catalogue_rows
-
-    counts: dict[tuple[str, str], int] = {}
-    for info in MODELS:
-        counts[(info.modality, "curated")] = counts.get((info.modality, "curated"), 0) + 1
-    for _, _, modality, source, _ in catalogue_rows():
-        counts[(modality, source)] = counts.get((modality, source), 0) + 1
-    rows = [{"modality": m, "source": s, "models": n} for (m, s), n in sorted(counts.items())]
-    emit(rows, format, f"Model catalogue: {sum(counts.values())} names")
