@@ -2,8 +2,11 @@
 
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
+
+import pytest
 
 from tests.test_cli import KG, kg
 
@@ -97,3 +100,68 @@ def test_tables_at_80_and_120_columns(tmp_path: Path) -> None:
     browser = run_at(tmp_path, 80, "browser")
     assert ("MATCH (m:Model {name: 'ESM-2'})<-[r:REUSES]-(p:Paper)-[:IN_FIELD]->(f:Field) "
             "RETURN m, r, p, f LIMIT 50") in browser.splitlines()[-1]  # fmt: skip
+
+
+REPO = Path(__file__).parent.parent
+
+
+def tour() -> list[list[str]]:
+    """The README tour's commands, as argument lists (a leading VAR=value is kept)."""
+    readme = (REPO / "README.md").read_text()
+    block = readme.split("## A short tour", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line.split("#", 1)[0].split() for line in block.splitlines() if line.strip()]
+
+
+@pytest.mark.slow
+def test_every_tour_command_runs_from_the_repository_alone(tmp_path: Path) -> None:
+    for folder in ("docs", "tests"):  # the repository's files, as a clone has them
+        (tmp_path / folder).symlink_to(REPO / folder)
+    assert kg(tmp_path, "demo").returncode == 0
+    for words in tour():
+        env = dict(w.split("=", 1) for w in words if "=" in w and not w.startswith("-")
+                   and w.split("=", 1)[0].isupper())  # fmt: skip
+        args = [w for w in words if w.split("=", 1)[0] not in env][1:]  # after `kg`
+        assert not any(a.startswith("../") for a in args), words
+        if "KG_WORKSPACE" in env:
+            env["KG_WORKSPACE"] = str(tmp_path / env["KG_WORKSPACE"])
+        done = kg_env(tmp_path, *args, **env)
+        assert done.returncode == 0, (words, done.stderr)
+
+
+def test_the_readme_says_what_the_study_found_and_defines_its_words() -> None:
+    from kg.glossary import COLUMNS, WORDS
+
+    readme = (REPO / "README.md").read_text()
+    assert "arXiv:2603.13584" in readme
+    for word in [*WORDS, *COLUMNS]:
+        assert f"| {word} |" in readme or f"| `{word}` |" in readme, word
+    assert "../shared" not in readme
+    assert ".kg/browser/ptm-kg.grass" in readme and "kg/browser/style.grass" not in readme
+
+
+def test_the_small_things(tmp_path: Path) -> None:
+    assert kg(tmp_path, "demo").returncode == 0
+    flows = json.loads(run_at(tmp_path, 200, "flows", "--by", "family", "-f", "json"))
+    years = [a["first_year"] for a in flows["latest_adoptions"]]
+    assert years == sorted(years, reverse=True) and "family" in flows["latest_adoptions"][0]
+    assert "family" in flows["bridges"][0] and "model" not in flows["bridges"][0]
+    looked_up = run_at(tmp_path, 200, "models", "esm2")
+    assert "'esm2' is read as ESM-2" in looked_up and "protein" in looked_up
+    empty = kg(tmp_path, "models", "--unknown", "--min-papers", "5")
+    assert "No reused name outside every table is seen in 5 or more papers" in empty.stderr
+    scores = kg(tmp_path, "eval", str(REPO / "tests" / "data" / "labels.jsonl"))
+    assert scores.returncode == 0 and "llm" not in scores.stdout.lower()
+    for done in (scores, kg(tmp_path, "load")):
+        assert done.stdout.splitlines()[0].strip() and not done.stderr.startswith("\n")
+
+
+def test_make_test_without_root_names_what_to_install(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"  # a PATH with no chromium, where `id -u` is not root
+    bin_dir.mkdir()
+    (bin_dir / "id").write_text("#!/bin/sh\necho 1000\n")
+    (bin_dir / "id").chmod(0o755)
+    make = [shutil.which("make") or "make", "-s", "-C", str(REPO), "chromium"]
+    done = subprocess.run(make, capture_output=True, text=True, env={"PATH": str(bin_dir)},
+                          timeout=60)  # fmt: skip
+    assert done.returncode != 0
+    assert "needs Chromium" in done.stderr and "sudo apt-get install chromium" in done.stderr
