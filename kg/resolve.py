@@ -4,6 +4,7 @@ for its members), a field by id or by name. A name the graph does not hold is on
 the nearest names it does hold, never an empty answer.
 """
 
+import re
 from difflib import get_close_matches
 from typing import Any
 
@@ -50,9 +51,26 @@ def field_value(store: GraphStore, written: object) -> str:
     raise InputRejected(f"no such field in the graph: {text!r} (give an id or a name){hint}")
 
 
+def paper_id(store: GraphStore, written: str) -> str:
+    """The Paper id in the graph that `written` (an id, or a DOI in any form) means."""
+    text = written.strip()
+    doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", text, flags=re.IGNORECASE).lower()
+    rows = store.run(
+        "MATCH (p:Paper) WHERE p.id = $id OR toLower(p.doi) = $doi RETURN p.id AS id",
+        {"id": text, "doi": doi},
+    )
+    if not rows:
+        raise InputRejected(f"no such paper in the graph: {text!r} (give its id or its DOI; "
+                            "`kg export DIR` lists every paper)")  # fmt: skip
+    return str(rows[0]["id"])
+
+
 def resolve_names(store: GraphStore, values: dict[str, Any]) -> dict[str, Any]:
-    """`values` with a given `model` and `field` replaced by what the graph calls them."""
+    """`values` with a given `model`, `field` and `paper` replaced by what the graph calls
+    them."""
     resolved = dict(values)
+    if resolved.get("paper") is not None:
+        resolved["paper"] = paper_id(store, str(resolved["paper"]))
     if resolved.get("model") is not None:
         resolved["model"] = model_name(store, str(resolved["model"]))
     if resolved.get("field") is not None:

@@ -2,7 +2,7 @@
 //
 // Parameters:
 //   $model = null   only this model or family (e.g. "ESM-2", "AlphaFold"); null for all
-//   $paper = null   only this paper (OpenAlex id, e.g. "W2741809807"); null for all
+//   $paper = null   only this paper (id or DOI, e.g. "W2741809807"); null for all
 //   $limit = 100    how many edges to list
 // Columns: paper, year, model, pattern, stage, mention, evidence
 MATCH (p:Paper)-[r:REUSES]->(m:Model)

@@ -59,6 +59,9 @@ def test_a_cut_table_says_how_many_rows_there_are(tmp_path: Path) -> None:
     assert json.loads(by_id.stdout) and all(
         "Neuroscience" in row["fields"] for row in json.loads(by_id.stdout)
     )
+    by_doi = kg(tmp_path, "query", "evidence", "-p", "paper=https://doi.org/10.5555/PTMKG.demo.001",
+                "-f", "json")  # fmt: skip
+    assert {r["paper"] for r in json.loads(by_doi.stdout)} == {"W9000000001"}, by_doi.stderr
     typo = kg(tmp_path, "query", "papers_behind", "-p", "model=resnet5")
     assert typo.returncode == 2 and "did you mean" in typo.stderr
 

@@ -251,6 +251,8 @@ def test_evidence_lists_the_quote_behind_each_edge(graph: GraphStore) -> None:
         ("W3", "ESM-2", "We used ESM-2."),
     ]
     assert ask(graph, "evidence", "model", paper="W1") == [("AlphaFold2",), ("ESM-2",)]
+    with pytest.raises(InputRejected, match="no such paper in the graph: 'W99'"):
+        queries.run(graph, "evidence", {"paper": "W99"})
 
 
 def test_papers_behind_lists_the_papers_a_number_counts(graph: GraphStore) -> None:

@@ -191,7 +191,7 @@ def test_a_damaged_graph_file_is_one_line_and_rebuild_recovers(tmp_path: Path) -
     assert graph_counts(tmp_path / "ws") == expected
     assert list((tmp_path / "ws").glob("graph.rdb.damaged-*"))
     rdb.write_bytes(b"REDIS0011 truncated")
-    assert kg_env(tmp_path, "demo").returncode == 0  # the demo recovers too
+    assert kg_env(tmp_path, "demo", "--force").returncode == 0  # the demo recovers too
 
 
 # --- failed is not negative --------------------------------------------------------------------

@@ -232,7 +232,8 @@ def report(
     from kg.report import write_report  # matplotlib loads only when a report is asked for
 
     settings = load_settings()
-    require_workspace(settings)
+    if out_dir is None:  # the default folder is in the workspace: never make one for it
+        require_workspace(settings)
     target = out_dir or settings.kg_workspace / "report"
     try:
         target.mkdir(parents=True, exist_ok=True)
