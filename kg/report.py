@@ -80,8 +80,13 @@ def draw_figures(
     return drawn
 
 
-def _html_table(name: str, rows: list[Row]) -> str:
+def _html_table(name: str, rows: list[Row], total: int | None = None) -> str:
+    """One table; a table its limit cut says so, and how to see the rest."""
     module = queries.get(name)
+    cut = ""
+    if total is not None and total > len(rows):
+        cut = (f'<p class="cut">Showing {len(rows)} of {total} rows; '
+               f"<code>kg query {name} -p limit={total}</code> shows them all.</p>")  # fmt: skip
     columns = list(rows[0]) if rows else list(module.columns)
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
     body = "".join(
@@ -92,7 +97,7 @@ def _html_table(name: str, rows: list[Row]) -> str:
     )
     return (
         f"<h3>{html.escape(module.question)} <code>{name}</code></h3>"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{cut}"
     )
 
 
@@ -119,7 +124,8 @@ def write_report(
     everything inline. `build` says when the graph was built and whether that build
     completed."""
     out.mkdir(parents=True, exist_ok=True)
-    tables = {name: queries.run(store, name) for name in TABLES}
+    answered = {name: queries.run_counted(store, name) for name in TABLES}
+    tables = {name: answer.rows for name, answer in answered.items()}
     answers = headlines(tables)
     corpus = queries.run(store, "corpus_summary")
     extra = {name: queries.run(store, name) for name in EXTRA}
@@ -146,7 +152,7 @@ def write_report(
 <p id="top-stage">Most impacted stage: <b>{html.escape(a.top_stage)}</b>
 ({a.top_stage_share:.0%} of reuses)</p></section>
 <h2>Figures</h2>{"".join(_figure_html(shown, spec) for _, shown, spec in drawn)}
-<h2>Tables</h2>{"".join(_html_table(name, rows) for name, rows in tables.items())}
+<h2>Tables</h2>{"".join(_html_table(name, a.rows, a.total) for name, a in answered.items())}
 </body></html>
 """
     report = out / "report.html"

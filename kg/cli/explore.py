@@ -289,7 +289,8 @@ def flows(
     with open_graph(settings) as store:
         rows = queries.run(store, "ptm_field_flows" if by == "model" else "family_field_flows")
     graph = flow_graph.bipartite(rows, by=by)
-    ranked = [_named(vars(b), by) for b in flow_graph.bridges(graph)[:top]]
+    every = flow_graph.bridges(graph)
+    ranked = [_named(vars(b), by) for b in every[:top]]
     latest = flow_graph.timeline(graph)[::-1][:top]  # newest first
     adoptions = [_named(vars(a), by) for a in latest]
     path = flow_graph.write_graphml(graph, (out_dir or settings.kg_workspace) / "flows.graphml")
@@ -305,6 +306,9 @@ def flows(
         f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges → {path} "
         "(Gephi opens it)"
     )
+    if len(every) > top:
+        err.print(f"showing the top {top} of {len(every)} {by}s in each table; `--top "
+                  f"{len(every)}` shows them all", markup=False, highlight=False)  # fmt: skip
 
 
 def _named(row: dict[str, object], by: str) -> dict[str, object]:
