@@ -168,3 +168,11 @@ def test_make_test_without_root_names_what_to_install(tmp_path: Path) -> None:
                           timeout=60)  # fmt: skip
     assert done.returncode != 0
     assert "needs Chromium" in done.stderr and "sudo apt-get install chromium" in done.stderr
+
+
+def test_a_markdown_paper_loads_through_the_command(tmp_path: Path) -> None:
+    done = kg(tmp_path, "load", str(REPO / "docs" / "examples" / "my_paper.md"))
+    assert done.returncode == 0, done.stderr
+    assert "Loaded 1 paper" in done.stdout and "1 Field" in done.stdout
+    rows = json.loads(kg(tmp_path, "query", "evidence", "-f", "json").stdout)
+    assert ("DeepLabCut", "adaptation") in [(r["model"], r["pattern"]) for r in rows]
