@@ -11,6 +11,7 @@ from typing import Any
 from extract.aliases import key
 from extract.catalogue import resolve as resolve_model
 from extract.errors import InputRejected
+from extract.taxonomy import Pattern, Stage
 from kg.stores.base import GraphStore
 
 
@@ -65,10 +66,26 @@ def paper_id(store: GraphStore, written: str) -> str:
     return str(rows[0]["id"])
 
 
+def _one_of(kind: str, written: str, known: list[str]) -> str:
+    """`written` as one of `known`, in any case."""
+    for value in known:
+        if value.casefold() == written.strip().casefold():
+            return value
+    raise InputRejected(f"no such {kind}: {written!r}; use one of {', '.join(known)}")
+
+
+PATTERNS = [p.value for p in Pattern] + ["undetermined"]
+STAGES = [s.value for s in Stage] + ["undetermined"]
+
+
 def resolve_names(store: GraphStore, values: dict[str, Any]) -> dict[str, Any]:
-    """`values` with a given `model`, `field` and `paper` replaced by what the graph calls
-    them."""
+    """`values` with a given `model`, `field`, `paper`, `pattern` and `stage` replaced by
+    what the graph calls them."""
     resolved = dict(values)
+    if resolved.get("pattern") is not None:
+        resolved["pattern"] = _one_of("pattern", str(resolved["pattern"]), PATTERNS)
+    if resolved.get("stage") is not None:
+        resolved["stage"] = _one_of("stage", str(resolved["stage"]), STAGES)
     if resolved.get("paper") is not None:
         resolved["paper"] = paper_id(store, str(resolved["paper"]))
     if resolved.get("model") is not None:

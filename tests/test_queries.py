@@ -251,6 +251,9 @@ def test_evidence_lists_the_quote_behind_each_edge(graph: GraphStore) -> None:
         ("W3", "ESM-2", "We used ESM-2."),
     ]
     assert ask(graph, "evidence", "model", paper="W1") == [("AlphaFold2",), ("ESM-2",)]
+    assert ask(graph, "papers_behind", "paper", pattern="Conceptual", stage="test") == [("W6",)]
+    with pytest.raises(InputRejected, match="no such pattern: 'adapt'; use one of conceptual"):
+        queries.run(graph, "papers_behind", {"pattern": "adapt"})
     with pytest.raises(InputRejected, match="no such paper in the graph: 'W99'"):
         queries.run(graph, "evidence", {"paper": "W99"})
 

@@ -135,6 +135,10 @@ def query(
     with open_graph(load_settings()) as store:
         answer = queries.run_counted(store, name, values)
     emit(answer.rows, format, module.question, module.columns)
+    if not answer.rows:
+        given = ", ".join(f"{k}={v}" for k, v in values.items()) or "the defaults"
+        err.print(f"no rows: nothing in the graph answers {name} with {given}", markup=False,
+                  highlight=False)  # fmt: skip
     if answer.total is not None and answer.limit is not None and answer.total > answer.limit:
         more = "more than " if answer.total >= queries.CAP else ""
         err.print(
