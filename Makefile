@@ -18,10 +18,16 @@ $(LINT_DIR)/node_modules: $(LINT_DIR)/package.json $(LINT_DIR)/package-lock.json
 	cd $(LINT_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $(LINT_DIR)/node_modules
 
-# The report test renders the HTML report in Debian's headless Chromium.
+# The report test renders the HTML report in headless Chromium: installed with apt-get when
+# we are root on Debian, else named for the user to install.
 chromium:
-	@command -v chromium >/dev/null || (apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@command -v chromium >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "make test needs Chromium for the report test: install it (Debian/Ubuntu: sudo apt-get install chromium; Fedora: sudo dnf install chromium; macOS: brew install --cask chromium) so that 'chromium' is on PATH, then run make test again" >&2; \
+			exit 1; \
+		fi; }
 
 demo: $(STAMP)
 	$(BIN)/kg demo

@@ -382,6 +382,22 @@ class Workspace:
         sql = "SELECT count(*) FROM works WHERE record IS NOT NULL AND dropped IS NULL"
         return int(self._read(sql)[0][0])
 
+    def kept_by_origin(self, prefix: str) -> tuple[int, int]:
+        """Kept works whose origin (request or corpus file) starts with `prefix`, and the
+        others: how the demo's papers are told from a user's own."""
+        sql = ("SELECT count(CASE WHEN request_url LIKE ? || '%' THEN 1 END), count(*) FROM works"
+               " WHERE record IS NOT NULL AND dropped IS NULL")  # fmt: skip
+        marked, total = self._read(sql, (prefix,))[0]
+        return int(marked), int(total) - int(marked)
+
+    def forget(self, prefix: str) -> int:
+        """Remove the works (and their texts) whose origin starts with `prefix`."""
+        with self._write() as db:
+            db.execute("DELETE FROM texts WHERE work_id IN (SELECT id FROM works WHERE"
+                       " request_url LIKE ? || '%')", (prefix,))  # fmt: skip
+            gone = db.execute("DELETE FROM works WHERE request_url LIKE ? || '%'", (prefix,))
+            return gone.rowcount
+
     def kept_works(self, ids: Sequence[str] | None = None) -> Iterator[Work]:
         """Kept works (all, or those of `ids`), in id order, read in chunks."""
         if ids is None:

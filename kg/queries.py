@@ -20,6 +20,7 @@ from importlib import resources
 from typing import Any
 
 from extract.errors import InputRejected
+from kg.resolve import resolve_names
 from kg.stores.base import GraphStore, Row
 
 _PARAM = re.compile(r"^\$(\w+)\s*=\s*(\S+)\s*(.*)$")
@@ -92,7 +93,7 @@ def _coerce(parameter: Parameter, raw: str) -> Any:
             return raw.lower() == "true"
         if isinstance(default, int):
             value = int(raw)
-            least = 1 if parameter.name == "limit" else 0
+            least = 1 if parameter.name in {"limit", "per_field"} else 0
             if default >= 0 and value < least:
                 raise InputRejected(f"--param {parameter.name}={raw}: must be {least} or more")
             return value
@@ -123,5 +124,29 @@ def parameters_for(module: QueryModule, overrides: dict[str, str]) -> dict[str, 
 
 
 def run(store: GraphStore, name: str, overrides: dict[str, str] | None = None) -> list[Row]:
+    """The module's answer; a model or field parameter is first resolved against the graph
+    (kg/resolve.py), so a name the graph does not hold is an error, not an empty table."""
     module = get(name)
-    return store.run(module.cypher, parameters_for(module, overrides or {}))
+    values = resolve_names(store, parameters_for(module, overrides or {}))
+    return store.run(module.cypher, values)
+
+
+CAP = 100_000  # rows read to count what a limited module left out
+
+
+@dataclass(frozen=True)
+class Answer:
+    rows: list[Row]
+    total: int | None  # rows without the limit (at most CAP); None: the module has no limit
+    limit: int | None
+
+
+def run_counted(store: GraphStore, name: str, overrides: dict[str, str] | None = None) -> Answer:
+    """Like `run`, and for a module that ends in LIMIT $limit, how many rows there are in
+    all, so a reader is told when a table is cut."""
+    module = get(name)
+    if "LIMIT $limit" not in module.cypher:
+        return Answer(run(store, name, overrides), None, None)
+    limit = int(parameters_for(module, overrides or {})["limit"])
+    every = run(store, name, {**(overrides or {}), "limit": str(max(CAP, limit))})
+    return Answer(every[:limit], len(every), limit)

@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from extract.corpus import Failure
-from extract.errors import KgError
+from extract.errors import InputRejected, KgError
 from extract.workspace import Workspace
 from kg import render
 from kg.build import Step
@@ -33,6 +33,9 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # click's plain help: it reflows every paragraph to the terminal and never cuts an
+    # option's name, where rich panels kept the docstrings' line breaks and cut options
+    rich_markup_mode=None,
 )
 out = Console()
 err = Console(stderr=True)
@@ -125,10 +128,24 @@ def warn_if_incomplete(settings: Settings, store_name: str | None) -> None:
         )
 
 
+def require_workspace(settings: Settings) -> None:
+    """A command that reads the graph in a folder without a workspace says so, instead of
+    making an empty one and answering with empty tables."""
+    path = settings.kg_workspace
+    made = (path / "graph.rdb").exists() or (path / "corpus.sqlite").exists()
+    if settings.kg_store == "embedded" and not made:
+        raise InputRejected(
+            f"no workspace at {path.resolve()}: make one here with `kg demo` or "
+            "`kg load FILE`, or point KG_WORKSPACE at an existing one"
+        )
+
+
 @contextmanager
 def open_graph(settings: Settings, fresh: bool = False, reads: bool = True) -> Iterator[GraphStore]:
     """The configured store. `fresh`: the caller empties it (a damaged embedded graph file
     is then set aside); `reads`: warn first when the graph's last build did not complete."""
+    if reads:
+        require_workspace(settings)
     with err.status(f"starting the {settings.kg_store} store…"):
         store = open_store(settings, fresh)
     try:
@@ -148,6 +165,7 @@ def progress(total: int) -> Iterator[Step]:
         TimeElapsedColumn(),
         console=err,
         transient=True,
+        disable=not err.is_terminal,  # piped or captured: no bar, and no blank line left over
     )
     tasks: dict[str, Any] = {}
 

@@ -46,6 +46,7 @@ from kg.cli.app import (
     progress,
 )
 from kg.loader import work_row
+from kg.mixing import refuse_mixing
 from kg.settings import Settings, load_settings
 
 
@@ -74,7 +75,9 @@ def fetch(
             "Default: the eight natural-science fields."
         ),
     ] = None,
-    all_fields: Annotated[bool, typer.Option(help="Keep works of every field.")] = False,
+    all_fields: Annotated[
+        bool, typer.Option("--all-fields", help="Keep works of every field.")
+    ] = False,
     min_citations: Annotated[int, typer.Option(help="Keep works cited at least this often.")] = 1,
     fulltext: Annotated[
         Path | None,
@@ -89,8 +92,9 @@ def fetch(
     refresh: Annotated[
         bool,
         typer.Option(
+            "--refresh",
             help="Ask OpenAlex again for what is stored, and the full-text services "
-            "again for works known to have no open full text."
+            "again for works known to have no open full text.",
         ),
     ] = False,
 ) -> None:
@@ -189,8 +193,9 @@ def _read_dois(path: Path) -> list[str]:
 CorpusArgument = Annotated[
     Path | None,
     typer.Argument(
-        help="A .jsonl file of papers ({work, text} per line). "
-        "Default: the works `kg fetch` stored and kept."
+        help="Your papers: a .jsonl file (README: Your own papers), a .txt or .md paper, or "
+        "a folder of JATS / TEI files with a metadata.csv. Default: the works `kg fetch` "
+        "stored and kept."
     ),
 ]
 
@@ -306,13 +311,23 @@ def load(
         ),
     ] = None,
     reset: Annotated[
-        bool, typer.Option(help="Empty the graph first (after the input has been checked).")
+        bool,
+        typer.Option("--reset", help="Empty the graph first (after the input has been checked)."),
     ] = False,
     rebuild: Annotated[
         bool,
         typer.Option(
+            "--rebuild",
             help="Empty the graph and build it again from the workspace alone: how to finish "
-            "an interrupted build or replace a damaged graph file."
+            "an interrupted build or replace a damaged graph file.",
+        ),
+    ] = False,
+    drop_demo: Annotated[
+        bool,
+        typer.Option(
+            "--drop-demo",
+            help="Remove the demo's papers from the workspace and the graph first, so that "
+            "your own papers do not mix with them.",
         ),
     ] = False,
 ) -> None:
@@ -329,6 +344,7 @@ def load(
         raise InputRejected("--rebuild uses the workspace alone: give no corpus file")
     workspace = Workspace(settings.kg_workspace)
     try:
+        refuse_mixing(workspace, adding_own=corpus is not None, drop_demo=drop_demo)
         failures: list[Failure] = []
         ids: list[str] | None = None
         if corpus is not None:
@@ -340,7 +356,7 @@ def load(
         name = extractor or (_last_extractor(workspace) if rebuild else "rules")
         run = _run_to_load(name, workspace, settings, corpus, ids, failures)
         total = len(ids) if ids is not None else workspace.count_kept()
-        fresh = reset or rebuild
+        fresh = reset or rebuild or drop_demo
         with open_graph(settings, fresh=fresh, reads=False) as store, progress(total) as step:
             mode = "rebuild" if rebuild else "load"
             built = build_graph(store, workspace, run, mode, ids, fresh, step)
@@ -473,7 +489,7 @@ def evaluate(
                         ("reused models", scores.models))
     ]  # fmt: skip
     out.print(render.table(rows, title=f"{extractor} extractor on {len(gold)} labelled papers"))
-    summary = {
+    summary: dict[str, float | int] = {
         "kappa_uses_ptms": round(scores.uses_ptms.kappa, 3),
         "pattern_accuracy": round(scores.pattern_accuracy, 3),
         "stage_accuracy": round(scores.stage_accuracy, 3),
@@ -484,9 +500,9 @@ def evaluate(
         "stage_accuracy_all": round(scores.stage_accuracy_all, 3),
         "roles_labelled": scores.role_labelled,
         "role_accuracy": round(scores.role_accuracy, 3),
-        "papers_sent_to_llm": sent,
-        "input_tokens_per_call": round(tokens, 1),
     }
+    if llm is not None:  # the rules extractor sends nothing: no LLM columns for it
+        summary |= {"papers_sent_to_llm": sent, "input_tokens_per_call": round(tokens, 1)}
     out.print(render.table([summary], title="Pattern and stage accuracy over evidenced values "
                            "(_all: undetermined counted as wrong)"))  # fmt: skip
     mistakes = [
