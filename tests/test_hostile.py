@@ -1,0 +1,144 @@
+"""Hostile input (issue 23): parameters that try to be Cypher, values that do not fit the
+stores, names that try to be markup or mathtext, formulas in CSV cells. Each test injects
+the attack for real and checks that the graph, the files and the output are what they
+should be."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extract.errors import InputRejected, QueryFailed
+from kg import queries
+from kg.loader import load_extractions, load_works
+from kg.stores.base import GraphStore
+from tests.graphs import EXTRACTIONS, WORKS
+from tests.test_trust import a_paper, kg_env, one_line_error, write_corpus
+
+# The one of issue 23: a map key that closes its backticks and appends a DETACH DELETE.
+DELETE_ALL = (
+    'field={"a`:1} `model`=null `pattern`=null `stage`=null `max_rank`=0 `limit`=50 '
+    'MATCH (n:Paper) DETACH DELETE n WITH count(*) AS c //":1}'
+)
+HOSTILE = [
+    DELETE_ALL.removeprefix("field="),
+    '{"a":1}',
+    '[1, {"a": 1}]',
+    "[[1]]",
+    '"}) MATCH (n) DETACH DELETE n //',
+    "' OR 1=1 MATCH (n) DETACH DELETE n //",
+    '" MATCH (n) DETACH DELETE n //',
+    "\\",
+    '\\"',
+    '\\\\"',
+    "`",
+    "`x` = 1 MATCH (n) DETACH DELETE n //",
+    "x\nMATCH (n) DETACH DELETE n",
+    "x\r\nMATCH (n) DETACH DELETE n //",
+    "*/ MATCH (n) DETACH DELETE n /*",
+    "$limit",
+    "CYPHER limit=1",
+    ")",
+    "]",
+    "}",
+    "",
+    "null",
+    "true",
+    "[]",
+    '["ESM-2", "x`y", "\\"", null]',
+    "1e999",
+    "-1e999",
+    "NaN",
+    "Infinity",
+    "99999999999999999999",
+    "-99999999999999999999",
+    "9223372036854775807",
+    "-1",
+    "0",
+    "1.5",
+    "ESM-2",
+    "漢字 é 🙂 \u2028 \u202e",
+    "x" * 100_000,
+    "[" * 5000 + "]" * 5000,
+]
+
+
+def snapshot(store: GraphStore) -> list[Any]:
+    """Every node and relationship with its labels or type and properties."""
+    nodes = store.run("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
+    rels = store.run("MATCH (a)-[r]->(b) RETURN type(r) AS type, properties(r) AS props, "
+                     "properties(a) AS a, properties(b) AS b")  # fmt: skip
+    return sorted(json.dumps(row, sort_keys=True) for row in nodes + rels)
+
+
+@pytest.fixture
+def graph(store: GraphStore) -> GraphStore:
+    load_works(store, WORKS)
+    load_extractions(store, EXTRACTIONS)
+    return store
+
+
+# --- parameters are data, never Cypher ---------------------------------------------------------
+
+
+def test_hostile_values_at_every_parameter_of_every_query_leave_the_graph_unchanged(
+    graph: GraphStore,
+) -> None:
+    before = snapshot(graph)
+    asked = refused = 0
+    for module in queries.modules().values():
+        for name in module.parameters:
+            for raw in HOSTILE:
+                try:
+                    queries.run(graph, module.name, {name: raw})
+                    asked += 1
+                except (InputRejected, QueryFailed):
+                    refused += 1
+    assert snapshot(graph) == before
+    assert asked > 100 and refused > 100  # both kinds were exercised
+
+
+def test_a_hostile_string_comes_back_from_the_store_as_it_went_in(store: GraphStore) -> None:
+    for value in [*HOSTILE, "a\\", '"', "\t"]:
+        back = store.run("RETURN $v AS v, $l AS l", {"v": value, "l": [value, value]})
+        assert back == [{"v": value, "l": [value, value]}], value[:80]
+
+
+def test_values_that_cannot_be_literals_are_refused_not_spliced(falkor: GraphStore) -> None:
+    from kg.stores.falkor import literal
+
+    for bad in (
+        {"a`:1} MATCH (n) DETACH DELETE n //": 1},
+        {"": 1},
+        {1: 2},
+        float("nan"),
+        float("inf"),
+        2**63,
+        -(2**63) - 1,
+        "nul\x00",
+        b"bytes",
+        object(),
+        {"a": {"b`": 1}},
+    ):
+        with pytest.raises(ValueError):
+            literal(bad)
+        with pytest.raises(QueryFailed):
+            falkor.run("RETURN $v AS v", {"v": bad})
+    with pytest.raises(QueryFailed):
+        falkor.run("RETURN 1 AS one", {"a` = 1 MATCH (n) DETACH DELETE n //": 1})
+    assert literal({"order": 1, "name": 'a"b'}) == '{`order`:1,`name`:"a\\"b"}'
+
+
+@pytest.mark.slow
+def test_the_delete_all_parameter_of_issue_23_is_refused_and_the_graph_kept(
+    tmp_path: Path,
+) -> None:
+    loaded = kg_env(
+        tmp_path, "load", str(write_corpus(tmp_path / "c.jsonl", [a_paper(n) for n in range(1, 6)]))
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    line = one_line_error(kg_env(tmp_path, "query", "papers_behind", "-p", DELETE_ALL))
+    assert "no maps" in line
+    stats = json.loads(kg_env(tmp_path, "stats", "-f", "json").stdout)
+    assert next(iter(stats.values()))[0]["Paper"] == 5
