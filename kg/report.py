@@ -2,13 +2,16 @@
 plus the PNGs and CSVs beside it. Reads the graph only through the query modules."""
 
 import base64
+import functools
 import html
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import accumulate
 from pathlib import Path
 
+from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -38,6 +41,18 @@ class Report:
     headlines: Headlines
 
 
+def _plain_text[**P](draw: Callable[P, Path]) -> Callable[P, Path]:
+    """Draw with mathtext off: a field or model name such as `$\\undefined$-Net` is shown as
+    written instead of being parsed (and failing) as a formula."""
+
+    @functools.wraps(draw)
+    def drawn(*args: P.args, **kwargs: P.kwargs) -> Path:
+        with rc_context({"text.parse_math": False}):
+            return draw(*args, **kwargs)
+
+    return drawn
+
+
 def _figure(width: float, height: float) -> tuple[Figure, Axes]:
     """A figure that belongs to no window or global state (no pyplot)."""
     figure = Figure(figsize=(width, height))
@@ -50,6 +65,7 @@ def _save(figure: Figure, path: Path) -> Path:
     return path
 
 
+@_plain_text
 def share_by_field(rows: list[Row], path: Path) -> Path:
     figure, axes = _figure(8, 0.45 * len(rows) + 1.2)
     ordered = sorted(rows, key=lambda r: r["ptm_share"])
@@ -62,6 +78,7 @@ def share_by_field(rows: list[Row], path: Path) -> Path:
     return _save(figure, path)
 
 
+@_plain_text
 def patterns_by_field(rows: list[Row], path: Path) -> Path:
     fields = list(dict.fromkeys(r["field"] for r in rows))
     figure, axes = _figure(8, 0.45 * len(fields) + 1.5)
@@ -82,6 +99,7 @@ def patterns_by_field(rows: list[Row], path: Path) -> Path:
     return _save(figure, path)
 
 
+@_plain_text
 def stages(rows: list[Row], path: Path) -> Path:
     ordered = sorted(rows, key=lambda r: r["stage_order"])
     figure, axes = _figure(8, 3.5)
@@ -103,6 +121,7 @@ _STYLES = ("-", "--", "-.", ":")
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
 
+@_plain_text
 def adoption(rows: list[Row], path: Path) -> Path:
     """Every field's cumulative count of papers reusing PTMs, run on to the last year of the
     corpus; each field has its own colour, dash and marker so overlapping lines stay apart."""
@@ -129,6 +148,7 @@ def _width(papers: int) -> float:
     return 0.8 + 1.2 * papers
 
 
+@_plain_text
 def flow_diagram(rows: list[Row], path: Path, models: int = 15) -> Path:
     """The `models` most reused models and the fields they reach; the title says how many of
     all the models are shown, and a key gives the line widths."""

@@ -3,6 +3,7 @@ stores, names that try to be markup or mathtext, formulas in CSV cells. Each tes
 the attack for real and checks that the graph, the files and the output are what they
 should be."""
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -10,12 +11,14 @@ from typing import Any
 import pytest
 
 from extract.errors import InputRejected, QueryFailed
+from extract.taxonomy import Pattern, Stage
 from kg import queries
 from kg.loader import load_extractions, load_works
 from kg.stores.base import GraphStore
 from tests.graphs import EXTRACTIONS, WORKS
 from tests.test_trust import a_paper, kg_env, one_line_error, write_corpus
 
+A = Pattern.adaptation
 # The one of issue 23: a map key that closes its backticks and appends a DETACH DELETE.
 DELETE_ALL = (
     'field={"a`:1} `model`=null `pattern`=null `stage`=null `max_rank`=0 `limit`=50 '
@@ -142,3 +145,75 @@ def test_the_delete_all_parameter_of_issue_23_is_refused_and_the_graph_kept(
     assert "no maps" in line
     stats = json.loads(kg_env(tmp_path, "stats", "-f", "json").stdout)
     assert next(iter(stats.values()))[0]["Paper"] == 5
+
+
+# --- names are text: no mathtext, no markup, no formulas ---------------------------------------
+
+MATH = "$\\undefinedmacro$-Net"
+FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "@SUM(1+1)",
+            "-2+3+cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]  # fmt: skip
+
+
+def hostile_graph(store: GraphStore, math: str = MATH) -> None:
+    """Papers titled and models named `math` and FORMULAS, in a field named `math`."""
+    from extract.records import FieldRef, Work
+    from tests.graphs import extraction, reuse
+
+    weird = FieldRef(id=99, name=math, domain="Physical Sciences", rank=0, score=0.5)
+    works = [Work(id=f"W{n}", title=title, year=2020 + n, fields=(weird,))
+             for n, title in enumerate([math, *FORMULAS], start=1)]  # fmt: skip
+    load_works(store, works)
+    models = [math, *(f.strip() for f in FORMULAS)]  # FalkorDB 4 crashes on a key with
+    # leading or trailing whitespace; resolve() strips every model name
+    load_extractions(store, [extraction(n, True, reuse(models[n - 1], A, Stage.Test))
+                             for n in range(1, len(works) + 1)])  # fmt: skip
+
+
+def test_names_with_dollars_are_drawn_as_plain_text(falkor: GraphStore, tmp_path: Path) -> None:
+    from kg.report import write_report
+
+    hostile_graph(falkor)
+    written = write_report(falkor, tmp_path / "report", "hostile")
+    pngs = [p for p in written.files if p.suffix == ".png"]
+    assert len(pngs) == 5 and all(p.stat().st_size > 1000 for p in pngs)
+    assert MATH in (tmp_path / "report" / "top_ptms.csv").read_text()
+
+
+def test_formulas_in_every_csv_cell_are_neutralised(falkor: GraphStore, tmp_path: Path) -> None:
+    import csv
+
+    from kg import render
+    from kg.report import write_report
+
+    hostile_graph(falkor, math="Plain-Net")
+    write_report(falkor, tmp_path / "report", "hostile")
+    rows = queries.run(falkor, "papers_behind")
+    texts = [render.to_csv(rows)] + [p.read_text() for p in (tmp_path / "report").glob("*.csv")]
+    cells = [cell for text in texts for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert any(cell.startswith("'=HYPERLINK") for cell in cells)
+    assert any(cell.startswith("'+cmd") for cell in cells)
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    numbers = render.to_csv([{"delta": -3, "share": -0.5, "name": "-x"}])
+    assert numbers.splitlines()[1] == "-3,-0.5,'-x"
+
+
+@pytest.mark.slow
+def test_markup_in_a_workspace_path_and_a_doi_is_printed_literally(tmp_path: Path) -> None:
+    from tests.openalex_server import OpenAlexServer
+
+    workspace = str(tmp_path / "study[/]x" / "ws")
+    dois = tmp_path / "dois.txt"
+    dois.write_text("10.9999/test.1\n10.1234/abc[/]\n")
+    with OpenAlexServer(tmp_path) as server:
+        fetched = kg_env(tmp_path, "fetch", "--dois", str(dois), "--no-fulltext",
+                         KG_WORKSPACE=workspace, OPENALEX_URL=server.url,
+                         REQUESTS_CA_BUNDLE=str(server.ca_path))  # fmt: skip
+    assert fetched.returncode == 0, fetched.stderr
+    assert "10.1234/abc[/]" in fetched.stdout and workspace in fetched.stdout
+    corpus = write_corpus(tmp_path / "c.jsonl", [a_paper(n) for n in range(1, 4)])
+    assert kg_env(tmp_path, "load", str(corpus), KG_WORKSPACE=workspace).returncode == 0
+    for command in (["flows"], ["stats"], ["report"], ["query", "top_ptms"], ["browser"]):
+        done = kg_env(tmp_path, *command, KG_WORKSPACE=workspace, COLUMNS="400")
+        assert done.returncode == 0, (command, done.stderr)
+        if command != ["query", "top_ptms"]:
+            assert "study[/]x" in done.stdout + done.stderr, command

@@ -170,7 +170,8 @@ def print_failures(failures: list[Failure], full_list: Path | None = None) -> No
         err.print(f"  {failure.where}: {mask_url(failure.reason)}", highlight=False,
                   markup=False)  # fmt: skip
     if full_list is not None:
-        lines = [f"{f.where}\t{mask_url(f.reason)}" for f in failures]
+        safe = render.spreadsheet_safe
+        lines = [f"{safe(f.where)}\t{safe(mask_url(f.reason))}" for f in failures]
         full_list.write_text("where\treason\n" + "\n".join(lines) + "\n", encoding="utf-8")
         err.print(f"  every one, with its reason: {full_list}", highlight=False, markup=False)
     elif len(failures) > 20:

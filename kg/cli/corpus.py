@@ -141,7 +141,8 @@ def fetch(
         + (f" of {report.total} matching" if report.total is not None else "")
     )
     if report.missing:
-        out.print(f"{len(report.missing)} DOI(s) not found in OpenAlex, e.g. {report.missing[0]}")
+        out.print(f"{len(report.missing)} DOI(s) not found in OpenAlex, e.g. {report.missing[0]}",
+                  markup=False)  # fmt: skip
     out.print(render.table([kept], title="Study filters over every work in the workspace"))
     if web is not None:
         found = ", ".join(f"{n} from {s}" for s, n in sorted(web.by_source.items())) or "none"
@@ -156,7 +157,8 @@ def fetch(
     bad = [Failure(w, r) for w, r in failures] + [Failure(w, r) for w, r in texts.failures]
     bad += [Failure(w, r) for w, r in (web.failures if web else [])]
     print_failures(bad, settings.kg_workspace / "fetch_failures.tsv" if bad else None)
-    out.print(f"Stored in {settings.kg_workspace / 'corpus.sqlite'}. Next: `kg load`.")
+    out.print(f"Stored in {settings.kg_workspace / 'corpus.sqlite'}. Next: `kg load`.",
+              markup=False)  # fmt: skip
 
 
 def _fetch_fulltext(

@@ -241,7 +241,8 @@ def flows(
     out.print(render.table(adoptions, title="Latest first adoptions (model reaches field)"))
     out.print(
         f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges → {path} "
-        "(Gephi opens it)"
+        "(Gephi opens it)",
+        markup=False,
     )
 
 
