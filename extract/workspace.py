@@ -3,15 +3,16 @@
 One class over one file (WAL): OpenAlex works with the request that returned them, texts,
 search cursors, the LLM ledger (every call, keyed so that a rerun makes no request), the
 extraction runs with one stored outcome per paper and run, and the graph builds. The schema
-has numbered migrations (`PRAGMA user_version`), so a workspace made by an older ptm-kg opens
-and is brought up to date. Each write is one transaction; SQLite and file-system errors
-become one `WorkspaceUnusable` line that says what to do.
+has numbered migrations (`PRAGMA user_version`, in extract/migrations.py), so a workspace made
+by an older ptm-kg opens and is brought up to date, and one made by a newer ptm-kg is refused.
+Each write is one transaction; SQLite and file-system errors become one `WorkspaceUnusable`
+line that says what to do.
 """
 
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,97 +23,9 @@ from typing import TYPE_CHECKING, Any
 from pydantic import TypeAdapter
 
 from extract.errors import WorkspaceUnusable
+from extract.migrations import migrate, refuse_newer
 from extract.records import ExtractionFailure, Outcome, Paper, PaperText, Work
 
-# Version 1 is the schema ptm-kg 0.1 created (tables made with IF NOT EXISTS, user_version 0).
-_V1 = """
-CREATE TABLE IF NOT EXISTS works (
-    id TEXT PRIMARY KEY, doi TEXT,
-    raw TEXT NOT NULL,          -- the OpenAlex work object (or corpus line's work) as received
-    request_url TEXT NOT NULL,  -- the request (or corpus file) that returned it
-    fetched_at TEXT NOT NULL,
-    record TEXT,                -- the parsed Work (JSON), NULL when parsing failed
-    failure TEXT,               -- why parsing failed
-    dropped TEXT                -- why the study's filters dropped it, NULL when kept
-);
-CREATE INDEX IF NOT EXISTS works_doi ON works(doi);
-CREATE TABLE IF NOT EXISTS texts (
-    work_id TEXT PRIMARY KEY, source TEXT NOT NULL, origin TEXT NOT NULL,
-    record TEXT NOT NULL, stored_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS searches (
-    key TEXT PRIMARY KEY, next_cursor TEXT, fetched INTEGER NOT NULL DEFAULT 0, total INTEGER,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS missing_dois (doi TEXT PRIMARY KEY, checked_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS requests (
-    id INTEGER PRIMARY KEY, url TEXT NOT NULL, results INTEGER NOT NULL, at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS llm_calls (
-    key TEXT PRIMARY KEY, work_id TEXT NOT NULL, model TEXT NOT NULL,
-    prompt_version TEXT NOT NULL, mode TEXT NOT NULL,
-    status TEXT NOT NULL,           -- ok | failed
-    request TEXT NOT NULL,          -- the messages sent (no headers, no keys)
-    response TEXT, answer TEXT, dropped TEXT, error TEXT,
-    attempts INTEGER NOT NULL DEFAULT 1, input_tokens INTEGER NOT NULL DEFAULT 0,
-    output_tokens INTEGER NOT NULL DEFAULT 0, latency_s REAL NOT NULL DEFAULT 0,
-    cost_usd REAL, created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS extractions (
-    work_id TEXT NOT NULL, extractor TEXT NOT NULL, version TEXT NOT NULL,
-    record TEXT NOT NULL, stored_at TEXT NOT NULL, PRIMARY KEY (work_id, extractor, version)
-);
-"""
-# Version 2: extraction runs with their settings, one outcome per paper and run (failures
-# too), and graph builds.
-_V2 = """
-CREATE TABLE runs (
-    id INTEGER PRIMARY KEY,
-    extractor TEXT NOT NULL,        -- rules | llm
-    version TEXT NOT NULL,          -- rules version or prompt version
-    settings TEXT NOT NULL,         -- JSON: model, mode, budget...
-    key TEXT NOT NULL UNIQUE,
-    created_at TEXT NOT NULL,
-    used_at TEXT NOT NULL
-);
-ALTER TABLE extractions RENAME TO extractions_v1;
-CREATE TABLE extractions (
-    run_id INTEGER NOT NULL REFERENCES runs(id),
-    work_id TEXT NOT NULL,
-    status TEXT NOT NULL,           -- extracted | failed
-    text_sha TEXT,                  -- the text it was read from; NULL when unknown
-    record TEXT NOT NULL,           -- the Extraction or ExtractionFailure (JSON)
-    stored_at TEXT NOT NULL,
-    PRIMARY KEY (run_id, work_id)
-);
-CREATE TABLE builds (
-    id INTEGER PRIMARY KEY,
-    store TEXT NOT NULL,            -- which graph: "embedded FalkorDB at ...", "Neo4j at ..."
-    mode TEXT NOT NULL,             -- load | rebuild | demo
-    run_id INTEGER,
-    extractor TEXT,
-    started_at TEXT NOT NULL,
-    completed_at TEXT,              -- NULL: the build did not complete
-    papers INTEGER, failed INTEGER, counts TEXT
-);
-"""
-# Version 3: full text from the open-access web, and where each stored text came from.
-_V3 = """
-CREATE TABLE fulltext (
-    work_id TEXT PRIMARY KEY,
-    status TEXT NOT NULL,           -- fulltext | not_oa | not_found | failed
-    source TEXT,                    -- europepmc | plos | biorxiv | medrxiv
-    url TEXT,
-    http_status INTEGER,
-    reason TEXT,                    -- why it failed
-    xml BLOB,                       -- the raw XML as received, zlib-compressed
-    fetched_at TEXT NOT NULL
-);
-ALTER TABLE texts ADD COLUMN text_source TEXT;
-UPDATE texts SET text_source = CASE source WHEN 'abstract' THEN 'abstract'
-    WHEN 'corpus' THEN 'corpus' ELSE 'archive' END;
-"""
-SCHEMA_VERSION = 3
 _OUTCOME: TypeAdapter[Outcome] = TypeAdapter(Outcome)
 
 if TYPE_CHECKING:
@@ -126,43 +39,6 @@ def _now() -> str:
 def text_sha(text: PaperText) -> str:
     """What a stored extraction was read from: a changed text means a new extraction."""
     return hashlib.sha256(text.model_dump_json().encode()).hexdigest()[:16]
-
-
-def _migrate_v2(db: sqlite3.Connection) -> None:
-    db.executescript(_V2)
-    now = _now()
-    old = db.execute("SELECT work_id, extractor, version, record, stored_at FROM extractions_v1")
-    for work_id, extractor, version, record, stored_at in old.fetchall():
-        name = "rules" if extractor == "rules" else "llm"  # prefilter decisions belong to llm
-        settings = json.dumps({"migrated_from": "ptm-kg 0.1"})
-        db.execute(
-            "INSERT OR IGNORE INTO runs (extractor, version, settings, key, created_at, used_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (name, version, settings, f"{name}|{version}|migrated", now, now),
-        )
-        (run_id,) = db.execute(
-            "SELECT id FROM runs WHERE key = ?", (f"{name}|{version}|migrated",)
-        ).fetchone()
-        db.execute(
-            "INSERT OR REPLACE INTO extractions VALUES (?, ?, 'extracted', NULL, ?, ?)",
-            (run_id, work_id, record, stored_at),
-        )
-    db.execute("DROP TABLE extractions_v1")
-
-
-def _migrate_v1(db: sqlite3.Connection) -> None:
-    db.executescript(_V1)
-
-
-def _migrate_v3(db: sqlite3.Connection) -> None:
-    db.executescript(_V3)
-
-
-_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    1: _migrate_v1,
-    2: _migrate_v2,
-    3: _migrate_v3,
-}
 
 
 @dataclass(frozen=True)
@@ -245,19 +121,13 @@ class Workspace:
             if not directory.is_dir():
                 raise NotADirectoryError(f"{directory} is a file, not a directory")
             self._db = sqlite3.connect(self.path, timeout=30)  # `with self._db:` = one tx
+            refuse_newer(self._db, self.path)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._migrate()
+            migrate(self._db, self.path)
         except (OSError, sqlite3.Error) as error:
             where = self.path if directory.is_dir() else directory
             raise _unusable(where, error) from error
-
-    def _migrate(self) -> None:
-        (version,) = self._db.execute("PRAGMA user_version").fetchone()
-        for number in sorted(n for n in _MIGRATIONS if n > version):
-            with self._db:
-                _MIGRATIONS[number](self._db)
-                self._db.execute(f"PRAGMA user_version = {number}")
 
     def close(self) -> None:
         self._db.close()
