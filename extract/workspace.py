@@ -100,12 +100,18 @@ class CostLine:
     seconds: float
 
 
+_BUSY_S = 60  # how long a write waits for another process's write to finish
+
+
 def _unusable(path: Path, error: BaseException) -> WorkspaceUnusable:
     text = str(error)
     if "disk is full" in text or getattr(error, "errno", None) == 28:
         hint = "free some disk space (or set KG_WORKSPACE elsewhere) and run the command again"
     elif "readonly" in text or "read-only" in text or getattr(error, "errno", None) in (13, 30):
         hint = "the workspace is not writable: fix its permissions or set KG_WORKSPACE"
+    elif "locked" in text or "busy" in text:
+        hint = (f"another kg command kept it busy for over {_BUSY_S} s: let it finish (or "
+                "stop it) and run this one again")  # fmt: skip
     elif "not a database" in text or "malformed" in text:
         hint = "the file is damaged: move it aside and run `kg fetch` / `kg load` again"
     else:
@@ -120,7 +126,7 @@ class Workspace:
             directory.mkdir(parents=True, exist_ok=True)
             if not directory.is_dir():
                 raise NotADirectoryError(f"{directory} is a file, not a directory")
-            self._db = sqlite3.connect(self.path, timeout=30)  # `with self._db:` = one tx
+            self._db = sqlite3.connect(self.path, timeout=_BUSY_S)  # `with self._db:` = one tx
             refuse_newer(self._db, self.path)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -134,8 +140,11 @@ class Workspace:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One transaction; a full disk or a read-only file is one clear error."""
+        """One transaction; a full disk or a read-only file is one clear error. It takes the
+        write lock first (IMMEDIATE), so while another process writes it waits (up to the
+        busy timeout) instead of failing half-way."""
         try:
+            self._db.execute("BEGIN IMMEDIATE")
             with self._db:
                 yield self._db
         except sqlite3.Error as error:
@@ -242,10 +251,18 @@ class Workspace:
     def works(self, kept_only: bool = False) -> Iterator[tuple[Work, dict[str, Any]]]:
         """Parsed works with their raw JSON, in id order."""
         where = "record IS NOT NULL" + (" AND dropped IS NULL" if kept_only else "")
-        for record, raw in self._db.execute(
-            f"SELECT record, raw FROM works WHERE {where} ORDER BY id"
-        ):  # streamed: the raw JSON of every work need not fit in memory at once
+        for _, record, raw in self._pages(f"SELECT id, record, raw FROM works WHERE {where}"):
             yield Work.model_validate_json(record), json.loads(raw)
+
+    def _pages(self, select: str, size: int = 500) -> Iterator[Any]:
+        """The rows of `select` (a SELECT of works whose first column is the id, with a WHERE
+        clause) in id order, a page at a time. No statement stays open between pages: an
+        open read would pin this connection to an old snapshot, and its next write would
+        fail at once ("database is locked") whenever another process had written since."""
+        last = ""
+        while rows := self._read(f"{select} AND id > ? ORDER BY id LIMIT {size}", (last,)):
+            yield from rows
+            last = rows[-1][0]
 
     def count_kept(self) -> int:
         """How many works the study filters kept (counted by SQLite, nothing parsed)."""
@@ -255,8 +272,8 @@ class Workspace:
     def kept_works(self, ids: Sequence[str] | None = None) -> Iterator[Work]:
         """Kept works (all, or those of `ids`), in id order, read in chunks."""
         if ids is None:
-            sql = "SELECT record FROM works WHERE record IS NOT NULL AND dropped IS NULL"
-            for (record,) in self._db.execute(sql + " ORDER BY id"):
+            sql = "SELECT id, record FROM works WHERE record IS NOT NULL AND dropped IS NULL"
+            for _, record in self._pages(sql):
                 yield Work.model_validate_json(record)
             return
         for start in range(0, len(ids), 500):

@@ -10,6 +10,7 @@ import pytest
 
 from extract.migrations import SCHEMA_VERSION, V1
 from extract.records import Extraction
+from tests.test_cli import KG
 from tests.test_reliability import env_for, run_until
 from tests.test_trust import a_paper, kg_env, one_line_error, write_corpus
 
@@ -61,3 +62,47 @@ def test_a_workspace_of_a_newer_ptm_kg_is_refused_untouched(tmp_path: Path) -> N
         line = one_line_error(kg_env(tmp_path, *command))
         assert "made by a newer ptm-kg (schema 7); upgrade" in line, command
     assert db.read_bytes() == before
+
+
+def test_a_load_beside_a_fetch_on_one_workspace_both_finish(tmp_path: Path) -> None:
+    from extract.records import PaperText, Work
+    from extract.workspace import Workspace
+    from tests.openalex_server import OpenAlexServer
+
+    papers = [a_paper(n) for n in range(1, 2001)]
+    workspace = Workspace(tmp_path / "ws")
+    workspace.import_works([Work.model_validate(p["work"]) for p in papers], "file:c.jsonl")
+    workspace.import_texts([PaperText.model_validate(p["text"]) for p in papers], "file:c.jsonl")
+    workspace.close()
+    with OpenAlexServer(tmp_path, works=3000, delay=0.02) as server:
+        fetch = subprocess.Popen(
+            [KG, "fetch", "--no-fulltext", "--all-fields", "--min-citations", "0"],
+            env=env_for(tmp_path, OPENALEX_URL=server.url, REQUESTS_CA_BUNDLE=str(server.ca_path)),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        load = kg_env(tmp_path, "load")
+        fetched = fetch.communicate(timeout=300)
+    assert load.returncode == 0 and "Loaded" in load.stdout, load.stderr
+    assert fetch.returncode == 0, fetched[1]
+    assert len(server.log) == 15  # every page of the fetch was asked for and stored
+
+
+def test_a_workspace_kept_busy_too_long_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from extract import workspace as module
+    from extract.errors import WorkspaceUnusable
+
+    monkeypatch.setattr(module, "_BUSY_S", 0.2)
+    workspace = module.Workspace(tmp_path)
+    other = sqlite3.connect(tmp_path / "corpus.sqlite", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
+    try:
+        with pytest.raises(WorkspaceUnusable) as refused:
+            workspace.mark_missing(["10.1/x"])
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        workspace.close()
+    assert "another kg command" in str(refused.value)
+    assert "KG_WORKSPACE" not in str(refused.value)
