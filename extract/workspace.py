@@ -11,6 +11,7 @@ line that says what to do.
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -103,9 +104,20 @@ class CostLine:
 _BUSY_S = 60  # how long a write waits for another process's write to finish
 
 
+def _no_space(path: Path) -> bool:
+    """Is the disk holding `path` (a file or directory) full, or nearly (under 1 MiB)?"""
+    try:
+        disk = os.statvfs(path if path.is_dir() else path.parent)
+    except OSError:
+        return False
+    return disk.f_bavail * disk.f_frsize < 1 << 20
+
+
 def _unusable(path: Path, error: BaseException) -> WorkspaceUnusable:
     text = str(error)
-    if "disk is full" in text or getattr(error, "errno", None) == 28:
+    if "disk I/O error" in text and _no_space(path):  # SQLite's word for a failed shm/wal
+        text = f"disk full ({text})"
+    if "disk is full" in text or "disk full" in text or getattr(error, "errno", None) == 28:
         hint = "free some disk space (or set KG_WORKSPACE elsewhere) and run the command again"
     elif "readonly" in text or "read-only" in text or getattr(error, "errno", None) in (13, 30):
         hint = "the workspace is not writable: fix its permissions or set KG_WORKSPACE"

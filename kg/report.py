@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 from kg import queries, render
 from kg.answers import Headlines, headlines
+from kg.output import write_text, write_whole
 from kg.stores.base import GraphStore, Row
 
 TITLE = "ptm-kg report: reuse of pre-trained models in the natural sciences"
@@ -61,8 +62,7 @@ def _figure(width: float, height: float) -> tuple[Figure, Axes]:
 
 def _save(figure: Figure, path: Path) -> Path:
     figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    return path
+    return write_whole(path, lambda partial: figure.savefig(partial, dpi=110))
 
 
 @_plain_text
@@ -267,7 +267,7 @@ def write_report(store: GraphStore, out: Path, source: str, build: str = "") -> 
     for name, rows in [*tables.items(), ("ptm_reuse_by_field_year", by_year),
                        ("ptm_field_flows", flows)]:  # fmt: skip
         path = out / f"{name}.csv"
-        path.write_text(render.to_csv(rows, queries.get(name).columns), encoding="utf-8")
+        write_text(path, render.to_csv(rows, queries.get(name).columns))
         csvs.append(path)
     a = answers
     page = f"""<!doctype html>
@@ -289,5 +289,5 @@ def write_report(store: GraphStore, out: Path, source: str, build: str = "") -> 
 </body></html>
 """
     report = out / "report.html"
-    report.write_text(page, encoding="utf-8")
+    write_text(report, page)
     return Report(report, [report, *figures, *csvs], answers)

@@ -12,7 +12,7 @@ from extract.migrations import SCHEMA_VERSION, V1
 from extract.records import Extraction
 from tests.test_cli import KG
 from tests.test_reliability import env_for, run_until
-from tests.test_trust import a_paper, kg_env, one_line_error, write_corpus
+from tests.test_trust import a_paper, kg_env, one_line_error, tmpfs, write_corpus
 
 pytestmark = pytest.mark.slow
 
@@ -106,3 +106,32 @@ def test_a_workspace_kept_busy_too_long_says_so(
         workspace.close()
     assert "another kg command" in str(refused.value)
     assert "KG_WORKSPACE" not in str(refused.value)
+
+
+# --- a full disk ------------------------------------------------------------------------------
+
+
+def fill(disk: Path) -> None:
+    try:
+        with (disk / "filler").open("wb") as filler:
+            while True:
+                filler.write(b"\0" * 65536)
+    except OSError:
+        pass  # the disk is full to the last block
+
+
+def test_a_full_disk_is_called_full_and_leaves_no_empty_files(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "c.jsonl", [a_paper(n) for n in range(1, 6)])
+    assert kg_env(tmp_path, "load", str(corpus)).returncode == 0
+    with tmpfs(tmp_path / "small", "4m") as disk:
+        workspace = str(disk / "ws")
+        assert kg_env(tmp_path, "load", str(corpus), KG_WORKSPACE=workspace).returncode == 0
+        (disk / "out").mkdir()
+        fill(disk)
+        for command in (["stats"], ["report"], ["flows"]):
+            line = one_line_error(kg_env(tmp_path, *command, KG_WORKSPACE=workspace))
+            assert "disk full" in line and "free some disk space" in line, command
+        for command in (["report", "--out"], ["flows", "--out"]):  # the graph is elsewhere
+            line = one_line_error(kg_env(tmp_path, *command, str(disk / "out")))
+            assert "No space left" in line and "free some disk space" in line, command
+        assert list((disk / "out").iterdir()) == []  # no 0-byte PNG or GraphML, no partials
