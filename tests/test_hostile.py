@@ -5,6 +5,7 @@ should be."""
 
 import io
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ from kg import queries
 from kg.loader import load_extractions, load_works
 from kg.stores.base import GraphStore
 from tests.graphs import EXTRACTIONS, WORKS
+from tests.test_cli import KG
+from tests.test_reliability import env_for
 from tests.test_trust import a_paper, kg_env, one_line_error, write_corpus
 
 A = Pattern.adaptation
@@ -217,3 +220,27 @@ def test_markup_in_a_workspace_path_and_a_doi_is_printed_literally(tmp_path: Pat
         assert done.returncode == 0, (command, done.stderr)
         if command != ["query", "top_ptms"]:
             assert "study[/]x" in done.stdout + done.stderr, command
+
+
+# --- files that are not files -----------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_fifo_given_as_an_input_file_is_refused_not_read(tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "labels.jsonl")
+    os.mkfifo(tmp_path / "paper.xml")
+    os.mkfifo(tmp_path / "dois.txt")
+    (tmp_path / "named.jsonl").write_text('{"file": "paper.xml"}\n')
+    for command in (["eval", "labels.jsonl"], ["eval", "named.jsonl"],
+                    ["fetch", "--dois", "dois.txt"]):  # fmt: skip
+        done = subprocess.run(
+            [KG, *command],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env=env_for(tmp_path, OPENALEX_URL="https://127.0.0.1:9"),
+            timeout=60,
+        )  # a hang fails the test instead of blocking it
+        assert "is not a regular file" in one_line_error(done), command

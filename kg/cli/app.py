@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from extract.corpus import Failure
-from extract.errors import KgError
+from extract.errors import InputRejected, KgError
 from extract.workspace import Workspace
 from kg import render
 from kg.build import Step
@@ -176,6 +176,15 @@ def print_failures(failures: list[Failure], full_list: Path | None = None) -> No
         err.print(f"  every one, with its reason: {full_list}", highlight=False, markup=False)
     elif len(failures) > 20:
         err.print(f"  … and {len(failures) - 20} more")
+
+
+def regular_file(path: Path, what: str) -> Path:
+    """`path` when it is a regular file; a FIFO, device or directory would hang or fail the
+    read, so it is one line instead."""
+    if not path.is_file():
+        kind = "does not exist" if not path.exists() else "is not a regular file"
+        raise InputRejected(f"{what} {path} {kind}")
+    return path
 
 
 def plural(n: int, noun: str) -> str:

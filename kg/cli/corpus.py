@@ -44,6 +44,7 @@ from kg.cli.app import (
     plural,
     print_failures,
     progress,
+    regular_file,
 )
 from kg.loader import work_row
 from kg.settings import Settings, load_settings
@@ -182,9 +183,10 @@ def _fetch_fulltext(
 
 def _read_dois(path: Path) -> list[str]:
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        text = regular_file(path, "the DOI file").read_text(encoding="utf-8", errors="replace")
     except OSError as error:
         raise InputRejected(f"cannot read the DOI file {path}: {error}") from error
+    lines = text.splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
@@ -444,7 +446,7 @@ def evaluate(
     for number, label in enumerate(gold, start=1):
         path = labels.parent / label.file
         try:
-            text = parse_xml(path.read_bytes(), f"W{number}").text
+            text = parse_xml(regular_file(path, "the paper").read_bytes(), f"W{number}").text
         except (OSError, InputRejected) as error:
             raise InputRejected(f"cannot read {path} of the labels: {error}") from error
         papers.append(Paper(work=Work(id=f"W{number}", title=text.title), text=text))
