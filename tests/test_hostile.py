@@ -16,6 +16,7 @@ from extract.taxonomy import Pattern, Stage
 from kg import queries
 from kg.loader import load_extractions, load_works
 from kg.stores.base import GraphStore
+from kg.stores.falkor import FalkorStore
 from tests.graphs import EXTRACTIONS, WORKS
 from tests.test_cli import KG
 from tests.test_reliability import env_for
@@ -244,3 +245,37 @@ def test_a_fifo_given_as_an_input_file_is_refused_not_read(tmp_path: Path) -> No
             timeout=60,
         )  # a hang fails the test instead of blocking it
         assert "is not a regular file" in one_line_error(done), command
+
+
+# --- values fit the stores ---------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_integers_beyond_64_bits_fail_their_record_on_fresh_and_incremental_loads(
+    tmp_path: Path,
+) -> None:
+    from tests.openalex_server import OpenAlexServer
+
+    papers = [a_paper(n) for n in range(1, 6)]
+    papers[1]["work"]["cited_by_count"] = 1e20  # type: ignore[index]
+    papers[2]["work"]["cited_by_count"] = 2**63  # type: ignore[index]
+    corpus = write_corpus(tmp_path / "c.jsonl", papers)
+    for load in (["load", str(corpus)], ["load", str(corpus)], ["load", "--rebuild"]):
+        done = kg_env(tmp_path, *load)  # fresh (bulk), then incremental (MERGE), then bulk
+        assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
+        if load[1] != "--rebuild":
+            assert done.returncode == 1 and "2 failures" in done.stderr
+            assert "c.jsonl:2" in done.stderr and "9223372036854775807" in done.stderr
+        assert "Loaded 3 papers" in done.stdout, done.stdout
+        with FalkorStore(tmp_path / "ws") as store:
+            rows = store.run("MATCH (p:Paper) RETURN max(p.cited_by_count) AS most")
+        assert rows == [{"most": 0}]  # the kept papers' counts: nothing clamped to int64 max
+    with OpenAlexServer(tmp_path) as server:
+        server.mangle = lambda page: {**page, "results": [
+            {**r, "cited_by_count": 1e20} if i == 0 else r
+            for i, r in enumerate(page["results"])]}  # fmt: skip
+        fetched = kg_env(tmp_path, "fetch", "--limit", "5", "--no-fulltext",
+                         OPENALEX_URL=server.url, REQUESTS_CA_BUNDLE=str(server.ca_path),
+                         KG_WORKSPACE=str(tmp_path / "fetched"))  # fmt: skip
+    assert fetched.returncode == 0, fetched.stderr
+    assert "1 failure" in fetched.stderr and "cited_by_count" in fetched.stderr
