@@ -55,6 +55,7 @@ PRICES = {
 }
 Progress = Callable[[str, int], None]  # ("call" | "hit" | "prefilter" | "failed", tokens)
 _UNREACHABLE = (openai.APIConnectionError,)  # includes APITimeoutError
+_REFUSED = (openai.AuthenticationError, openai.PermissionDeniedError)  # 401, 403: stop the run
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,7 @@ class LLMExtractor:
         self.progress = progress
         self.stats = RunStats()
         self._unreachable_in_a_row = 0
+        self._refused: SourceUnavailable | None = None
         self._http = openai.AsyncOpenAI(
             base_url=config.base_url,
             api_key=config.api_key or "not-needed-by-local-servers",
@@ -246,6 +248,8 @@ class LLMExtractor:
             self._tick("hit", 0)
             return to_extraction(paper.work.id, PaperAnswer.model_validate_json(cached.answer))
         async with slots:
+            if self._refused is not None:  # a 401/403 came back meanwhile: ask no more
+                raise self._refused
             call, unreachable = await self._ask(paper, context, key)
         self.workspace.record_call(call)
         self._count(call)
@@ -287,6 +291,7 @@ class LLMExtractor:
             dropped: list[dict[str, str]] = []
             attempts = 1
         except InstructorRetryException as error:
+            self._stop_if_refused(error)
             completion = error.last_completion
             salvaged = _salvage(completion, paper)
             if salvaged is None:
@@ -295,6 +300,7 @@ class LLMExtractor:
             answer, dropped = salvaged
             attempts = error.n_attempts
         except (openai.OpenAIError, ValidationError) as error:
+            self._stop_if_refused(error)
             failed = self._failed(base, started, f"{type(error).__name__}: {error}", None, None)
             return failed, isinstance(error, _UNREACHABLE)
         usage = getattr(completion, "usage", None)
@@ -312,6 +318,19 @@ class LLMExtractor:
             latency_s=time.perf_counter() - started,
             cost_usd=cost_usd(self.config.model, tokens_in, tokens_out),
         ), False
+
+    def _stop_if_refused(self, error: BaseException) -> None:
+        """A 401 or 403 will not change from one paper to the next: stop the run with one
+        line (never the endpoint's text, which may echo the key)."""
+        refused = _in_chain(error, _REFUSED)
+        if isinstance(refused, openai.APIStatusError):
+            where = self.config.base_url or "the OpenAI API"
+            self._refused = SourceUnavailable(
+                f"the LLM endpoint {where} refused the request with HTTP {refused.status_code} "
+                "(key or permission): check OPENAI_API_KEY, KG_LLM_BASE_URL and KG_LLM_MODEL, "
+                "then rerun (answered papers are kept)"
+            )
+            raise self._refused from None
 
     def _failed(
         self, base: dict[str, Any], started: float, error: str, completion: Any, retry: Any
@@ -340,14 +359,19 @@ class LLMExtractor:
             self.stats.dropped.append((call.work_id, drop["model"], drop["reason"]))
 
 
-def _unreachable(error: BaseException) -> bool:
-    """Did an instructor retry end on a connection error (no answer ever came)?"""
+def _in_chain(error: BaseException, kinds: tuple[type[BaseException], ...]) -> BaseException | None:
+    """The first exception of `kinds` in `error`'s chain of causes (instructor wraps)."""
     seen: BaseException | None = error
     while seen is not None:
-        if isinstance(seen, _UNREACHABLE):
-            return True
+        if isinstance(seen, kinds):
+            return seen
         seen = seen.__cause__ or seen.__context__
-    return False
+    return None
+
+
+def _unreachable(error: BaseException) -> bool:
+    """Did an instructor retry end on a connection error (no answer ever came)?"""
+    return _in_chain(error, _UNREACHABLE) is not None
 
 
 def extract_papers(

@@ -15,7 +15,7 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import batched
 from pathlib import Path
@@ -26,6 +26,7 @@ from pydantic import TypeAdapter
 from extract.errors import WorkspaceUnusable
 from extract.migrations import migrate, refuse_newer
 from extract.records import ExtractionFailure, Outcome, Paper, PaperText, Work
+from extract.secrets import mask
 
 _OUTCOME: TypeAdapter[Outcome] = TypeAdapter(Outcome)
 
@@ -131,6 +132,17 @@ def _unusable(path: Path, error: BaseException) -> WorkspaceUnusable:
     return WorkspaceUnusable(f"workspace {path}: {text}; {hint}")
 
 
+def _masked(text: str | None) -> str | None:
+    return None if text is None else mask(text)
+
+
+def _masked_reason(outcome: Outcome) -> Outcome:
+    """A failure's reason may quote an endpoint's error text: masked before it is stored."""
+    if isinstance(outcome, ExtractionFailure):
+        return outcome.model_copy(update={"reason": mask(outcome.reason)})
+    return outcome
+
+
 class Workspace:
     def __init__(self, directory: Path) -> None:
         self.path = directory / "corpus.sqlite"
@@ -197,7 +209,7 @@ class Workspace:
                         url,
                         now,
                         work.model_dump_json() if isinstance(work, Work) else None,
-                        None if isinstance(work, Work) else work,
+                        None if isinstance(work, Work) else mask(work),
                     ),
                 )
             db.execute(
@@ -364,7 +376,7 @@ class Workspace:
             db.execute(
                 "INSERT OR REPLACE INTO fulltext VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (found.work_id, found.status, found.source, found.url, found.http_status,
-                 found.reason, found.compressed(), _now()),
+                 _masked(found.reason), found.compressed(), _now()),
             )  # fmt: skip
             if found.text is not None and found.source:
                 self._upsert_text(db, found.text, found.url or found.source, found.source)
@@ -413,6 +425,10 @@ class Workspace:
         return Call(*rows[0]) if rows else None
 
     def record_call(self, call: Call) -> None:
+        """One call in the ledger; a failed call's error text is masked (an endpoint may
+        echo the key it was sent)."""
+        if call.status != "ok":
+            call = replace(call, error=_masked(call.error), response=_masked(call.response))
         columns = list(Call.__dataclass_fields__)
         with self._write() as db:
             db.execute(
@@ -472,7 +488,7 @@ class Workspace:
             db.executemany(
                 "INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?, ?)",
                 [(run.id, o.work_id, "failed" if isinstance(o, ExtractionFailure) else "extracted",
-                  sha, o.model_dump_json(), now) for o, sha in outcomes],
+                  sha, _masked_reason(o).model_dump_json(), now) for o, sha in outcomes],
             )  # fmt: skip
 
     def outcomes(self, run: Run, ids: Sequence[str]) -> dict[str, tuple[Outcome, str | None]]:
