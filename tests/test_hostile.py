@@ -154,6 +154,7 @@ def test_the_delete_all_parameter_of_issue_23_is_refused_and_the_graph_kept(
 # --- names are text: no mathtext, no markup, no formulas ---------------------------------------
 
 MATH = "$\\undefinedmacro$-Net"
+SCRIPT = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "@SUM(1+1)",
             "-2+3+cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]  # fmt: skip
 
@@ -165,9 +166,9 @@ def hostile_graph(store: GraphStore, math: str = MATH) -> None:
 
     weird = FieldRef(id=99, name=math, domain="Physical Sciences", rank=0, score=0.5)
     works = [Work(id=f"W{n}", title=title, year=2020 + n, fields=(weird,))
-             for n, title in enumerate([math, *FORMULAS], start=1)]  # fmt: skip
+             for n, title in enumerate([math, SCRIPT, *FORMULAS], start=1)]  # fmt: skip
     load_works(store, works)
-    models = [math, *(f.strip() for f in FORMULAS)]  # FalkorDB 4 crashes on a key with
+    models = [math, SCRIPT, *(f.strip() for f in FORMULAS)]  # FalkorDB 4 crashes on a key with
     # leading or trailing whitespace; resolve() strips every model name
     load_extractions(store, [extraction(n, True, reuse(models[n - 1], A, Stage.Test))
                              for n in range(1, len(works) + 1)])  # fmt: skip
@@ -181,6 +182,9 @@ def test_names_with_dollars_are_drawn_as_plain_text(falkor: GraphStore, tmp_path
     pngs = [p for p in written.files if p.suffix == ".png"]
     assert len(pngs) == 5 and all(p.stat().st_size > 1000 for p in pngs)
     assert MATH in (tmp_path / "report" / "top_ptms.csv").read_text()
+    page = written.html.read_text()  # and what held up still does: markup is escaped
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
 def test_formulas_in_every_csv_cell_are_neutralised(falkor: GraphStore, tmp_path: Path) -> None:
