@@ -10,6 +10,7 @@ even one killed with SIGKILL. A lock file keeps two commands from sharing one wo
 
 import contextlib
 import ctypes
+import errno
 import fcntl
 import math
 import os
@@ -67,9 +68,12 @@ class FalkorServer:
             self.directory.mkdir(parents=True, exist_ok=True)
             self._take_lock()
         except OSError as error:
+            hint = ("disk full: free some disk space and run the command again"
+                    if error.errno == errno.ENOSPC
+                    else "make it a writable directory or set KG_WORKSPACE")  # fmt: skip
             raise StoreUnavailable(
                 f"cannot use the workspace {self.directory} for the embedded graph ({error}); "
-                "make it a writable directory or set KG_WORKSPACE"
+                + hint
             ) from error
         # Unix socket paths are limited to ~100 bytes, workspaces may be deeper than that.
         self._socket_dir = tempfile.mkdtemp(prefix="kg-falkor-")
