@@ -22,6 +22,7 @@ from extract.errors import ConfigError
 from extract.extractor import Extractor
 from extract.records import Extraction, ExtractionFailure, Outcome, Paper, Work
 from extract.rules import RulesExtractor
+from extract.taxonomy import Role
 from extract.workspace import Run, Workspace, text_sha
 from kg.loader import (
     BATCH_SIZE,
@@ -66,6 +67,11 @@ def llm_config(settings: Settings, budget: int | None = None) -> "LLMConfig":
         mode=settings.kg_llm_mode,
         timeout_s=settings.kg_llm_timeout,
         http_retries=settings.kg_llm_retries,
+        temperature=settings.kg_llm_temperature,
+        seed=settings.kg_llm_seed,
+        strict=settings.kg_llm_strict,
+        max_reuses=settings.kg_llm_max_reuses,
+        context_window=settings.kg_llm_context_window,
         **({"budget": budget} if budget else {}),
     )
 
@@ -159,7 +165,7 @@ def extract_run(
 
 def _tally(summary: ExtractSummary, extraction: Extraction) -> None:
     summary.with_ptms += extraction.uses_ptms
-    summary.reuses += len(extraction.reuses)
+    summary.reuses += len(extraction.with_role(Role.used))
 
 
 @dataclass

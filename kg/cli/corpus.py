@@ -227,8 +227,12 @@ def _print_extract(summary: ExtractSummary, name: str) -> None:
             f"LLM: {stats.calls} call(s), {stats.cache_hits} from the ledger, "
             f"{stats.prefiltered} decided by the prefilter; {stats.input_tokens} input and "
             f"{stats.output_tokens} output tokens ({cost}); "
-            f"{len(stats.dropped)} reuse(s) dropped for evidence not found"
+            f"{len(stats.dropped)} reuse(s) dropped (evidence not found, or over the cap); "
+            f"{stats.requests} request(s) in all"
         )
+        for warning in stats.warnings:
+            many = f" ({stats.over_window} request(s) in this run)" if stats.over_window else ""
+            out.print(escape(f"Warning: {warning}{many}"), style="yellow")
     settings = ", ".join(f"{k} {v}" for k, v in summary.run.settings.items())
     out.print(
         escape(
@@ -435,6 +439,7 @@ def evaluate(
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write scores here.")] = None,
 ) -> None:
     """Score an extractor against labelled papers: P/R/F1, kappa, pattern and stage accuracy."""
+    from extract.distributions import distributions
     from extract.evaluate import read_labels, score
     from extract.fulltext import parse_xml
 
@@ -477,18 +482,30 @@ def evaluate(
         "pattern_accuracy": round(scores.pattern_accuracy, 3),
         "stage_accuracy": round(scores.stage_accuracy, 3),
         "matched_reuses": scores.matched,
+        "pattern_undetermined": scores.pattern_undetermined,
+        "stage_undetermined": scores.stage_undetermined,
+        "pattern_accuracy_all": round(scores.pattern_accuracy_all, 3),
+        "stage_accuracy_all": round(scores.stage_accuracy_all, 3),
+        "roles_labelled": scores.role_labelled,
+        "role_accuracy": round(scores.role_accuracy, 3),
         "papers_sent_to_llm": sent,
         "input_tokens_per_call": round(tokens, 1),
     }
-    out.print(render.table([summary]))
+    out.print(render.table([summary], title="Pattern and stage accuracy over evidenced values "
+                           "(_all: undetermined counted as wrong)"))  # fmt: skip
     mistakes = [
-        {"paper": p.file, "misses": "; ".join(p.misses), "false alarms": "; ".join(p.false_alarms)}
+        {"paper": p.file, "misses": "; ".join(p.misses), "false alarms": "; ".join(p.false_alarms),
+         "created (not scored)": "; ".join(p.created)}
         for p in scores.papers
-    ]
+    ]  # fmt: skip
+    spread = distributions([(label, by_id.get(f"W{n}")) for n, label in enumerate(gold, start=1)])
+    out.print(render.table(spread, title="Patterns and stages, labelled vs extracted "
+                           "(shares of decided values, per paper-model edge)"))  # fmt: skip
     if mistakes:
         out.print(render.table(mistakes, title="Misses and false alarms"))
     if json_out:
-        json_out.write_text(json.dumps({"scores": rows, **summary, "papers": mistakes}, indent=2))
+        json_out.write_text(json.dumps({"scores": rows, **summary, "distributions": spread,
+                                        "papers": mistakes}, indent=2))  # fmt: skip
     print_failures(failed)
 
 
