@@ -18,6 +18,7 @@ from typing import Literal
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from kg.output import write_whole
 from kg.stores.base import Row
 
 ImageFormat = Literal["png", "svg", "pdf"]
@@ -32,9 +33,10 @@ def _figure(width: float, height: float) -> tuple[Figure, Axes]:
 
 
 def save(figure: Figure, path: Path, dpi: int) -> Path:
+    """Write the figure whole or not at all (see kg/output.py)."""
     figure.tight_layout()
-    figure.savefig(path, dpi=dpi, metadata={"Title": None} if path.suffix == ".pdf" else None)
-    return path
+    metadata = {"Title": None} if path.suffix == ".pdf" else None
+    return write_whole(path, lambda partial: figure.savefig(partial, dpi=dpi, metadata=metadata))
 
 
 def _largest(rows: list[Row], key: str, weight: str, n: int) -> list[str]:

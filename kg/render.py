@@ -28,8 +28,19 @@ def cell(value: object) -> str:
     return str(value)
 
 
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """`text` with a leading ' when it begins like a spreadsheet formula (=, +, -, @, tab or
+    CR), so that a title such as `=HYPERLINK(...)` opens as text, never as a formula."""
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
 def _flat(value: object) -> object:
-    return "; ".join(map(str, value)) if isinstance(value, list | tuple) else value
+    if isinstance(value, list | tuple):
+        value = "; ".join(map(str, value))
+    return spreadsheet_safe(value) if isinstance(value, str) else value
 
 
 def _widths(rows: Sequence[Row], columns: Sequence[str]) -> dict[str, tuple[int, int | None]]:
@@ -118,6 +129,8 @@ def _vertical(rows: Sequence[Row], columns: Sequence[str]) -> Table:
 
 
 def to_csv(rows: Sequence[Row], columns: Sequence[str] = ()) -> str:
+    """Rows as CSV; text cells that begin like a formula are neutralised (numbers are not:
+    -3 stays a number)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else list(columns))
     writer.writeheader()

@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from matplotlib import rc_context
+
 from kg import queries, render
 from kg.answers import Headlines, headlines
 from kg.figures import FIGURES, FigureSpec, ImageFormat, save
+from kg.output import write_text
 from kg.stores.base import GraphStore, Row
 
 TITLE = "ptm-kg report: reuse of pre-trained models in the natural sciences"
@@ -72,11 +75,13 @@ def draw_figures(
     """Every figure of FIGURES in `format`, and the image the HTML shows (the same file,
     or a PNG beside a PDF)."""
     drawn = []
-    for spec in FIGURES:
-        figure = spec.draw(tables[spec.source])
-        path = save(figure, out / f"{spec.name}.{format}", dpi)
-        shown = path if format != "pdf" else save(figure, out / f"{spec.name}.png", dpi)
-        drawn.append((path, shown, spec))
+    # mathtext off: a name such as `$\\undefined$-Net` is drawn as written, never parsed
+    with rc_context({"text.parse_math": False}):
+        for spec in FIGURES:
+            figure = spec.draw(tables[spec.source])
+            path = save(figure, out / f"{spec.name}.{format}", dpi)
+            shown = path if format != "pdf" else save(figure, out / f"{spec.name}.png", dpi)
+            drawn.append((path, shown, spec))
     return drawn
 
 
@@ -134,7 +139,7 @@ def write_report(
     csvs = []
     for name, rows in [*tables.items(), *extra.items()]:
         path = out / f"{name}.csv"
-        path.write_text(render.to_csv(rows, queries.get(name).columns), encoding="utf-8")
+        write_text(path, render.to_csv(rows, queries.get(name).columns))
         csvs.append(path)
     a = answers
     page = f"""<!doctype html>
@@ -156,5 +161,5 @@ def write_report(
 </body></html>
 """
     report = out / "report.html"
-    report.write_text(page, encoding="utf-8")
+    write_text(report, page)
     return Report(report, [report, *figures, *csvs], answers)

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from extract import secrets
 from extract.errors import ConfigError
 
 NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -88,9 +89,10 @@ class Settings(BaseSettings):
 
 
 def load_settings() -> Settings:
-    """The settings, or one line naming the variable that is wrong."""
+    """The settings, or one line naming the variable that is wrong. Its secrets are
+    remembered, to be masked in any text that leaves the process."""
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as error:
         first = error.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "a setting"
@@ -98,3 +100,6 @@ def load_settings() -> Settings:
         if first["type"] == "literal_error":
             message = f"use one of {first['ctx']['expected']}"
         raise ConfigError(f"{name}: {message}") from None
+    secrets.remember(*(s.get_secret_value() for s in (settings.openai_api_key,
+                       settings.neo4j_password, settings.openalex_api_key) if s))  # fmt: skip
+    return settings

@@ -44,6 +44,7 @@ from kg.cli.app import (
     plural,
     print_failures,
     progress,
+    regular_file,
 )
 from kg.loader import work_row
 from kg.mixing import refuse_mixing
@@ -145,7 +146,8 @@ def fetch(
         + (f" of {report.total} matching" if report.total is not None else "")
     )
     if report.missing:
-        out.print(f"{len(report.missing)} DOI(s) not found in OpenAlex, e.g. {report.missing[0]}")
+        out.print(f"{len(report.missing)} DOI(s) not found in OpenAlex, e.g. {report.missing[0]}",
+                  markup=False)  # fmt: skip
     out.print(render.table([kept], title="Study filters over every work in the workspace"))
     if web is not None:
         found = ", ".join(f"{n} from {s}" for s, n in sorted(web.by_source.items())) or "none"
@@ -160,7 +162,8 @@ def fetch(
     bad = [Failure(w, r) for w, r in failures] + [Failure(w, r) for w, r in texts.failures]
     bad += [Failure(w, r) for w, r in (web.failures if web else [])]
     print_failures(bad, settings.kg_workspace / "fetch_failures.tsv" if bad else None)
-    out.print(f"Stored in {settings.kg_workspace / 'corpus.sqlite'}. Next: `kg load`.")
+    out.print(f"Stored in {settings.kg_workspace / 'corpus.sqlite'}. Next: `kg load`.",
+              markup=False)  # fmt: skip
 
 
 def _fetch_fulltext(
@@ -184,9 +187,10 @@ def _fetch_fulltext(
 
 def _read_dois(path: Path) -> list[str]:
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        text = regular_file(path, "the DOI file").read_text(encoding="utf-8", errors="replace")
     except OSError as error:
         raise InputRejected(f"cannot read the DOI file {path}: {error}") from error
+    lines = text.splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
@@ -463,7 +467,7 @@ def evaluate(
     for number, label in enumerate(gold, start=1):
         path = labels.parent / label.file
         try:
-            text = parse_xml(path.read_bytes(), f"W{number}").text
+            text = parse_xml(regular_file(path, "the paper").read_bytes(), f"W{number}").text
         except (OSError, InputRejected) as error:
             raise InputRejected(f"cannot read {path} of the labels: {error}") from error
         papers.append(Paper(work=Work(id=f"W{number}", title=text.title), text=text))

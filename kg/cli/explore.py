@@ -315,7 +315,8 @@ def flows(
     )
     out.print(
         f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges → {path} "
-        "(Gephi opens it)"
+        "(Gephi opens it)",
+        markup=False,
     )
     if len(every) > top:
         err.print(f"showing the top {top} of {len(every)} {by}s in each table; `--top "
