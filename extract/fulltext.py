@@ -17,8 +17,9 @@ from extract.records import PaperText, Section
 _TEI = "{http://www.tei-c.org/ns/1.0}"
 _SPACE = re.compile(r"\s+")
 # Errors after which recover=True may have dropped content: everything libxml2 reports but a
-# named entity left undefined (JATS without its DTD: one character lost, never a section).
-_HARMLESS = frozenset({"ERR_UNDECLARED_ENTITY", "WAR_UNDECLARED_ENTITY"})
+# named entity left undefined (JATS without its DTD: one character lost, never a section)
+# and bytes that are not UTF-8 (each becomes U+FFFD; nothing after them is lost).
+_HARMLESS = frozenset({"ERR_UNDECLARED_ENTITY", "WAR_UNDECLARED_ENTITY", "ERR_INVALID_ENCODING"})
 
 
 def _parser() -> etree.XMLParser:
