@@ -104,7 +104,7 @@ class Estimate:
     def line(self, budget: Budget) -> str:
         share = ""
         if budget.limit:
-            share = f", {self.cost / budget.limit:.0%} of the day's ${budget.limit:.2f} budget"
+            share = f", {self.cost / budget.limit:.1%} of the day's ${budget.limit:.2f} budget"
         return (
             f"OpenAlex estimate: {self.calls} {self.kind} call(s) for {self.works} works, "
             f"${self.cost:.4f}{share}"
@@ -115,8 +115,8 @@ class Estimate:
             return
         stored = " What was fetched so far is stored, and a rerun resumes." if resumes else ""
         raise InputRejected(
-            f"this fetch would cost about ${self.cost:.2f} ({self.calls} {self.kind} calls), "
-            f"over --max-cost ${max_cost:.2f}: split it (--from-year/--to-year, --limit) or "
+            f"this fetch would cost about ${self.cost:.4f} ({self.calls} {self.kind} calls), "
+            f"over --max-cost ${max_cost:g}: split it (--from-year/--to-year, --limit) or "
             f"raise --max-cost.{stored}"
         )
 
