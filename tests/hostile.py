@@ -18,14 +18,16 @@ def _start(handler: BaseHTTPRequestHandler, status: int = 200, **headers: str) -
     handler.end_headers()
 
 
-def endless(chunk: bytes = b"<p>" + b"x" * 65536 + b"</p>") -> Hostile:
+def endless(
+    head: bytes = b"<article><body>", chunk: bytes = b"<p>" + b"x" * 65536 + b"</p>"
+) -> Hostile:
     """A chunked body that never ends (until the client hangs up)."""
 
     def answer(handler: BaseHTTPRequestHandler) -> None:
         handler.protocol_version = "HTTP/1.1"
         _start(handler, Content_Type="application/xml", Transfer_Encoding="chunked")
-        handler.wfile.write(b"<article><body>")
         try:
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(head), head))
             while True:
                 handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
         except OSError:
