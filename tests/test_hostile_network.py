@@ -202,3 +202,34 @@ def test_a_10_64898_biorxiv_doi_gets_its_full_text(web: FulltextServer) -> None:
     found = look_up(web, new)
     assert (found[new].status, found[new].source) == ("fulltext", "biorxiv")
     assert any(f"/biorxiv/details/biorxiv/{new}/na/json" in path for path in web.log)
+
+
+# --- kg fetch as a user runs it ---------------------------------------------------------
+
+
+def test_kg_fetch_records_each_hostile_answer_and_keeps_every_abstract(tmp_path: Path) -> None:
+    from tests.test_oa_fulltext import openalex_work, run_kg
+
+    bad = {"10.1371/journal.pone.0000001": hostile.endless(),
+           "10.1371/journal.pone.0000003": hostile.drip(every=0.5),
+           "10.1371/journal.pone.0000004": hostile.redirect("file:///etc/passwd")}  # fmt: skip
+    surrogate = "10.1371/journal.pone.0000002"
+    dois = [*bad, surrogate, PLOS]
+    works = [openalex_work(i, doi) for i, doi in enumerate(dois)]
+    with (
+        OpenAlexServer(tmp_path, works=0, extra=works) as openalex,
+        FulltextServer(tmp_path) as web,
+    ):
+        web.plos_xml[PLOS] = real_papers()[PLOS]
+        web.plos_xml[surrogate] = web.plos_xml[PLOS].replace(b"</p>", b"&#xD800;</p>", 1)
+        for doi, answer in bad.items():
+            web.hostile[plos_path(doi)] = answer
+        (tmp_path / "dois.txt").write_text("\n".join(dois))
+        (tmp_path / ".env").write_text("KG_FULLTEXT_MAX_MB=1\nKG_FULLTEXT_DEADLINE=2\n"
+                                       "KG_FULLTEXT_TIMEOUT=5\n")  # fmt: skip
+        done = run_kg(tmp_path, openalex, web, "fetch", "--dois", "dois.txt")
+    assert done.returncode == 0, done.stderr
+    assert "Texts: 1 full text, 4 abstract only, 0 with neither" in done.stdout
+    failures = (tmp_path / "ws" / "fetch_failures.tsv").read_text()
+    for reason in ("limit of 1,000,000 bytes", "deadline of 2 s", "never followed", "55296"):
+        assert reason in failures
