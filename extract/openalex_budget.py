@@ -105,9 +105,13 @@ class Estimate:
         share = ""
         if budget.limit:
             share = f", {self.cost / budget.limit:.1%} of the day's ${budget.limit:.2f} budget"
+        over = ""
+        if budget.remaining is not None and self.cost > budget.remaining:
+            over = (f" (more than the ${budget.remaining:.4f} left today: the fetch stops when "
+                    "it is spent, and a rerun resumes)")  # fmt: skip
         return (
             f"OpenAlex estimate: {self.calls} {self.kind} call(s) for {self.works} works, "
-            f"${self.cost:.4f}{share}"
+            f"${self.cost:.4f}{share}{over}"
         )
 
     def check(self, max_cost: float | None, resumes: bool) -> None:
