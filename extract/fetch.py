@@ -328,15 +328,18 @@ def fetch_dois(
     wanted = list(dict.fromkeys(normalise_doi(d) for d in dois if d.strip()))
     todo = wanted if refresh else [d for d in wanted if d not in workspace.known_dois(wanted)]
     report = FetchReport()
-    report.estimate = doi_estimate(len(todo), max_cost, BUDGET)
+    # a DOI holding the filter syntax's , | + would be split by it: it goes alone, for free
+    odd = [d for d in todo if any(c in d for c in ",|+")]
+    plain = [d for d in todo if d not in set(odd)]
+    report.estimate = doi_estimate(len(plain), max_cost, BUDGET, alone=len(odd))
     if todo and on_estimate:
         on_estimate(report.estimate)
     if progress and len(wanted) > len(todo):
         progress(len(wanted) - len(todo))
     size = DOI_BATCH if report.estimate.kind == "list" else 1
-    for start in range(0, len(todo), size):
-        batch = todo[start : start + size]
-        if size == 1:
+    batches = [plain[i : i + size] for i in range(0, len(plain), size)] + [[d] for d in odd]
+    for batch in batches:
+        if len(batch) == 1:
             url = Works(f"doi:{batch[0]}").url
             answer = _get(url, f"the DOI {batch[0]}", missing_ok=True)
             raw = [answer] if answer is not None else []

@@ -131,13 +131,14 @@ def search_estimate(kind: str, total: int, stored: int, limit: int | None, made:
     return Estimate(kind, made + math.ceil(max(0, wanted - stored) / PAGE_SIZE), wanted)
 
 
-def doi_estimate(dois: int, max_cost: float | None, budget: Budget) -> Estimate:
+def doi_estimate(dois: int, max_cost: float | None, budget: Budget, alone: int = 0) -> Estimate:
     """The cheapest way to look up `dois` DOIs: batched doi: filters (one list call per
     DOI_BATCH) when their price fits --max-cost and the budget left, else free singletons
-    (one call each, no dollars, bounded only by the 100 requests/s)."""
-    batched = Estimate("list", math.ceil(dois / DOI_BATCH), dois)
+    (one call each, no dollars, bounded only by the 100 requests/s). `alone` DOIs always take
+    a singleton each (counted as calls; priced as the batches are, a slight overestimate)."""
+    batched = Estimate("list", math.ceil(dois / DOI_BATCH) + alone, dois + alone)
     left = budget.remaining if budget.remaining is not None else budget.limit
     fits = max_cost is None or batched.cost <= max_cost
-    if fits and (left is None or batched.cost <= left):
+    if dois and fits and (left is None or batched.cost <= left):
         return batched
-    return Estimate("singleton", dois, dois)
+    return Estimate("singleton", dois + alone, dois + alone)

@@ -171,3 +171,14 @@ def test_kg_fetch_refuses_a_run_over_max_cost(tmp_path: Path, server: OpenAlexSe
     assert done.returncode == 2
     assert "over --max-cost $0.001" in done.stderr and "--limit" in done.stderr
     assert len(server.log) == 1
+
+
+def test_a_doi_holding_filter_syntax_is_looked_up_alone(
+    server: OpenAlexServer, workspace: Workspace
+) -> None:
+    seen: list[fetch.Estimate] = []
+    odd = "10.9999/a,is_oa:false|10.9999/test.1"
+    report = fetch.fetch_dois(workspace, ["10.9999/test.2", odd], on_estimate=seen.append)
+    assert seen[0].calls == report.requests == len(server.log) == 2
+    assert call_kind(server.log[1]) == "singleton" and report.missing == [odd]
+    assert len(list(workspace.works())) == 1  # test.1 was not smuggled in by the OR filter
