@@ -60,7 +60,8 @@ def fetch(
         ),
     ] = None,
     dois: Annotated[
-        Path | None, typer.Option(help="A file of DOIs, one per line, looked up 50 per request.")
+        Path | None,
+        typer.Option(help="A file of DOIs, one per line: 50 per filter call, or free singletons."),
     ] = None,
     from_year: Annotated[int, typer.Option(help="First publication year.")] = 2000,
     to_year: Annotated[int, typer.Option(help="Last publication year.")] = 2025,
@@ -111,6 +112,10 @@ def fetch(
     or bioRxiv/medRxiv (EUROPEPMC_URL, PLOS_URL, BIORXIV_URL), else the abstract. Everything
     goes to the workspace's corpus.sqlite; a rerun sends no request for what is stored or
     known missing, and an interrupted fetch resumes. Then run `kg load`.
+
+    OpenAlex prices each call (set OPENALEX_API_KEY: a free key gives $1 a day). Before a run
+    the estimate is printed; --max-cost refuses a dearer run; when the day's budget is spent
+    the fetch stops, keeps what it stored, and a rerun resumes.
     """
     settings = load_settings()
     openalex.configure(settings)
