@@ -55,6 +55,7 @@ __all__ = ["BUDGET", "DOI_BATCH", "PAGE_SIZE", "Estimate", "FetchReport", "Works
 
 RETRY_CODES = frozenset({429, 500, 502, 503, 504})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+MAX_WAIT = 60.0  # seconds: the most a Retry-After is obeyed
 
 Progress = Callable[[int], None]
 OnEstimate = Callable[[Estimate], None]
@@ -169,7 +170,8 @@ def _call(url: str, connection: _Connection) -> tuple[int, bytes, float | None]:
             after = response.headers.get("Retry-After", "")
             connection.limits.check_length(response.headers.get("Content-Length"), url)
             body = read_capped(response.raw, connection.limits, url, started)
-            return response.status_code, body, float(after) if after.isdigit() else None
+            wait = min(float(after), MAX_WAIT) if after.isdigit() else None
+            return response.status_code, body, wait
     raise Refused(f"{url}: more than five redirects")
 
 
@@ -217,6 +219,8 @@ def _json_object(status: int, body: bytes, what: str) -> dict[str, Any]:
     if status == 400:
         message = answer.get("message") or answer.get("error") if isinstance(answer, dict) else ""
         raise InputRejected(f"OpenAlex rejected the query: {str(message)[:300]}")
+    if status in (401, 403):
+        raise SourceUnavailable(f"OpenAlex refused the request ({status}); check OPENALEX_API_KEY")
     if status != 200:
         raise SourceUnavailable(f"OpenAlex answered {status} for {what}")
     if not isinstance(answer, dict):

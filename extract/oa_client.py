@@ -26,6 +26,7 @@ from extract.bounded import CHUNK, Limits, Refused, host_of, redirect_target
 _RETRY = {429, 500, 502, 503, 504}
 _REDIRECTS = {301, 302, 303, 307, 308}
 MAX_REDIRECTS = 5
+MAX_WAIT = 60.0  # seconds: the most a Retry-After is obeyed
 
 
 @dataclass(frozen=True)
@@ -140,5 +141,5 @@ class Client:
                 return reply
             last = f"HTTP {reply.status}"
             if attempt < self._politeness.retries:
-                await asyncio.sleep(float(after) if after.isdigit() else wait)
+                await asyncio.sleep(min(float(after), MAX_WAIT) if after.isdigit() else wait)
         raise Failed(f"{url}: {last} after {self._politeness.retries + 1} attempts")
