@@ -22,6 +22,8 @@ themselves are ours, because each must be bounded and its budget read:
 """
 
 import json
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -175,6 +177,28 @@ def _call(url: str, connection: _Connection) -> tuple[int, bytes, float | None]:
     raise Refused(f"{url}: more than five redirects")
 
 
+def _call_by_deadline(url: str, connection: _Connection) -> tuple[int, bytes, float | None]:
+    """`_call` in a worker thread, given up at the deadline even while the server drips its
+    headers (which requests reads line by line, each within the read timeout). A call given
+    up ends the fetch (Refused is never retried), so the worker cannot pile up."""
+    answers: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
+
+    def work() -> None:
+        try:
+            answers.put((True, _call(url, connection)))
+        except BaseException as error:  # handed to the caller's thread as it is
+            answers.put((False, error))
+
+    threading.Thread(target=work, name="openalex-call", daemon=True).start()
+    try:
+        done, value = answers.get(timeout=connection.limits.deadline + 1.0)
+    except queue.Empty:
+        raise connection.limits.too_slow(url) from None
+    if done:
+        return value  # type: ignore[no-any-return]
+    raise value
+
+
 def _get(url: str, what: str, missing_ok: bool = False) -> dict[str, Any] | None:
     """The JSON object OpenAlex answers for `url`, after retries; None for a 404 when
     `missing_ok`. Each failure is one SourceUnavailable line saying what to do."""
@@ -185,7 +209,7 @@ def _get(url: str, what: str, missing_ok: bool = False) -> dict[str, Any] | None
     for attempt in range(connection.retries + 1):
         wait = connection.backoff * 2**attempt
         try:
-            status, body, after = _call(url, connection)
+            status, body, after = _call_by_deadline(url, connection)
         except Refused as error:
             raise SourceUnavailable(f"OpenAlex's answer for {what} was refused: {error}") from None
         except requests.exceptions.ReadTimeout as error:

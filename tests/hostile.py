@@ -52,6 +52,22 @@ def drip(every: float = 1.0, length: int = 10_000) -> Hostile:
     return answer
 
 
+def drip_headers(every: float = 0.5, count: int = 1000) -> Hostile:
+    """A status line, then headers one byte every `every` seconds: never a body."""
+
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        try:
+            handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            for n in range(count):
+                handler.wfile.write(b"X-Slow-%d: 1\r\n" % n)
+                handler.wfile.flush()
+                time.sleep(every)
+        except OSError:
+            handler.close_connection = True
+
+    return answer
+
+
 def declared(length: int) -> Hostile:
     """A Content-Length far over any limit, and a few bytes."""
 

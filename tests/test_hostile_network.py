@@ -56,10 +56,12 @@ def test_an_endless_openalex_page_stops_at_the_size_limit(
     assert len(openalex.log) == 1  # refused, not retried
 
 
+@pytest.mark.parametrize("answer", [hostile.drip(every=0.5), hostile.drip_headers(every=0.5)],
+                         ids=["body", "headers"])  # fmt: skip
 def test_a_dripping_openalex_meets_the_deadline(
-    openalex: OpenAlexServer, workspace: Workspace
+    openalex: OpenAlexServer, workspace: Workspace, answer: hostile.Hostile
 ) -> None:
-    openalex.hostile["cursor="] = hostile.drip(every=0.5)
+    openalex.hostile["cursor="] = answer
     started = time.monotonic()
     with pytest.raises(SourceUnavailable, match="deadline of 2 s"):
         fetch.fetch_search(workspace, search())
@@ -124,10 +126,19 @@ def asked(web: FulltextServer, doi: str) -> int:
         (hostile.declared(10**10), "10,000,000,000 bytes, over the limit"),
         (hostile.gzip_bomb(5_000_000), "passed the limit of 1,000,000 bytes"),
         (hostile.drip(every=0.5), "deadline of 2 s"),
+        (hostile.drip_headers(every=0.5), "deadline of 2 s"),
         (hostile.redirect("file:///etc/passwd"), "file: URL, which is never followed"),
         (hostile.redirect("https://127.0.0.1:1/elsewhere"), "another host"),
     ],
-    ids=["endless", "content-length", "gzip-bomb", "drip", "file-redirect", "other-host"],
+    ids=[
+        "endless",
+        "content-length",
+        "gzip-bomb",
+        "drip",
+        "drip-headers",
+        "file-redirect",
+        "other-host",
+    ],
 )
 def test_a_hostile_answer_is_one_failure_refused_at_once(
     web: FulltextServer, answer: hostile.Hostile, reason: str
