@@ -91,9 +91,6 @@ def configure(
     pyalex.config.email = email
     pyalex.config.api_key = api_key
     pyalex.config.openalex_url = (base_url or "https://api.openalex.org").rstrip("/")
-    pyalex.config.max_retries = max_retries
-    pyalex.config.retry_backoff_factor = backoff
-    pyalex.config.retry_http_codes = sorted(RETRY_CODES)
     _connection = _Connection(
         requests.Session(), (min(timeout, 10.0), timeout), Limits(max_bytes, deadline),
         max_retries, backoff,
