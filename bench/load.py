@@ -27,7 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from bench.synth import corpus
-from extract.taxonomy import STAGE_ORDER, Pattern
+from extract.taxonomy import PATTERNS, STAGE_ORDER
 from kg import queries
 from kg.loader import (
     EXTRACTIONS_CYPHER,
@@ -123,7 +123,7 @@ def _csvs(folder: Path, pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> l
     nodes: dict[str, dict[str, dict[str, Any]]] = {"Pattern": {}, "Stage": {}, "Field": {},
                                                    "Model": {}, "Paper": {}}  # fmt: skip
     rels: dict[str, list[tuple[Any, Any, dict[str, Any]]]] = {t: [] for t in RELATIONSHIPS}
-    for pattern in Pattern:
+    for pattern in PATTERNS:
         nodes["Pattern"][pattern.value] = {"name": pattern.value}
     for stage, order in STAGE_ORDER.items():
         nodes["Stage"][stage.value] = {"name": stage.value, "order": order}
@@ -139,8 +139,10 @@ def _csvs(folder: Path, pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> l
             )
             link = {"model": reuse["model"]}
             rels["REUSES"].append((work["id"], reuse["model"], reuse))
-            rels["APPLIES"].append((work["id"], reuse["pattern"], link))
-            rels["IMPACTS"].append((work["id"], reuse["stage"], link))
+            if reuse["pattern"] in nodes["Pattern"]:  # no hub for undetermined
+                rels["APPLIES"].append((work["id"], reuse["pattern"], link))
+            if reuse["stage"] in nodes["Stage"]:
+                rels["IMPACTS"].append((work["id"], reuse["stage"], link))
     args: list[str] = []
     cell = lambda v: "" if v is None else str(v).lower() if isinstance(v, bool) else v  # noqa: E731
     for label, by_key in nodes.items():

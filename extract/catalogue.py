@@ -2,7 +2,7 @@
 canonical Model.
 
 Two sources, curated first: the hand-kept table of `extract.aliases` (families, modalities,
-default patterns, trap guards such as exact case for BERT or Whisper) and the generated long
+trap guards such as exact case for BERT or Whisper) and the generated long
 tail of `catalogue.tsv` (timm, torchvision, transformers, MONAI, PyG, fair-esm, DeepChem;
 see tools/build_catalogue.py). A catalogue name marked ambiguous (an English word, or under
 four characters) is never found on sight, only where a sentence introduces it as a model
@@ -23,7 +23,6 @@ from functools import cache
 from importlib import resources
 
 from extract.aliases import MODELS, ModelInfo, key
-from extract.taxonomy import Pattern
 
 _RUN = re.compile(r"[A-Za-z0-9]+")
 _JOINERS = frozenset({" ", "-", "_", "/", ".", "\u2010", "\u2011"})
@@ -75,7 +74,7 @@ def _table() -> dict[str, _Entry]:
     for name, family, modality, _source, match in catalogue_rows():
         if match != "distinctive":
             continue
-        info = ModelInfo(name, family, modality, Pattern.adaptation, (name,))
+        info = ModelInfo(name, family, modality, (name,))
         table.setdefault(key(name), _Entry(info, frozenset(), curated=False))
     return table
 
@@ -104,7 +103,7 @@ def _starts() -> frozenset[str]:
 def _ambiguous() -> dict[str, ModelInfo]:
     """Catalogue names found only where a sentence introduces them (by key)."""
     return {
-        key(name): ModelInfo(name, family, modality, Pattern.adaptation, (name,))
+        key(name): ModelInfo(name, family, modality, (name,))
         for name, family, modality, _source, match in catalogue_rows()
         if match == "ambiguous"
     }
@@ -170,4 +169,4 @@ def resolve(written: str) -> ModelInfo:
     if len(found) == 1 and found[0].text == sizeless:
         return found[0].model
     family = _VERSION.sub("", sizeless).rstrip(" -_") or sizeless
-    return ModelInfo(sizeless or cleaned, family, "unknown", Pattern.deployment, (cleaned,))
+    return ModelInfo(sizeless or cleaned, family, "unknown", (cleaned,))

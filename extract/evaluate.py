@@ -5,7 +5,14 @@ papers whose label is not null; a predicted reuse matches a gold one when its ca
 or its mention equals the gold model or one of its aliases (case and punctuation ignored),
 and a second prediction naming the same gold model by another alias is neither a match nor
 a false alarm (the labels say the names are one model);
-pattern and stage are scored over matched pairs, correct when in the accepted list.
+pattern and stage are scored over matched pairs whose value was evidenced, correct when in
+the accepted list; matched pairs left `undetermined` are counted apart (and, in the `_all`
+accuracies, as wrong).
+
+Only predictions with role `used` are reuses. A gold entry may carry a `role` (used, created,
+mentioned; none means used): entries of role created or mentioned are not reuses to find,
+and every entry with a role scores the predicted role of the model of that name. Models the
+extractor says a paper created are listed apart, never as false alarms.
 """
 
 import json
@@ -17,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from extract.aliases import key
 from extract.errors import InputRejected
 from extract.records import Extraction, Reuse
+from extract.taxonomy import Pattern, Role, Stage
 
 
 class GoldReuse(BaseModel):
@@ -24,6 +32,7 @@ class GoldReuse(BaseModel):
     aliases: list[str] = []
     pattern: list[str] = []
     stage: list[str] = []
+    role: Role | None = None  # None: a reuse (used), role not labelled
 
     def keys(self) -> set[str]:
         return {key(name) for name in [self.model, *self.aliases]}
@@ -100,6 +109,7 @@ class PaperResult:
     file: str
     misses: list[str] = field(default_factory=list)  # gold reuses not found, and why
     false_alarms: list[str] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)  # models the extractor says it created
 
 
 @dataclass
@@ -110,15 +120,36 @@ class Scores:
     pattern_correct: int = 0
     stage_correct: int = 0
     matched: int = 0
+    pattern_undetermined: int = 0  # matched reuses whose pattern no evidence decided
+    stage_undetermined: int = 0
+    role_labelled: int = 0  # gold entries that carry a role
+    role_correct: int = 0
     papers: list[PaperResult] = field(default_factory=list)
 
     @property
     def pattern_accuracy(self) -> float:
-        return self.pattern_correct / self.matched if self.matched else 0.0
+        """Over matched reuses with an evidenced pattern."""
+        evidenced = self.matched - self.pattern_undetermined
+        return self.pattern_correct / evidenced if evidenced else 0.0
 
     @property
     def stage_accuracy(self) -> float:
+        """Over matched reuses with an evidenced stage."""
+        evidenced = self.matched - self.stage_undetermined
+        return self.stage_correct / evidenced if evidenced else 0.0
+
+    @property
+    def pattern_accuracy_all(self) -> float:
+        """Over all matched reuses, undetermined counted as wrong."""
+        return self.pattern_correct / self.matched if self.matched else 0.0
+
+    @property
+    def stage_accuracy_all(self) -> float:
         return self.stage_correct / self.matched if self.matched else 0.0
+
+    @property
+    def role_accuracy(self) -> float:
+        return self.role_correct / self.role_labelled if self.role_labelled else 0.0
 
 
 def _match(gold: GoldReuse, predicted: list[Reuse]) -> Reuse | None:
@@ -134,7 +165,7 @@ def score(pairs: list[tuple[Label, Extraction | None]]) -> Scores:
     scores = Scores()
     for label, extraction in pairs:
         result = PaperResult(label.file)
-        predicted = list(extraction.reuses) if extraction else []
+        predicted = list(extraction.with_role(Role.used)) if extraction else []
         flags = (("uses_dl", label.uses_dl, scores.uses_dl),
                  ("uses_ptms", label.uses_ptms, scores.uses_ptms))  # fmt: skip
         for name, gold_flag, binary in flags:
@@ -147,27 +178,51 @@ def score(pairs: list[tuple[Label, Extraction | None]]) -> Scores:
             elif said and not gold_flag:
                 result.false_alarms.append(f"{name} said but not labelled")
         if label.uses_ptms is not None:
-            unmatched = list(predicted)
-            for gold in label.reuses:
-                found = _match(gold, unmatched)
-                if found is None:
-                    scores.models.add(True, False)
-                    result.misses.append(f"{gold.model}: not found")
-                    continue
-                unmatched.remove(found)
-                scores.models.add(True, True)
-                scores.matched += 1
-                scores.pattern_correct += found.pattern.value in gold.pattern
-                scores.stage_correct += found.stage.value in gold.stage
-                if found.pattern.value not in gold.pattern:
-                    result.misses.append(
-                        f"{gold.model}: pattern {found.pattern.value}, labelled {gold.pattern}"
-                    )
-            for extra in unmatched:
-                if any(_match(gold, [extra]) for gold in label.reuses):
-                    continue  # another name of a model already matched: the same reuse
-                scores.models.add(False, True)
-                result.false_alarms.append(f"{extra.model} ({extra.evidence[:100]})")
-        if result.misses or result.false_alarms:
+            _score_reuses(scores, result, label, predicted)
+        if extraction:
+            _score_roles(scores, result, label, list(extraction.reuses))
+        if result.misses or result.false_alarms or result.created:
             scores.papers.append(result)
     return scores
+
+
+def _score_reuses(scores: Scores, result: PaperResult, label: Label, used: list[Reuse]) -> None:
+    """Models, patterns and stages of one labelled paper's reuses."""
+    unmatched = list(used)
+    gold_reuses = [gold for gold in label.reuses if gold.role in (None, Role.used)]
+    for gold in gold_reuses:
+        found = _match(gold, unmatched)
+        if found is None:
+            scores.models.add(True, False)
+            result.misses.append(f"{gold.model}: not found")
+            continue
+        unmatched.remove(found)
+        scores.models.add(True, True)
+        scores.matched += 1
+        scores.pattern_undetermined += found.pattern is Pattern.undetermined
+        scores.stage_undetermined += found.stage is Stage.undetermined
+        scores.pattern_correct += found.pattern.value in gold.pattern
+        scores.stage_correct += found.stage.value in gold.stage
+        if found.pattern not in (Pattern.undetermined, *gold.pattern):
+            result.misses.append(
+                f"{gold.model}: pattern {found.pattern.value}, labelled {gold.pattern}"
+            )
+    for extra in unmatched:
+        if any(_match(gold, [extra]) for gold in gold_reuses):
+            continue  # another name of a model already matched: the same reuse
+        scores.models.add(False, True)
+        result.false_alarms.append(f"{extra.model} ({extra.evidence[:100]})")
+
+
+def _score_roles(scores: Scores, result: PaperResult, label: Label, named: list[Reuse]) -> None:
+    """Roles where the labels carry them; created models listed apart."""
+    for gold in label.reuses:
+        if gold.role is None:
+            continue
+        scores.role_labelled += 1
+        found = _match(gold, named)
+        said = found.role if found else None
+        scores.role_correct += said is gold.role
+        if said is not gold.role:
+            result.misses.append(f"{gold.model}: role {said or 'not named'}, labelled {gold.role}")
+    result.created += [made.model for made in named if made.role is Role.created]

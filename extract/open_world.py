@@ -21,29 +21,30 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from extract.catalogue import Mention, find_mentions, resolve
+from extract.kinds import is_generic_architecture, is_known_non_model, typed_as_non_model
 
 # A name as a model is written: starts with a letter, runs of letters and digits joined by
 # single hyphens or dots, maybe a version ("SignalP 5.0", "YOLO v5").
-_NAME = (
+NAME = (
     r"(?P<name>[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*(?: v?\d+(?:\.\d+)*\b(?![.-]\w))?"
     r"(?: \d+(?:\.\d+)?[MBK]\b)?)"
 )
 _CITE = r"(?: \((?:[^()]{1,80})\)| \[[\d,\s–-]{1,20}\])?"  # (Smith et al., 2020) or [12]
 _USE = r"(?:used|applied|employed|run|trained|re-?trained|fine-?tuned|adapted|adopted|deployed)"
 _INTRODUCTIONS = tuple(
-    re.compile(rx, re.IGNORECASE)  # the name's own case is judged by _looks_like_a_model
+    re.compile(rx, re.IGNORECASE)  # the name's own case is judged by looks_like_a_model
     for rx in (
-        rf"\b(?:pre-?trained|fine-?tuned|re-?trained) (?:version of (?:the )?)?{_NAME}",
-        rf"\b(?:we|were|was|and) (?:fine-?tuned|re-?trained|adapted|deployed) (?:the |a )?{_NAME}",
-        rf"\b(?:the|a|an) {_NAME}{_CITE} (?:model|network|architecture|classifier|detector|"
+        rf"\b(?:pre-?trained|fine-?tuned|re-?trained) (?:version of (?:the )?)?{NAME}",
+        rf"\b(?:we|were|was|and) (?:fine-?tuned|re-?trained|adapted|deployed) (?:the |a )?{NAME}",
+        rf"\b(?:the|a|an) {NAME}{_CITE} (?:model|network|architecture|classifier|detector|"
         r"backbone|encoder|predictor|framework)s?\b",
-        rf"\b(?:weights|checkpoints?) (?:of|from) (?:the )?{_NAME}",
-        rf"\b{_NAME}{_CITE},? (?:was|were|is|has been|had been) {_USE} (?:to|for|on|as|with)\b",
-        rf"\b{_NAME}-based (?:model|network|architecture|approach|classifier|segmentation|"
+        rf"\b(?:weights|checkpoints?) (?:of|from) (?:the )?{NAME}",
+        rf"\b{NAME}{_CITE},? (?:was|were|is|has been|had been) {_USE} (?:to|for|on|as|with)\b",
+        rf"\b{NAME}-based (?:model|network|architecture|approach|classifier|segmentation|"
         r"detection|prediction|pipeline|embedding)s?\b",
         rf"\b(?:modified|adapted|customi[sz]ed|re-?implemented) (?:version|implementation|"
-        rf"variant) of (?:the )?{_NAME}",
-        rf"\b(?:using|with|via|by) (?:the )?{_NAME}{_CITE} (?:to|for) (?:predict|detect|segment|"
+        rf"variant) of (?:the )?{NAME}",
+        rf"\b(?:using|with|via|by) (?:the )?{NAME}{_CITE} (?:to|for) (?:predict|detect|segment|"
         r"classify|annotate|identify|estimate|generate|embed|extract|infer|score)",
     )
 )
@@ -63,11 +64,20 @@ CLASSICS: dict[str, tuple[str, range]] = {
     "devlin": ("BERT", range(2018, 2020)),
     "kipf": ("GCN", range(2016, 2018)),
     "isensee": ("nnU-Net", range(2018, 2022)),
+    "hochreiter": ("LSTM", range(1997, 1998)),
+    "cho": ("GRU", range(2014, 2015)),
+    "goodfellow": ("GAN", range(2014, 2015)),
 }
 _PROSE = re.compile(
     r"\b(?:CNN|convolutional (?:neural )?network|network|architecture|model)s?\b[^.]{0,80}?"
     r"\b(?:following|based on|adapted from|modified from|as in|described by|proposed by|"
     r"introduced by|of|from) (?P<author>[A-Z][a-z]+) et al\.?,? \(?(?P<year>\d{4})"
+)
+# A kind of network tied to its authors by a citation right after it: "a transformer (Vaswani
+# et al., 2017)", "an LSTM [Hochreiter and Schmidhuber, 1997]".
+_GENERIC_CITED = re.compile(
+    r"\b(?P<kind>[A-Za-z][\w-]{1,20})s? [(\[](?P<author>[A-Z][a-z]+)"
+    r"(?: et al\.?| (?:and|&) [A-Z][a-z]+)?,? \(?(?P<year>\d{4})"
 )
 _ARCHITECTURE_WORDS = re.compile(r"\b(?:CNN|network|architecture|layers?|neural)\b", re.I)
 # Substrings one of which every deep-learning cue below contains: a sentence with none of
@@ -119,12 +129,18 @@ _ANALOGY = re.compile(
 )
 
 
-def _looks_like_a_model(name: str) -> bool:
+_COMPOUND = re.compile(r"-(?:based|like|style|type|derived|inspired)$", re.IGNORECASE)
+
+
+def looks_like_a_model(name: str) -> bool:
     """The name's first word looks like a model's: a capital after its first letter or a
-    digit (a version after a space, as in "SignalP 5.0", does not count on its own)."""
+    digit (a version after a space, as in "SignalP 5.0", does not count on its own); and it
+    is neither a kind of network nor software, data or a method (extract.kinds)."""
     base = name.split(" ")[0]
     letters = re.sub(r"[^A-Za-z0-9]", "", base)
     if len(letters) < 3 or len(name) > 30 or base.lower() in _NOT_MODELS:
+        return False
+    if is_generic_architecture(name) or is_generic_architecture(base) or is_known_non_model(name):
         return False
     return any(c.isdigit() for c in base) or any(c.isupper() for c in base[1:])
 
@@ -147,16 +163,18 @@ def introduced(sentence: str) -> Iterator[Mention]:
     seen: set[str] = set()
     for rx in _INTRODUCTIONS:
         for match in rx.finditer(sentence):
-            name = match.group("name").rstrip(".-")
-            start = match.start("name")
-            if not _looks_like_a_model(name):
+            name = _COMPOUND.sub("", match.group("name").rstrip(".-"))  # "U-Net-based": U-Net
+            start, end = match.start("name"), match.end("name")
+            if not looks_like_a_model(name) or typed_as_non_model(sentence, start, end):
                 continue
             info = resolve(name)
             if info.name not in seen and info.name not in known:
                 seen.add(info.name)
                 yield Mention(info, name, start, start + len(name), "pattern")
-    if _ARCHITECTURE_WORDS.search(sentence):
-        for match in _PROSE.finditer(sentence):
+    if _ARCHITECTURE_WORDS.search(sentence) or "(" in sentence or "[" in sentence:
+        cited = [m for m in _GENERIC_CITED.finditer(sentence)
+                 if is_generic_architecture(m.group("kind"))]  # fmt: skip
+        for match in (*_PROSE.finditer(sentence), *cited):
             classic = CLASSICS.get(match.group("author").lower())
             if classic and int(match.group("year")) in classic[1]:
                 info = resolve(classic[0])
@@ -178,7 +196,11 @@ _MODEL_CONTEXT = re.compile(
 def named_models(sentence: str) -> tuple[Mention, ...]:
     """The models a sentence names: the curated table's on sight, the catalogue's where the
     sentence speaks of models, and those it introduces as used."""
-    found = find_mentions(sentence)
+    found = [
+        m
+        for m in find_mentions(sentence)
+        if m.found_by == "table" or not typed_as_non_model(sentence, m.start, m.end)
+    ]
     if any(m.found_by != "table" for m in found) and not _MODEL_CONTEXT.search(sentence):
         found = [m for m in found if m.found_by == "table"]
     return (*found, *introduced(sentence))

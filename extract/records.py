@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from extract.taxonomy import Pattern, Stage
+from extract.taxonomy import Pattern, Role, Stage
 
 _REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -67,7 +67,13 @@ class PaperText(Record):
 
 
 class Reuse(Record):
-    """One pre-trained model a paper reuses, with the sentence that shows it."""
+    """One model a paper names, with its role and the sentence that shows it.
+
+    Only role `used` is a reuse (a REUSES edge); `created` is the paper's own model (an
+    INTRODUCES edge), `mentioned` a model named only as background (kept here, not in the
+    graph). Pattern and stage are `undetermined` when no evidence in the paper decides them.
+    Stored runs from before roles read as `used`.
+    """
 
     mention: Text = Field(description="the model as written in the paper")
     model: Text = Field(description="canonical model name, e.g. ResNet-50")
@@ -82,6 +88,10 @@ class Reuse(Record):
         description="the curated table, the generated catalogue, an introducing sentence "
         "(a model in no table), or the LLM",
     )
+    role: Role = Field(
+        default=Role.used,
+        description="used (a reuse), created (the paper's own model) or mentioned (background)",
+    )
 
 
 class Extraction(Record):
@@ -89,10 +99,14 @@ class Extraction(Record):
 
     work_id: str
     uses_dl: bool
-    uses_ptms: bool
+    uses_ptms: bool  # at least one reuse with role `used`
     reuses: tuple[Reuse, ...] = ()
     extractor: str = Field(description="which extractor answered, e.g. rules")
     extractor_version: str = Field(description="rules version or prompt version")
+
+    def with_role(self, role: Role) -> tuple[Reuse, ...]:
+        """The named models of one role (`used`: the reuses)."""
+        return tuple(reuse for reuse in self.reuses if reuse.role is role)
 
 
 class ExtractionFailure(Record):

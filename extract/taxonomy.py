@@ -1,4 +1,5 @@
-"""The study's taxonomies: natural-science fields, reuse patterns, scientific-process stages."""
+"""The study's taxonomies: natural-science fields, reuse patterns, scientific-process stages,
+and the role a paper gives each model it names."""
 
 from enum import StrEnum
 
@@ -11,6 +12,7 @@ class Pattern(StrEnum):
         "adaptation"  # starts from released weights and changes them (fine-tuning, LoRA...)
     )
     deployment = "deployment"  # runs a released model as it is (possibly converted or served)
+    undetermined = "undetermined"  # no evidence in the paper decides it; never a finding
 
 
 class Stage(StrEnum):
@@ -22,9 +24,21 @@ class Stage(StrEnum):
     Test = "Test"
     Analysis = "Analysis"
     Conclusion = "Conclusion"
+    undetermined = "undetermined"  # no evidence in the paper decides it; never a finding
 
 
-STAGE_ORDER: dict[Stage, int] = {stage: i for i, stage in enumerate(Stage, start=1)}
+class Role(StrEnum):
+    """What a paper does with a model it names."""
+
+    used = "used"  # the authors run, tune or build on someone else's model: a reuse
+    created = "created"  # the authors introduce, name or train their own model
+    mentioned = "mentioned"  # named only as background, prior work, a family or an outlook
+
+
+# The values a finding can take: undetermined is a count beside them, never a share or a hub.
+PATTERNS: tuple[Pattern, ...] = tuple(p for p in Pattern if p is not Pattern.undetermined)
+STAGES: tuple[Stage, ...] = tuple(s for s in Stage if s is not Stage.undetermined)
+STAGE_ORDER: dict[Stage, int] = {stage: i for i, stage in enumerate(STAGES, start=1)}
 
 # OpenAlex domains (id -> name).
 DOMAINS: dict[int, str] = {

@@ -17,6 +17,24 @@ class Headlines:
     top_pattern_share: float
     top_stage: str
     top_stage_share: float
+    # Reuses whose pattern (stage) the papers evidence, and those left undetermined: the
+    # shares above are of the evidenced ones.
+    pattern_evidenced: int = 0
+    pattern_undetermined: int = 0
+    stage_evidenced: int = 0
+    stage_undetermined: int = 0
+
+    def pattern_basis(self) -> str:
+        return _basis(self.pattern_evidenced, self.pattern_undetermined, "pattern")
+
+    def stage_basis(self) -> str:
+        return _basis(self.stage_evidenced, self.stage_undetermined, "stage")
+
+
+def _basis(evidenced: int, undetermined: int, what: str) -> str:
+    """ "of the 40 reuses whose pattern the papers evidence; 9 undetermined"."""
+    return (f"of the {evidenced} reuses whose {what} the papers evidence; "
+            f"{undetermined} undetermined")  # fmt: skip
 
 
 def headlines(tables: dict[str, list[Row]]) -> Headlines:
@@ -35,6 +53,10 @@ def headlines(tables: dict[str, list[Row]]) -> Headlines:
         top_pattern_share=pattern["reuse_share"],
         top_stage=stage["stage"],
         top_stage_share=stage["reuse_share"],
+        pattern_evidenced=sum(row["reuses"] for row in tables["patterns_overall"]),
+        pattern_undetermined=pattern.get("undetermined", 0),
+        stage_evidenced=sum(row["reuses"] for row in tables["stages_overall"]),
+        stage_undetermined=stage.get("undetermined", 0),
     )
 
 

@@ -22,6 +22,7 @@ from extract.errors import ConfigError
 from extract.extractor import Extractor
 from extract.records import Extraction, ExtractionFailure, Outcome, Paper, Work
 from extract.rules import RulesExtractor
+from extract.taxonomy import Role
 from extract.workspace import Run, Workspace, text_sha
 from kg.loader import (
     BATCH_SIZE,
@@ -159,7 +160,7 @@ def extract_run(
 
 def _tally(summary: ExtractSummary, extraction: Extraction) -> None:
     summary.with_ptms += extraction.uses_ptms
-    summary.reuses += len(extraction.reuses)
+    summary.reuses += len(extraction.with_role(Role.used))
 
 
 @dataclass

@@ -1,8 +1,12 @@
 """Records -> graph: UNWIND batches of MERGE, one statement (one transaction) per batch.
 
 Loading is idempotent: a paper's IN_FIELD edges are rewritten from its work, and its REUSES,
-APPLIES and IMPACTS edges from its extraction, so loading the same records twice changes no
-count, and loading a newer extraction replaces the older one's edges instead of adding to them.
+APPLIES, IMPACTS and INTRODUCES edges from its extraction, so loading the same records twice
+changes no count, and loading a newer extraction replaces the older one's edges instead of
+adding to them. Only reuses (role `used`) are REUSES edges, and only evidenced patterns and
+stages get an APPLIES or IMPACTS edge (there is no `undetermined` hub); a model the paper
+created is an INTRODUCES edge; a model it only mentions is not in the graph (the stored
+extraction keeps it, for scoring and for the LLM comparison).
 
 Every paper gets a `status`: extracted, failed (the extractor could not answer: uses_dl and
 uses_ptms stay unset, so no query reads it as "no reuse"), or pending (no extraction stored
@@ -17,6 +21,7 @@ from typing import Any
 
 from extract.errors import QueryFailed
 from extract.records import Extraction, ExtractionFailure, Outcome, Reuse, Work
+from extract.taxonomy import Role
 from kg.schema import LABELS, RELATIONSHIP_TYPES
 from kg.stores.base import GraphStore
 
@@ -51,19 +56,32 @@ UNWIND $rows AS row
 MATCH (p:Paper {id: row.id})
 SET p += row.props
 WITH p, row
-OPTIONAL MATCH (p)-[old:REUSES|APPLIES|IMPACTS]->()
+OPTIONAL MATCH (p)-[old:REUSES|APPLIES|IMPACTS|INTRODUCES]->()
 DELETE old
 WITH DISTINCT p, row
-UNWIND row.reuses AS reuse
-MERGE (m:Model {name: reuse.model})
-SET m.family = reuse.family, m.modality = reuse.modality
-MERGE (pattern:Pattern {name: reuse.pattern})
-MERGE (stage:Stage {name: reuse.stage})
-MERGE (p)-[r:REUSES]->(m)
-SET r.mention = reuse.mention, r.pattern = reuse.pattern, r.stage = reuse.stage,
-    r.form = reuse.form, r.evidence = reuse.evidence, r.found_by = reuse.found_by
-MERGE (p)-[:APPLIES {model: reuse.model}]->(pattern)
-MERGE (p)-[:IMPACTS {model: reuse.model}]->(stage)
+FOREACH (reuse IN row.reuses |
+  MERGE (m:Model {name: reuse.model})
+  SET m.family = reuse.family, m.modality = reuse.modality
+  MERGE (p)-[r:REUSES]->(m)
+  SET r.mention = reuse.mention, r.pattern = reuse.pattern, r.stage = reuse.stage,
+      r.form = reuse.form, r.evidence = reuse.evidence, r.found_by = reuse.found_by,
+      r.role = reuse.role
+)
+FOREACH (reuse IN [x IN row.reuses WHERE x.pattern <> 'undetermined'] |
+  MERGE (pattern:Pattern {name: reuse.pattern})
+  MERGE (p)-[:APPLIES {model: reuse.model}]->(pattern)
+)
+FOREACH (reuse IN [x IN row.reuses WHERE x.stage <> 'undetermined'] |
+  MERGE (stage:Stage {name: reuse.stage})
+  MERGE (p)-[:IMPACTS {model: reuse.model}]->(stage)
+)
+FOREACH (made IN row.introduces |
+  MERGE (m:Model {name: made.model})
+  SET m.family = made.family, m.modality = made.modality
+  MERGE (p)-[i:INTRODUCES]->(m)
+  SET i.mention = made.mention, i.evidence = made.evidence, i.found_by = made.found_by,
+      i.role = made.role
+)
 """
 
 Progress = Callable[[int], None]  # called with the number of records just written
@@ -87,24 +105,27 @@ def extraction_row(outcome: Outcome) -> dict[str, Any]:
     if isinstance(outcome, ExtractionFailure):
         flags: dict[str, Any] = {"status": "failed", "uses_dl": None, "uses_ptms": None}
         reuses: list[dict[str, Any]] = []
+        introduces: list[dict[str, Any]] = []
     else:
         flags = {"status": "extracted", "uses_dl": outcome.uses_dl,
                  "uses_ptms": outcome.uses_ptms}  # fmt: skip
-        reuses = [reuse.model_dump(mode="json") for reuse in _one_per_model(outcome)]
+        reuses = [r.model_dump(mode="json") for r in _one_per_model(outcome.with_role(Role.used))]
+        introduces = [made.model_dump(mode="json")
+                      for made in _one_per_model(outcome.with_role(Role.created))]  # fmt: skip
     props = flags | {"extractor": outcome.extractor, "prompt_version": outcome.extractor_version}
-    return {"id": outcome.work_id, "props": props, "reuses": reuses}
+    return {"id": outcome.work_id, "props": props, "reuses": reuses, "introduces": introduces}
 
 
 def pending_row(work_id: str) -> dict[str, Any]:
     """A paper with no stored extraction yet: in the graph, but in no denominator."""
     props = {"status": "pending", "uses_dl": None, "uses_ptms": None, "extractor": None,
              "prompt_version": None}  # fmt: skip
-    return {"id": work_id, "props": props, "reuses": []}
+    return {"id": work_id, "props": props, "reuses": [], "introduces": []}
 
 
-def _one_per_model(extraction: Extraction) -> Iterator[Reuse]:
+def _one_per_model(reuses: Iterable[Reuse]) -> Iterator[Reuse]:
     seen: set[str] = set()
-    for reuse in extraction.reuses:
+    for reuse in reuses:
         if reuse.model not in seen:
             seen.add(reuse.model)
             yield reuse
@@ -154,8 +175,9 @@ def load_outcomes(
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
 ) -> list[Refused]:
-    """Paper status and flags, Model, REUSES, APPLIES and IMPACTS from `extraction_row` or
-    `pending_row` rows. Papers must be loaded first. Returns the rows the store refused."""
+    """Paper status and flags, Model, REUSES, APPLIES, IMPACTS and INTRODUCES from
+    `extraction_row` or `pending_row` rows. Papers must be loaded first. Returns the rows
+    the store refused."""
     return _write(store, EXTRACTIONS_CYPHER, rows, batch_size, progress)
 
 

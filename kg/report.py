@@ -261,9 +261,9 @@ def write_report(store: GraphStore, out: Path, source: str, build: str = "") -> 
 <p id="leading-field">Leading field: <b>{html.escape(a.leading_field)}</b>
 ({a.leading_field_ptm_papers} papers reusing PTMs)</p>
 <p id="top-pattern">Most common reuse pattern: <b>{html.escape(a.top_pattern)}</b>
-({a.top_pattern_share:.0%} of reuses)</p>
+({a.top_pattern_share:.0%} {html.escape(a.pattern_basis())})</p>
 <p id="top-stage">Most impacted stage: <b>{html.escape(a.top_stage)}</b>
-({a.top_stage_share:.0%} of reuses)</p></section>
+({a.top_stage_share:.0%} {html.escape(a.stage_basis())})</p></section>
 <h2>Figures</h2>{"".join(_figure_html(f, caption) for f, caption in captioned)}
 <h2>Tables</h2>{"".join(_html_table(name, rows) for name, rows in tables.items())}
 </body></html>

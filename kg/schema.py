@@ -1,9 +1,9 @@
 """The graph schema of DESIGN.md: labels, keys, relationship types, and the fixed hub nodes."""
 
-from extract.taxonomy import STAGE_ORDER, Pattern
+from extract.taxonomy import PATTERNS, STAGE_ORDER
 
 LABELS = ("Paper", "Model", "Field", "Pattern", "Stage")
-RELATIONSHIP_TYPES = ("IN_FIELD", "REUSES", "APPLIES", "IMPACTS")
+RELATIONSHIP_TYPES = ("IN_FIELD", "REUSES", "APPLIES", "IMPACTS", "INTRODUCES")
 
 # label -> key property (a uniqueness constraint in each store)
 KEYS: dict[str, str] = {
@@ -44,9 +44,11 @@ PROPERTY_KEYS = (
     "evidence",
     "found_by",
     "model",
+    "role",
 )
 
-# Pattern and Stage are small fixed hubs; they exist even before any reuse is loaded.
+# Pattern and Stage are small fixed hubs; they exist even before any reuse is loaded. There is
+# no hub for `undetermined`: it is a count beside the findings, not one of them.
 SEED_HUBS = """
 UNWIND $patterns AS pattern_name
 MERGE (:Pattern {name: pattern_name})
@@ -59,6 +61,6 @@ SET s.order = stage.order
 
 def seed_parameters() -> dict[str, object]:
     return {
-        "patterns": [p.value for p in Pattern],
+        "patterns": [p.value for p in PATTERNS],
         "stages": [{"name": s.value, "order": order} for s, order in STAGE_ORDER.items()],
     }

@@ -6,8 +6,8 @@
 // Parameters:
 //   $field = null     a field name, e.g. "Neuroscience" (through topics of rank <= max_rank)
 //   $model = null     a canonical model name, e.g. "ESM-2"
-//   $pattern = null   conceptual, adaptation or deployment
-//   $stage = null     Observation, Background, Hypothesis, Test, Analysis or Conclusion
+//   $pattern = null   conceptual, adaptation, deployment (or undetermined)
+//   $stage = null     Observation, Background, Hypothesis, Test, Analysis, Conclusion (or undetermined)
 //   $max_rank = 0     a paper is in a field through topics of rank <= max_rank
 //   $limit = 50       how many papers to list
 // Columns: paper, title, doi, year, fields, models, patterns, stages

@@ -1,18 +1,24 @@
 // Which reuse pattern dominates in each field?
 //
+// Reuses whose pattern no evidence decided ('undetermined') are left out of every count and
+// share and counted in undetermined.
+//
 // Parameters:
 //   $max_rank = 0   a paper counts in a field through topics of rank <= max_rank
-// Columns: field_id, field, pattern, reuses, papers, reuse_share (of the field's reuses), paper_share (of the field's papers reusing PTMs)
+// Columns: field_id, field, pattern, reuses, papers, reuse_share (of the field's reuses with an evidenced pattern), paper_share (of the field's papers reusing PTMs), undetermined (the field's reuses of undetermined pattern)
 MATCH (p:Paper)-[f_rel:IN_FIELD]->(f:Field)
 WHERE f_rel.rank <= $max_rank
 MATCH (p)-[r:REUSES]->(:Model)
 WITH f, r.pattern AS pattern, count(r) AS reuses, collect(DISTINCT p) AS pattern_papers
 WITH f,
-     collect({pattern: pattern, reuses: reuses, papers: size(pattern_papers)}) AS rows,
-     sum(reuses) AS total
+     collect(CASE WHEN pattern <> 'undetermined'
+                  THEN {pattern: pattern, reuses: reuses, papers: size(pattern_papers)} END) AS rows,
+     toInteger(sum(CASE WHEN pattern <> 'undetermined' THEN reuses ELSE 0 END)) AS total,
+     toInteger(sum(CASE WHEN pattern = 'undetermined' THEN reuses ELSE 0 END)) AS undetermined
+WHERE total > 0
 MATCH (q:Paper)-[q_rel:IN_FIELD]->(f)
 WHERE q_rel.rank <= $max_rank AND q.uses_ptms
-WITH f, rows, total, count(DISTINCT q) AS ptm_papers
+WITH f, rows, total, undetermined, count(DISTINCT q) AS ptm_papers
 UNWIND rows AS row
 RETURN f.id AS field_id,
        f.name AS field,
@@ -20,5 +26,6 @@ RETURN f.id AS field_id,
        row.reuses AS reuses,
        row.papers AS papers,
        round(1000.0 * row.reuses / total) / 1000.0 AS reuse_share,
-       round(1000.0 * row.papers / ptm_papers) / 1000.0 AS paper_share
+       round(1000.0 * row.papers / ptm_papers) / 1000.0 AS paper_share,
+       undetermined
 ORDER BY total DESC, field, reuses DESC, pattern

@@ -1,17 +1,26 @@
 // How has the mix of reuse patterns changed over the years?
 //
+// Reuses whose pattern no evidence decided ('undetermined') are left out of every count and
+// share and counted in undetermined.
+//
 // Parameters:
 //   $from_year = 2000   first publication year
 //   $to_year = 2025     last publication year
-// Columns: year, pattern, reuses, papers, reuse_share (of the year's reuses)
+// Columns: year, pattern, reuses, papers, reuse_share (of the year's reuses with an evidenced pattern), undetermined (the year's reuses of undetermined pattern)
 MATCH (p:Paper)-[r:REUSES]->(:Model)
 WHERE p.year >= $from_year AND p.year <= $to_year
 WITH p.year AS year, r.pattern AS pattern, count(r) AS reuses, count(DISTINCT p) AS papers
-WITH year, collect({pattern: pattern, reuses: reuses, papers: papers}) AS rows, sum(reuses) AS total
+WITH year,
+     collect(CASE WHEN pattern <> 'undetermined'
+                  THEN {pattern: pattern, reuses: reuses, papers: papers} END) AS rows,
+     toInteger(sum(CASE WHEN pattern <> 'undetermined' THEN reuses ELSE 0 END)) AS total,
+     toInteger(sum(CASE WHEN pattern = 'undetermined' THEN reuses ELSE 0 END)) AS undetermined
+WHERE total > 0
 UNWIND rows AS row
 RETURN year,
        row.pattern AS pattern,
        row.reuses AS reuses,
        row.papers AS papers,
-       round(1000.0 * row.reuses / total) / 1000.0 AS reuse_share
+       round(1000.0 * row.reuses / total) / 1000.0 AS reuse_share,
+       undetermined
 ORDER BY year, reuses DESC, pattern

@@ -3,15 +3,23 @@
 // Units: reuse_share counts reuses (one per paper and model); paper_share counts papers
 // reusing PTMs (a paper applying two patterns counts in both).
 //
+// Reuses whose pattern no evidence decided ('undetermined') are left out of every count and
+// share and counted in undetermined.
+//
 // Parameters: none
-// Columns: pattern, reuses, papers, reuse_share (of all reuses), paper_share (of papers reusing PTMs)
-MATCH (:Paper)-[every:REUSES]->(:Model)
-WITH count(every) AS total, count(DISTINCT startNode(every)) AS ptm_papers
+// Columns: pattern, reuses, papers, reuse_share (of reuses with an evidenced pattern), paper_share (of papers with one), undetermined
+MATCH (q:Paper)-[every:REUSES]->(:Model)
+WITH count(CASE WHEN every.pattern <> 'undetermined' THEN every END) AS total,
+     count(DISTINCT CASE WHEN every.pattern <> 'undetermined' THEN q END) AS ptm_papers,
+     count(CASE WHEN every.pattern = 'undetermined' THEN every END) AS undetermined
 MATCH (p:Paper)-[r:REUSES]->(:Model)
-WITH r.pattern AS pattern, count(r) AS reuses, count(DISTINCT p) AS papers, total, ptm_papers
+WHERE r.pattern <> 'undetermined'
+WITH r.pattern AS pattern, count(r) AS reuses, count(DISTINCT p) AS papers, total, ptm_papers,
+     undetermined
 RETURN pattern,
        reuses,
        papers,
        round(1000.0 * reuses / total) / 1000.0 AS reuse_share,
-       round(1000.0 * papers / ptm_papers) / 1000.0 AS paper_share
+       round(1000.0 * papers / ptm_papers) / 1000.0 AS paper_share,
+       undetermined
 ORDER BY reuses DESC, pattern

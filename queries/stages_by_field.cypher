@@ -1,15 +1,23 @@
 // Which steps of the scientific process do pre-trained models serve in each field?
 //
+// Reuses whose stage no evidence decided ('undetermined') are left out of every count and
+// share and counted in undetermined.
+//
 // Parameters:
 //   $max_rank = 0   a paper counts in a field through topics of rank <= max_rank
-// Columns: field_id, field, stage, stage_order, reuses, papers
+// Columns: field_id, field, stage, stage_order, reuses, papers, undetermined (the field's reuses of undetermined stage)
 MATCH (p:Paper)-[f_rel:IN_FIELD]->(f:Field)
 WHERE f_rel.rank <= $max_rank
-MATCH (p)-[i:IMPACTS]->(s:Stage)
+OPTIONAL MATCH (p)-[u:REUSES {stage: 'undetermined'}]->(:Model)
+WITH f, count(u) AS undetermined
+MATCH (q:Paper)-[q_rel:IN_FIELD]->(f)
+WHERE q_rel.rank <= $max_rank
+MATCH (q)-[i:IMPACTS]->(s:Stage)
 RETURN f.id AS field_id,
        f.name AS field,
        s.name AS stage,
        s.order AS stage_order,
        count(i) AS reuses,
-       count(DISTINCT p) AS papers
+       count(DISTINCT q) AS papers,
+       undetermined
 ORDER BY field, reuses DESC, stage_order

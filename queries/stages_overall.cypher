@@ -3,17 +3,23 @@
 // Units: reuse_share counts reuses (one per paper and model); paper_share counts papers
 // reusing PTMs (a paper whose models serve two stages counts in both).
 //
+// Reuses whose stage no evidence decided ('undetermined') are left out of every count and
+// share and counted in undetermined.
+//
 // Parameters: none
-// Columns: stage, stage_order, reuses, papers, reuse_share, paper_share
-MATCH (:Paper)-[every:REUSES]->(:Model)
-WITH count(every) AS total, count(DISTINCT startNode(every)) AS ptm_papers
+// Columns: stage, stage_order, reuses, papers, reuse_share, paper_share, undetermined
+MATCH (q:Paper)-[every:REUSES]->(:Model)
+WITH count(CASE WHEN every.stage <> 'undetermined' THEN every END) AS total,
+     count(DISTINCT CASE WHEN every.stage <> 'undetermined' THEN q END) AS ptm_papers,
+     count(CASE WHEN every.stage = 'undetermined' THEN every END) AS undetermined
 MATCH (s:Stage)
 OPTIONAL MATCH (p:Paper)-[i:IMPACTS]->(s)
-WITH s, count(i) AS reuses, count(DISTINCT p) AS papers, total, ptm_papers
+WITH s, count(i) AS reuses, count(DISTINCT p) AS papers, total, ptm_papers, undetermined
 RETURN s.name AS stage,
        s.order AS stage_order,
        reuses,
        papers,
        CASE WHEN total = 0 THEN 0.0 ELSE round(1000.0 * reuses / total) / 1000.0 END AS reuse_share,
-       CASE WHEN ptm_papers = 0 THEN 0.0 ELSE round(1000.0 * papers / ptm_papers) / 1000.0 END AS paper_share
+       CASE WHEN ptm_papers = 0 THEN 0.0 ELSE round(1000.0 * papers / ptm_papers) / 1000.0 END AS paper_share,
+       undetermined
 ORDER BY reuses DESC, stage_order

@@ -1,7 +1,7 @@
 """Small hand-built records whose query answers are worked out by hand in the tests."""
 
 from extract.records import Extraction, FieldRef, Reuse, Work
-from extract.taxonomy import DOMAINS, FIELDS, Pattern, Stage
+from extract.taxonomy import DOMAINS, FIELDS, Pattern, Role, Stage
 
 A, D, C = Pattern.adaptation, Pattern.deployment, Pattern.conceptual
 
@@ -21,7 +21,12 @@ def work(n: int, year: int, *field_ids: int, title: str = "") -> Work:
 
 
 def reuse(
-    model: str, pattern: Pattern, stage: Stage, family: str = "", modality: str = "test"
+    model: str,
+    pattern: Pattern,
+    stage: Stage,
+    family: str = "",
+    modality: str = "test",
+    role: Role = Role.used,
 ) -> Reuse:
     return Reuse(
         mention=model,
@@ -32,6 +37,7 @@ def reuse(
         stage=stage,
         form="test",
         evidence=f"We used {model}.",
+        role=role,
     )
 
 
@@ -39,7 +45,7 @@ def extraction(n: int, uses_dl: bool, *reuses: Reuse) -> Extraction:
     return Extraction(
         work_id=f"W{n}",
         uses_dl=uses_dl,
-        uses_ptms=bool(reuses),
+        uses_ptms=any(r.role is Role.used for r in reuses),
         reuses=reuses,
         extractor="hand",
         extractor_version="1",
@@ -65,4 +71,21 @@ EXTRACTIONS = [
     extraction(4, True),
     extraction(5, False),
     extraction(6, True, reuse("SchNet", C, Stage.Test, modality="unknown")),
+]
+
+# Roles and undetermined values, beside the graph above: W7 (Biochemistry) introduces
+# PlanktoNet, names AlexNet only as background, and reuses ESM-2 saying nothing of how; W8
+# (Agricultural) and W9 (Computer Science) reuse PlanktoNet.
+U = Pattern.undetermined
+ROLE_WORKS = [work(7, 2021, 13), work(8, 2023, 11), work(9, 2024, 17)]
+ROLE_EXTRACTIONS = [
+    extraction(
+        7,
+        True,
+        reuse("PlanktoNet", U, Stage.undetermined, modality="unknown", role=Role.created),
+        reuse("AlexNet", U, Stage.undetermined, role=Role.mentioned),
+        reuse("ESM-2", U, Stage.undetermined, "ESM"),
+    ),
+    extraction(8, True, reuse("PlanktoNet", D, Stage.Observation, modality="unknown")),
+    extraction(9, True, reuse("PlanktoNet", A, Stage.undetermined, modality="unknown")),
 ]

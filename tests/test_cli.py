@@ -27,6 +27,9 @@ def test_demo_prints_the_three_answers_and_is_repeatable(tmp_path: Path) -> None
     assert "Leading field:         Biochemistry, Genetics and Molecular Biology" in first.stdout
     assert "Most common pattern:   adaptation" in first.stdout
     assert "Most impacted stage:   Test" in first.stdout
+    # each share says on how many evidenced values it stands, and how many were undetermined
+    assert "of the 41 reuses whose pattern the papers evidence; 0 undetermined" in first.stdout
+    assert "of the 32 reuses whose stage the papers evidence; 9 undetermined" in first.stdout
     assert "Which natural-science fields reuse pre-trained models the most?" in first.stdout
     assert str(tmp_path / "ws" / "graph.rdb") in first.stdout
     second = kg(tmp_path, "demo")
@@ -39,10 +42,13 @@ def test_demo_prints_the_three_answers_and_is_repeatable(tmp_path: Path) -> None
     rows = json.loads(top.stdout)
     assert len(rows) == 3 and rows[0]["papers"] >= rows[-1]["papers"]
     csv = kg(tmp_path, "query", "patterns_overall", "--format", "csv")
-    assert csv.stdout.splitlines()[0] == "pattern,reuses,papers,reuse_share,paper_share"
+    assert (
+        csv.stdout.splitlines()[0] == "pattern,reuses,papers,reuse_share,paper_share,undetermined"
+    )
     assert csv.stdout.splitlines()[1].startswith("adaptation,")
     stats = kg(tmp_path, "stats")
     assert stats.returncode == 0 and "Papers per year" in stats.stdout
+    assert "share left undetermined" in stats.stdout
 
 
 def test_queries_lists_every_module_with_its_question(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from extract.evaluate import Binary, Label, score
 from extract.records import Extraction
-from extract.taxonomy import Pattern, Stage
+from extract.taxonomy import Pattern, Role, Stage
 from tests.graphs import reuse
 from tests.test_cli import kg
 
@@ -34,6 +34,32 @@ def test_models_match_by_alias_and_pattern_is_checked_against_the_accepted_list(
     assert scores.papers[0].false_alarms[0].startswith("BERT")
 
 
+def test_roles_are_scored_where_labelled_and_created_models_are_listed_apart() -> None:
+    label = Label.model_validate({
+        "file": "x.xml", "uses_dl": True, "uses_ptms": True,
+        "reuses": [{"model": "ESM-2", "pattern": ["adaptation"], "stage": ["Test"]},
+                   {"model": "PlanktoNet", "role": "created"},
+                   {"model": "AlexNet", "role": "mentioned"}],
+    })  # fmt: skip
+    U = Pattern.undetermined
+    predicted = Extraction(
+        work_id="W1", uses_dl=True, uses_ptms=True, extractor="t", extractor_version="1",
+        reuses=(reuse("ESM-2", Pattern.adaptation, Stage.undetermined),
+                reuse("PlanktoNet", U, Stage.undetermined, role=Role.created),
+                reuse("AlexNet", U, Stage.undetermined)),
+    )  # fmt: skip
+    scores = score([(label, predicted)])
+    # AlexNet, labelled a mention, was said to be used: a false alarm and a wrong role.
+    assert (scores.models.tp, scores.models.fp, scores.models.fn) == (1, 1, 0)
+    assert (scores.role_labelled, scores.role_correct) == (2, 1)
+    assert (scores.stage_undetermined, scores.stage_accuracy) == (1, 0.0)
+    assert scores.pattern_accuracy == 1.0
+    (paper,) = scores.papers
+    assert paper.created == ["PlanktoNet"]
+    assert paper.false_alarms[0].startswith("AlexNet")
+    assert "AlexNet: role used, labelled mentioned" in paper.misses
+
+
 def test_kg_eval_on_the_projects_own_labels(tmp_path: Path) -> None:
     out = tmp_path / "scores.json"
     done = kg(tmp_path, "eval", str(DATA / "labels.jsonl"), "--json", str(out))
@@ -42,4 +68,9 @@ def test_kg_eval_on_the_projects_own_labels(tmp_path: Path) -> None:
     models = next(s for s in scores["scores"] if s["measure"] == "reused models")
     assert (models["tp"], models["fp"], models["fn"]) == (3, 0, 0)
     assert scores["pattern_accuracy"] == 1.0
-    assert scores["stage_accuracy"] == 0.667  # YOLOv8 is read as Test, labelled Observation
+    # No sentence says what ESM-2 or YOLOv8 served (YOLOv8 used to be read as Test by
+    # default, labelled Observation): both undetermined; DeepLabCut's tracking is Observation.
+    assert (scores["stage_undetermined"], scores["stage_accuracy"]) == (2, 1.0)
+    assert scores["stage_accuracy_all"] == 0.333
+    # AlphaFold2, labelled a mention (introduction only), is read as one
+    assert (scores["roles_labelled"], scores["role_accuracy"]) == (1, 1.0)

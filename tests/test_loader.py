@@ -5,20 +5,52 @@ from extract.records import Work
 from extract.taxonomy import Pattern, Stage
 from kg.loader import counts, extraction_row, load_extractions, load_works, work_row
 from kg.stores.base import GraphStore
-from tests.graphs import EXTRACTIONS, WORKS, extraction, reuse, work
+from tests.graphs import (
+    EXTRACTIONS,
+    ROLE_EXTRACTIONS,
+    ROLE_WORKS,
+    WORKS,
+    extraction,
+    reuse,
+    work,
+)
 
 
-def load(store: GraphStore, batch_size: int = 1000) -> None:
-    load_works(store, WORKS, batch_size=batch_size)
-    load_extractions(store, EXTRACTIONS, batch_size=batch_size)
+def load(store: GraphStore, batch_size: int = 1000, roles: bool = False) -> None:
+    load_works(store, WORKS + (ROLE_WORKS if roles else []), batch_size=batch_size)
+    extractions = EXTRACTIONS + (ROLE_EXTRACTIONS if roles else [])
+    load_extractions(store, extractions, batch_size=batch_size)
 
 
 def test_loading_builds_the_schema_of_the_design(store: GraphStore) -> None:
     load(store)
     assert counts(store) == {
         "Paper": 6, "Model": 4, "Field": 4, "Pattern": 3, "Stage": 6,
-        "IN_FIELD": 8, "REUSES": 6, "APPLIES": 6, "IMPACTS": 6,
+        "IN_FIELD": 8, "REUSES": 6, "APPLIES": 6, "IMPACTS": 6, "INTRODUCES": 0,
     }  # fmt: skip
+
+
+def test_only_used_models_are_reuses_created_ones_are_introduced(store: GraphStore) -> None:
+    load(store, roles=True)
+    found = counts(store)
+    # W7's PlanktoNet is INTRODUCES, its background AlexNet is in no edge, and its ESM-2
+    # (pattern and stage undetermined) is a REUSES edge with neither APPLIES nor IMPACTS.
+    assert (found["Model"], found["REUSES"], found["INTRODUCES"]) == (5, 9, 1)
+    assert (found["APPLIES"], found["IMPACTS"], found["Pattern"], found["Stage"]) == (8, 7, 3, 6)
+    made = store.run("MATCH (p:Paper)-[i:INTRODUCES]->(m:Model) "
+                     "RETURN p.id AS p, m.name AS m, i.role AS role")  # fmt: skip
+    assert made == [{"p": "W7", "m": "PlanktoNet", "role": "created"}]
+    w7 = store.run("MATCH (:Paper {id: 'W7'})-[r:REUSES]->(m:Model) "
+                   "RETURN m.name AS m, r.pattern AS pattern, r.stage AS stage")  # fmt: skip
+    assert w7 == [{"m": "ESM-2", "pattern": "undetermined", "stage": "undetermined"}]
+    assert store.run("MATCH (n) WHERE n.name = 'undetermined' RETURN count(n) AS n") == [{"n": 0}]
+
+
+def test_loading_roles_twice_changes_no_counts(store: GraphStore) -> None:
+    load(store, roles=True)
+    first = counts(store)
+    load(store, batch_size=2, roles=True)
+    assert counts(store) == first
 
 
 def test_loading_twice_changes_no_counts(store: GraphStore) -> None:
@@ -66,7 +98,8 @@ def test_a_model_reused_twice_in_one_paper_is_one_edge() -> None:
 
 
 def _pairs() -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    return [(work_row(w), extraction_row(e)) for w, e in zip(WORKS, EXTRACTIONS, strict=True)]
+    works, extractions = WORKS + ROLE_WORKS, EXTRACTIONS + ROLE_EXTRACTIONS
+    return [(work_row(w), extraction_row(e)) for w, e in zip(works, extractions, strict=True)]
 
 
 def test_a_bulk_build_is_the_merge_build(falkor: GraphStore, tmp_path: Path) -> None:
@@ -76,11 +109,13 @@ def test_a_bulk_build_is_the_merge_build(falkor: GraphStore, tmp_path: Path) -> 
     query = ("MATCH (p:Paper)-[r:REUSES]->(m:Model) RETURN p.id AS p, p.uses_ptms AS u, "
              "p.year AS y, m.name AS m, m.family AS f, r.pattern AS pattern, r.evidence AS e "
              "ORDER BY p, m")  # fmt: skip
-    bulk_rows = falkor.run(query)
+    made = ("MATCH (p:Paper)-[i:INTRODUCES]->(m:Model) RETURN p.id AS p, m.name AS m, "
+            "i.evidence AS e, i.role AS role")  # fmt: skip
+    bulk_rows, bulk_made = falkor.run(query), falkor.run(made)
     falkor.reset()
-    load(falkor)
+    load(falkor, roles=True)
     assert counts(falkor) == bulk
-    assert falkor.run(query) == bulk_rows
+    assert (falkor.run(query), falkor.run(made)) == (bulk_rows, bulk_made)
     assert falkor.load_fresh(lambda: iter(pairs)) and counts(falkor) == bulk  # again: fresh
 
 
@@ -94,7 +129,6 @@ def test_neo4j_import_files_hold_the_same_graph(tmp_path: Path) -> None:
     assert lines["Paper"][0].startswith(":ID(Paper),id,doi,title,year:int")
     assert lines["Field"][0] == ":ID(Field),id:int,name,domain"
     assert lines["REUSES"][0].startswith(":START_ID(Paper),mention,")
-    reuses = sum(len({r.model for r in e.reuses}) for e in EXTRACTIONS)
     assert {k: len(v) - 1 for k, v in lines.items()} == {
-        "Pattern": 3, "Stage": 6, "Field": 4, "Model": 4, "Paper": 6,
-        "IN_FIELD": 8, "REUSES": reuses, "APPLIES": reuses, "IMPACTS": reuses}  # fmt: skip
+        "Pattern": 3, "Stage": 6, "Field": 4, "Model": 5, "Paper": 9, "IN_FIELD": 11,
+        "REUSES": 9, "APPLIES": 8, "IMPACTS": 7, "INTRODUCES": 1}  # fmt: skip

@@ -67,4 +67,4 @@ def test_models_named_only_in_related_work_are_not_reuses() -> None:
     text = PaperText(work_id="W1", title="T", sections=(
         Section(heading="Related work", paragraphs=("We fine-tuned QuillBERT before.",)),
     ))  # fmt: skip
-    assert extract(text).reuses == ()
+    assert [r.role.value for r in extract(text).reuses] == ["mentioned"]

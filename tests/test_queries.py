@@ -6,7 +6,7 @@ from extract.errors import InputRejected
 from kg import queries
 from kg.loader import load_extractions, load_works
 from kg.stores.base import GraphStore
-from tests.graphs import EXTRACTIONS, WORKS
+from tests.graphs import EXTRACTIONS, ROLE_EXTRACTIONS, ROLE_WORKS, WORKS
 
 BIO, AGRI, CHEM, CS = (
     "Biochemistry, Genetics and Molecular Biology",
@@ -21,6 +21,14 @@ def graph(store: GraphStore) -> GraphStore:
     load_works(store, WORKS)
     load_extractions(store, EXTRACTIONS)
     return store
+
+
+@pytest.fixture
+def roles(graph: GraphStore) -> GraphStore:
+    """The graph with W7-W9 of tests/graphs.py: a created model, undetermined values."""
+    load_works(graph, ROLE_WORKS)
+    load_extractions(graph, ROLE_EXTRACTIONS)
+    return graph
 
 
 def ask(store: GraphStore, name: str, *columns: str, **params: str) -> list[tuple[object, ...]]:
@@ -177,9 +185,9 @@ def test_papers_by_year(graph: GraphStore) -> None:
     ]  # fmt: skip
 
 
-def test_every_module_returns_the_columns_its_header_names(graph: GraphStore) -> None:
+def test_every_module_returns_the_columns_its_header_names(roles: GraphStore) -> None:
     for name, module in queries.modules().items():
-        rows = queries.run(graph, name, {"min_papers": "1"} if name == "unknown_models" else {})
+        rows = queries.run(roles, name, {"min_papers": "1"} if name == "unknown_models" else {})
         assert rows, name
         assert tuple(rows[0]) == module.columns, name
 
@@ -224,3 +232,44 @@ def test_unknown_models_lists_names_outside_every_table(graph: GraphStore) -> No
     rows = queries.run(graph, "unknown_models", {"min_papers": "1"})
     assert [(r["model"], r["papers"], r["written_as"]) for r in rows] == [("SchNet", 1, ["SchNet"])]
     assert queries.run(graph, "unknown_models") == []  # seen in one paper only
+
+
+def test_undetermined_patterns_are_counted_and_left_out_of_shares(roles: GraphStore) -> None:
+    assert ask(roles, "patterns_overall", "pattern", "reuses", "papers", "reuse_share",
+               "paper_share", "undetermined") == [
+        ("adaptation", 4, 4, 0.5, 0.667, 1),
+        ("deployment", 3, 3, 0.375, 0.5, 1),
+        ("conceptual", 1, 1, 0.125, 0.167, 1),
+    ]  # fmt: skip
+    by_field = ask(roles, "patterns_by_field", "field_id", "pattern", "reuse_share",
+                   "undetermined")  # fmt: skip
+    assert (13, "adaptation", 0.667, 1) in by_field  # W7's ESM-2 counted, not shared
+    top = ask(roles, "top_ptms", "model", "adaptation", "deployment", "undetermined")
+    assert top[0] == ("ESM-2", 2, 1, 1)
+
+
+def test_undetermined_stages_are_counted_and_get_no_hub(roles: GraphStore) -> None:
+    rows = ask(roles, "stages_overall", "stage", "reuses", "reuse_share", "undetermined")
+    assert rows[:2] == [("Test", 4, 0.571, 2), ("Observation", 2, 0.286, 2)]
+    assert "undetermined" not in {row[0] for row in rows}
+    assert ask(roles, "pattern_stage", "undetermined")[0] == (2,)
+    by_field = ask(roles, "stages_by_field", "field_id", "stage", "undetermined")
+    assert (13, "Test", 1) in by_field and 17 not in {row[0] for row in by_field}
+
+
+def test_evidenced_values_give_the_share_of_undetermined(roles: GraphStore) -> None:
+    assert queries.run(roles, "evidenced_values") == [{
+        "reuses": 9, "pattern_evidenced": 8, "pattern_undetermined": 1,
+        "pattern_undetermined_share": 0.111, "stage_evidenced": 7, "stage_undetermined": 2,
+        "stage_undetermined_share": 0.222, "introduced_models": 1,
+    }]  # fmt: skip
+
+
+def test_models_introduced_in_natural_science_papers_and_their_reusers(roles: GraphStore) -> None:
+    assert ask(roles, "models_introduced", "model", "introduced_by", "home_field", "field",
+               "reusing_papers", "first_reuse") == [
+        ("PlanktoNet", "W7", BIO, AGRI, 1, 2023),
+        ("PlanktoNet", "W7", BIO, CS, 1, 2024),
+    ]  # fmt: skip
+    # introduced outside the natural sciences: not listed
+    assert ask(roles, "models_introduced", "model", natural_fields="[17]") == []

@@ -1,6 +1,6 @@
 from extract.records import PaperText, Section
 from extract.rules import extract
-from extract.taxonomy import Pattern, Stage
+from extract.taxonomy import Pattern, Role, Stage
 
 
 def paper(methods: str, intro: str = "", abstract: str | None = None) -> PaperText:
@@ -51,8 +51,11 @@ def test_a_cue_in_the_next_sentence_counts_when_it_names_no_other_model() -> Non
     assert only_reuse(text)[1] == Pattern.adaptation
 
 
-def test_without_a_cue_the_models_default_pattern_is_used() -> None:
-    assert only_reuse("Structures came from AlphaFold.")[1] == Pattern.deployment
+def test_without_evidence_pattern_and_stage_are_undetermined_not_a_default() -> None:
+    # AlphaFold's usual use is deployment, and the methods section used to mean Test: neither
+    # stands in for what the sentence does not say.
+    assert only_reuse("AlphaFold2 is listed in Table 3.")[1:] == (Pattern.undetermined,
+                                                                   Stage.undetermined)  # fmt: skip
 
 
 def test_stage_from_sentence_cues() -> None:
@@ -66,14 +69,16 @@ def test_stage_from_sentence_cues() -> None:
     assert only_reuse(text)[2] == Stage.Analysis
 
 
-def test_stage_defaults_to_test_in_methods() -> None:
-    assert only_reuse("We fine-tuned BioBERT on our corpus.")[2] == Stage.Test
+def test_a_methods_sentence_without_a_stage_cue_has_no_stage() -> None:
+    found = only_reuse("We fine-tuned BioBERT on our corpus.")
+    assert found[1:] == (Pattern.adaptation, Stage.undetermined)
 
 
 def test_models_named_only_in_the_introduction_are_not_reuses() -> None:
     text = paper("Samples were measured by mass spectrometry.", intro="AlphaFold2 changed biology.")
     result = extract(text)
-    assert (result.uses_dl, result.uses_ptms, result.reuses) == (False, False, ())
+    assert (result.uses_dl, result.uses_ptms, result.with_role(Role.used)) == (False, False, ())
+    assert [(r.model, r.role) for r in result.reuses] == [("AlphaFold2", Role.mentioned)]
 
 
 def test_animals_pretrained_on_a_task_are_not_a_ptm() -> None:

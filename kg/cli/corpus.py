@@ -491,14 +491,22 @@ def evaluate(
         "pattern_accuracy": round(scores.pattern_accuracy, 3),
         "stage_accuracy": round(scores.stage_accuracy, 3),
         "matched_reuses": scores.matched,
+        "pattern_undetermined": scores.pattern_undetermined,
+        "stage_undetermined": scores.stage_undetermined,
+        "pattern_accuracy_all": round(scores.pattern_accuracy_all, 3),
+        "stage_accuracy_all": round(scores.stage_accuracy_all, 3),
+        "roles_labelled": scores.role_labelled,
+        "role_accuracy": round(scores.role_accuracy, 3),
         "papers_sent_to_llm": sent,
         "input_tokens_per_call": round(tokens, 1),
     }
-    out.print(render.table([summary]))
+    out.print(render.table([summary], title="Pattern and stage accuracy over evidenced values "
+                           "(_all: undetermined counted as wrong)"))  # fmt: skip
     mistakes = [
-        {"paper": p.file, "misses": "; ".join(p.misses), "false alarms": "; ".join(p.false_alarms)}
+        {"paper": p.file, "misses": "; ".join(p.misses), "false alarms": "; ".join(p.false_alarms),
+         "created (not scored)": "; ".join(p.created)}
         for p in scores.papers
-    ]
+    ]  # fmt: skip
     if mistakes:
         out.print(render.table(mistakes, title="Misses and false alarms"))
     if json_out:

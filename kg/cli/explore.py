@@ -66,11 +66,11 @@ def demo(extractor: ExtractorOption = "rules", concurrency: ConcurrencyOption = 
     )
     out.print(
         f"  Most common pattern:   [bold]{escape(h.top_pattern)}[/] "
-        f"({h.top_pattern_share:.0%} of reuses)"
+        f"({h.top_pattern_share:.0%} {h.pattern_basis()})"
     )
     out.print(
         f"  Most impacted stage:   [bold]{escape(h.top_stage)}[/] "
-        f"({h.top_stage_share:.0%} of reuses)"
+        f"({h.top_stage_share:.0%} {h.stage_basis()})"
     )
     built = result.built
     out.print(f"\n{built.papers} papers, {built.reuses} reuses → {counts_line(built.counts)}")
@@ -129,9 +129,9 @@ def list_queries(format: FormatOption = "table") -> None:
 @app.command()
 @friendly
 def stats(format: FormatOption = "table") -> None:
-    """Show node and relationship counts, extraction status, full-text coverage, and papers
-    per field and year (--format json: all of them as one object; csv: pick one table with
-    `kg query NAME -f csv`)."""
+    """Show node and relationship counts, extraction status, full-text coverage, papers per
+    field and year, and the share of undetermined patterns and stages (--format json: all of
+    them as one object; csv: pick one table with `kg query NAME -f csv`)."""
     if format == "csv":
         raise InputRejected("kg stats prints several tables: use --format json, or "
                             "`kg query ptm_reuse_by_field -f csv` for one of them")  # fmt: skip
@@ -141,6 +141,7 @@ def stats(format: FormatOption = "table") -> None:
         statuses = queries.run(store, "corpus_summary")
         by_field = queries.run(store, "ptm_reuse_by_field")
         by_year = queries.run(store, "papers_by_year")
+        evidenced = queries.run(store, "evidenced_values")
         name = store.name
     workspace = Workspace(settings.kg_workspace)
     try:
@@ -154,6 +155,8 @@ def stats(format: FormatOption = "table") -> None:
         "Workspace: where each kept work's text comes from": coverage,
         "Papers per field (primary topic)": by_field,
         "Papers per year": by_year,
+        "Reuses whose pattern and stage the papers evidence, and the share left undetermined "
+        "(left out of every share)": evidenced,
     }
     if format == "json":
         sys.stdout.write(json.dumps(tables, indent=2, ensure_ascii=False) + "\n")
@@ -186,7 +189,8 @@ def report(
         written = write_report(store, target, store.name, _build_line(settings, store.name))
     h = written.headlines
     out.print(
-        f"Leading field: {h.leading_field}; pattern: {h.top_pattern}; stage: {h.top_stage}",
+        f"Leading field: {h.leading_field}; pattern: {h.top_pattern} ({h.pattern_basis()}); "
+        f"stage: {h.top_stage} ({h.stage_basis()})",
         markup=False,
     )
     out.print(f"Wrote {len(written.files)} files to {target}; open {written.html}", markup=False)

@@ -23,7 +23,7 @@ from typing import Any
 import redis
 
 from extract.errors import QueryFailed
-from extract.taxonomy import STAGE_ORDER, Pattern
+from extract.taxonomy import PATTERNS, STAGE_ORDER
 
 Row = dict[str, Any]
 # One paper: its work row (loader.work_row) and its outcome row (extraction_ or pending_row).
@@ -38,9 +38,10 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "Model": ("name", "family", "modality"),
     "Paper": PAPER,
     "IN_FIELD": ("rank", "score"),
-    "REUSES": ("mention", "pattern", "stage", "form", "evidence", "found_by"),
+    "REUSES": ("mention", "pattern", "stage", "form", "evidence", "found_by", "role"),
     "APPLIES": ("model",),
     "IMPACTS": ("model",),
+    "INTRODUCES": ("mention", "evidence", "found_by", "role"),
 }
 _LONG, _DOUBLE = struct.Struct("=Bq"), struct.Struct("=Bd")
 _ENDS = struct.Struct("=QQ")
@@ -130,10 +131,10 @@ def bulk_load(writer: BulkWriter, rows: Callable[[], Iterator[PaperRows]]) -> No
     for work, outcome in rows():
         for field in work["fields"]:
             fields.setdefault(field["id"], field)
-        for reuse in outcome["reuses"]:
+        for reuse in (*outcome["reuses"], *outcome["introduces"]):
             models.setdefault(reuse["model"], reuse)
     ids: dict[tuple[str, Any], int] = {}
-    for pattern in Pattern:
+    for pattern in PATTERNS:
         ids[("Pattern", pattern.value)] = writer.node("Pattern", {"name": pattern.value})
     for stage, order in STAGE_ORDER.items():
         ids[("Stage", stage.value)] = writer.node("Stage", {"name": stage.value, "order": order})
@@ -144,7 +145,7 @@ def bulk_load(writer: BulkWriter, rows: Callable[[], Iterator[PaperRows]]) -> No
                                                      "modality": reuse["modality"]})  # fmt: skip
     for work, outcome in rows():
         paper = writer.node("Paper", {"id": work["id"], **work["props"], **outcome["props"]})
-        _relations(writer, ids, paper, work["fields"], outcome["reuses"])
+        _relations(writer, ids, paper, work["fields"], outcome)
     writer.flush()
 
 
@@ -153,12 +154,16 @@ def _relations(
     ids: dict[tuple[str, Any], int],
     paper: int,
     fields: Iterable[Row],
-    reuses: Iterable[Row],
+    outcome: Row,
 ) -> None:
     for field in fields:
         writer.relation("IN_FIELD", paper, ids[("Field", field["id"])], field)
-    for reuse in reuses:
+    for reuse in outcome["reuses"]:
         writer.relation("REUSES", paper, ids[("Model", reuse["model"])], reuse)
         link = {"model": reuse["model"]}
-        writer.relation("APPLIES", paper, ids[("Pattern", reuse["pattern"])], link)
-        writer.relation("IMPACTS", paper, ids[("Stage", reuse["stage"])], link)
+        if ("Pattern", reuse["pattern"]) in ids:  # no hub, no edge for undetermined
+            writer.relation("APPLIES", paper, ids[("Pattern", reuse["pattern"])], link)
+        if ("Stage", reuse["stage"]) in ids:
+            writer.relation("IMPACTS", paper, ids[("Stage", reuse["stage"])], link)
+    for made in outcome["introduces"]:
+        writer.relation("INTRODUCES", paper, ids[("Model", made["model"])], made)

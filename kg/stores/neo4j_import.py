@@ -14,13 +14,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from extract.taxonomy import STAGE_ORDER, Pattern
+from extract.taxonomy import PATTERNS, STAGE_ORDER
 from kg.stores.falkor_bulk import SCHEMA, PaperRows
 
 _TYPES = {"year": "int", "cited_by_count": "int", "is_oa": "boolean", "uses_dl": "boolean",
           "uses_ptms": "boolean", "order": "int", "rank": "int", "score": "float"}  # fmt: skip
 _KEYS = {"Pattern": "name", "Stage": "name", "Field": "id", "Model": "name", "Paper": "id"}
-_ENDS = {"IN_FIELD": "Field", "REUSES": "Model", "APPLIES": "Pattern", "IMPACTS": "Stage"}
+_ENDS = {"IN_FIELD": "Field", "REUSES": "Model", "APPLIES": "Pattern", "IMPACTS": "Stage",
+         "INTRODUCES": "Model"}  # fmt: skip
 
 
 def _header(names: tuple[str, ...], label: str) -> list[str]:
@@ -58,8 +59,9 @@ def write_import(rows: Callable[[], Iterator[PaperRows]], folder: Path) -> str:
     def relation(rel: str, paper: str, props: dict[str, Any], end: Any) -> None:
         writers[rel].writerow([paper, *(_cell(props.get(n)) for n in SCHEMA[rel]), end])
 
+    hubs = {p.value for p in PATTERNS} | {s.value for s in STAGE_ORDER}
     try:
-        for pattern in Pattern:
+        for pattern in PATTERNS:
             node("Pattern", {"name": pattern.value})
         for stage, order in STAGE_ORDER.items():
             node("Stage", {"name": stage.value, "order": order})
@@ -69,12 +71,18 @@ def write_import(rows: Callable[[], Iterator[PaperRows]], folder: Path) -> str:
             for field in work["fields"]:
                 node("Field", field)
                 relation("IN_FIELD", paper, field, field["id"])
-            for reuse in outcome["reuses"]:
+            for reuse in (*outcome["reuses"], *outcome["introduces"]):
                 node("Model", {"name": reuse["model"], "family": reuse["family"],
                                "modality": reuse["modality"]})  # fmt: skip
+            for reuse in outcome["reuses"]:
                 relation("REUSES", paper, reuse, reuse["model"])
-                relation("APPLIES", paper, {"model": reuse["model"]}, reuse["pattern"])
-                relation("IMPACTS", paper, {"model": reuse["model"]}, reuse["stage"])
+                link = {"model": reuse["model"]}
+                if reuse["pattern"] in hubs:  # no hub, no edge for undetermined
+                    relation("APPLIES", paper, link, reuse["pattern"])
+                if reuse["stage"] in hubs:
+                    relation("IMPACTS", paper, link, reuse["stage"])
+            for made in outcome["introduces"]:
+                relation("INTRODUCES", paper, made, made["model"])
     finally:
         for handle in files.values():
             handle.close()

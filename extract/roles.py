@@ -1,0 +1,143 @@
+"""Who made a model, and was it used: the role a paper gives each model it names.
+
+- **created**: the paper introduces its own model. Read from how papers name what they made:
+  "we present / propose / introduce / develop X", "a network we call X", "our model X",
+  "X, which we developed", a title that opens with "X: a ... network / tool / model"; and
+  any variant of such a
+  name ("X-Lite", "X2", "X-small"). A name any model table knows is never created here: a
+  paper that names its fine-tuned ESM-2 has adapted ESM-2.
+- **mentioned**: named, but not by what the authors did: in the introduction, background,
+  related work, discussion or outlook; or, anywhere, in a sentence about the field rather
+  than the work ("networks such as X and Y have transformed ...", "X has been widely used
+  for ...") with nothing the authors did in it.
+- **used**: everything else the rules extractor finds: a reuse.
+"""
+
+import re
+from collections.abc import Iterable
+
+from extract.catalogue import resolve
+from extract.open_world import NAME, looks_like_a_model
+from extract.passages import Passage, sentences
+
+# Headings of sections where a model is only talked about (prior work, outlook); other
+# sections that hold no reuse (references, acknowledgements, funding) name no model at all.
+BACKGROUND_SECTIONS = re.compile(
+    r"introduction|background|related work|prior work|previous work|discussion|future work|"
+    r"outlook|perspectives|limitations",
+    re.IGNORECASE,
+)
+
+_MAKE = r"(?:present|propose|introduce|develop|developed|design|designed|describe|release|"
+_MAKE += r"released|create|created|build|built|establish|devise|devised)"
+_AFTER_NAME = r"(?=\s*(?:[,:;(]|\.(?:\s|$)|$| (?:a|an|which|that|to|for|as|with)\b))"
+_KIND = (
+    r"(?:model|network|net|classifier|detector|predictor|architecture|method|tool|framework|"
+    r"pipeline|approach|algorithm|system|software|encoder|segmenter)s?"
+)
+_CREATIONS = tuple(
+    re.compile(rx, re.IGNORECASE)  # the name's own case is judged by looks_like_a_model
+    for rx in (
+        rf"\b(?:we|here we|this (?:study|paper|work)|this article) (?:\w+ )?{_MAKE}s? "
+        rf"(?:here )?{NAME}{_AFTER_NAME}",
+        rf"\b(?:we|here we) (?:\w+ )?{_MAKE}s? (?:a|an|the|our) (?:[\w-]+ ){{0,5}}?{_KIND},? "
+        rf"(?:called |named |termed |dubbed |hereafter )?{NAME}{_AFTER_NAME}",
+        rf"\bwe (?:call|name|term|dub)(?:ed)? (?:it |(?:this|the|our) (?:[\w-]+ ){{1,3}}?)?"
+        rf"[\"“']?{NAME}",
+        rf"\b{_KIND},? (?:(?:which |that )?we (?:call|named|termed|dubbed)|hereafter(?: called| "
+        rf"referred to as)?),? [\"“']?{NAME}",
+        rf"\bour (?:own |new |novel |proposed |present )?(?:{_KIND},? )?{NAME}{_AFTER_NAME}",
+        rf"\bour (?:own |new |novel |proposed )?{NAME} {_KIND}\b",
+        rf"\b{NAME},? (?:which|that) we (?:have )?(?:{_MAKE}|trained|call|named)\b",
+        rf"\b{NAME},? (?:\(|, )?our (?:own |new |novel |proposed )?(?:[\w-]+ ){{0,3}}?{_KIND}\b",
+    )
+)
+# "X: a deep learning tool for ...": the title names the paper's own model.
+_TITLE = re.compile(rf"^\s*{NAME}\s*[:–—]\s*(?:an? |the )?(?:[\w-]+ ){{0,4}}?{_KIND}\b", re.I)
+
+# A sentence about the field, not the work: lists of examples, claims of what models have
+# done in general, and outlooks.
+_ABOUT_THE_FIELD = re.compile(
+    r"\b(?:such as|e\.g\.|for example|for instance|including|like)\b|"
+    r"\b(?:ha(?:ve|s) (?:been )?(?:widely |successfully |extensively |increasingly |recently )?"
+    r"(?:transformed|revolution[iz]\w+|revolutionis\w+|enabled|become|emerged|shown|achieved|"
+    r"demonstrated|proven|attracted|gained|used|applied|adopted))\b|"
+    r"\b(?:could|might|may) (?:also |in (?:the )?future )?be (?:used|applied|extended|adapted)|"
+    r"\bfuture (?:work|studies|research)\b|"
+    r"\b(?:originally|previously|initially|first) (?:developed|trained|proposed|introduced|"
+    r"described|published|designed|reported)\b|"
+    r"\b(?:was|were) (?:developed|proposed|introduced|described|published) (?:by|in)\b|"
+    r"\b(?:previous|prior|earlier|recent) (?:work|studies|reports)\b",
+    re.IGNORECASE,
+)
+# The authors doing something: then the sentence is about the work after all.
+_AUTHORS_ACT = re.compile(
+    r"\b(?:we|our|us)\b|\b(?:was|were|is|are) (?:then |first |also )?(?:used|applied|run|"
+    r"employed|trained|fine-?tuned|retrained|adapted|deployed|implemented|obtained|computed|"
+    r"predicted|generated|performed|selected|chosen|loaded|compared|evaluated|benchmarked|"
+    r"tested|assessed)\b|\bhere\b",
+    re.IGNORECASE,
+)
+
+
+def is_background_section(passage: Passage) -> bool:
+    return bool(BACKGROUND_SECTIONS.search(passage.heading))
+
+
+def about_the_field(sentence: str) -> bool:
+    """A sentence that names models as examples or history, with nothing the authors did."""
+    return bool(_ABOUT_THE_FIELD.search(sentence)) and not _AUTHORS_ACT.search(sentence)
+
+
+# Cheap tests first: a creating sentence speaks of "we" or "our" or naming, and holds a word
+# that looks like a model's name (a capital or digit after its first letter).
+_MAY_CREATE = re.compile(r"\b(?:[Ww]e|[Oo]ur|call\w*|named|termed|dubbed|hereafter)\b")
+_MODEL_LIKE = re.compile(r"\b[A-Za-z][a-z]*[A-Z0-9]")
+
+# Someone's earlier model, cited: reused, even when "we" made it.
+_EARLIER = re.compile(r"\b(?:previously|earlier|prior|before|our (?:previous|earlier|recent))\b",
+                      re.IGNORECASE)  # fmt: skip
+_CITED = re.compile(r"^\s*(?:\[\d|\([^()]*\d{4}[a-z]?\))")
+
+
+def _candidates(sentence: str) -> Iterable[str]:
+    if _EARLIER.search(sentence):
+        return
+    for rx in _CREATIONS:
+        for match in rx.finditer(sentence):
+            if not _CITED.match(sentence[match.end("name") :]):
+                yield match.group("name").rstrip(".-")
+
+
+def created_names(title: str, passages: Iterable[Passage]) -> dict[str, str]:
+    """Names this paper gives its own models (see the module docstring), as written, each
+    with the sentence that creates it."""
+    found: dict[str, str] = {}
+    title_match = _TITLE.match(title)
+    if title_match:
+        found[title_match.group("name")] = title
+    for passage in passages:
+        for sentence in sentences(passage.text):
+            if _MAY_CREATE.search(sentence) and _MODEL_LIKE.search(sentence):
+                for name in _candidates(sentence):
+                    found.setdefault(name, sentence)
+    return {n: s for n, s in found.items() if looks_like_a_model(n) and _unknown(n)}
+
+
+def _unknown(name: str) -> bool:
+    return resolve(name).modality == "unknown"
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", name.casefold())
+
+
+def is_created(written: str, created: Iterable[str]) -> bool:
+    """The written name is one the paper created, or a variant of one ("X-Lite", "X2")."""
+    wanted = _key(written)
+    for name in created:
+        own = _key(name)
+        if wanted == own or (wanted.startswith(own) and written.casefold().startswith(
+                name.casefold())):  # fmt: skip
+            return True
+    return False
