@@ -11,8 +11,10 @@ themselves are ours, because each must be bounded and its budget read:
   (OPENALEX_DEADLINE) and a size limit on its body (OPENALEX_MAX_MB), checked from
   Content-Length and while streaming (extract/bounded.py). A redirect is followed only on
   OpenAlex's own host.
-- retries with backoff on 5xx, timeouts and a 429 for speed (honouring Retry-After); a 429
-  for a spent daily budget is never retried: the fetch stops with one line (BudgetSpent).
+- retries with backoff on 5xx, timeouts, and a 429 or 403 for speed (honouring
+  Retry-After; OpenAlex's errors page gives 403 as "rate limit exceeded, slow down"); a
+  429 for a spent daily budget is never retried: the fetch stops with one line
+  (BudgetSpent). A 401 names OPENALEX_API_KEY.
 - every response's X-RateLimit-*-USD headers are read into `BUDGET`; what a run will cost is
   estimated from the result count and the documented prices before it goes on
   (extract/openalex_budget.py), and `--max-cost` refuses what costs more.
@@ -55,7 +57,8 @@ from extract.workspace import Search, Workspace
 
 __all__ = ["BUDGET", "DOI_BATCH", "PAGE_SIZE", "Estimate", "FetchReport", "Works"]
 
-RETRY_CODES = frozenset({429, 500, 502, 503, 504})
+# OpenAlex's errors page names 403 "rate limit exceeded; slow down": retried like a 429
+RETRY_CODES = frozenset({403, 429, 500, 502, 503, 504})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 MAX_WAIT = 60.0  # seconds: the most a Retry-After is obeyed
 
@@ -240,8 +243,8 @@ def _json_object(status: int, body: bytes, what: str) -> dict[str, Any]:
     if status == 400:
         message = answer.get("message") or answer.get("error") if isinstance(answer, dict) else ""
         raise InputRejected(f"OpenAlex rejected the query: {str(message)[:300]}")
-    if status in (401, 403):
-        raise SourceUnavailable(f"OpenAlex refused the request ({status}); check OPENALEX_API_KEY")
+    if status == 401:
+        raise SourceUnavailable("OpenAlex refused the request (401); check OPENALEX_API_KEY")
     if status != 200:
         raise SourceUnavailable(f"OpenAlex answered {status} for {what}")
     if not isinstance(answer, dict):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from extract import fetch
-from extract.errors import InputRejected
+from extract.errors import InputRejected, SourceUnavailable
 from extract.openalex_budget import SPENT, BudgetSpent, call_kind
 from extract.workspace import Workspace
 from tests.openalex_server import OpenAlexServer
@@ -182,3 +182,13 @@ def test_a_doi_holding_filter_syntax_is_looked_up_alone(
     assert seen[0].calls == report.requests == len(server.log) == 2
     assert call_kind(server.log[1]) == "singleton" and report.missing == [odd]
     assert len(list(workspace.works())) == 1  # test.1 was not smuggled in by the OR filter
+
+
+def test_a_403_is_slowed_down_for_and_a_401_names_the_key(
+    server: OpenAlexServer, workspace: Workspace
+) -> None:
+    server.faults = [403]  # OpenAlex's errors page: "rate limit exceeded; slow down"
+    assert fetch.fetch_search(workspace, query(), limit=200).stored == 200
+    server.faults = [401]
+    with pytest.raises(SourceUnavailable, match=r"401.*OPENALEX_API_KEY"):
+        fetch.fetch_search(workspace, query(), limit=400)
