@@ -3,12 +3,13 @@
     .venv/bin/python bench/tokens.py kg/demo/papers.jsonl
     .venv/bin/python bench/tokens.py ../shared/eval/papers
 
-Ours: one call per paper over the selected context (extract.context, budget 3,000 tokens)
-plus the system prompt and the answer schema instructor sends; papers with no cue are decided
-by the prefilter and cost nothing. The study's: five calls per paper, each sending the whole
-text, counted with the same system prompt and no schema (which favours the study). Both
-sides use the same estimate, four characters a token, so the ratio does not depend on a
-tokenizer.
+Ours: one call per paper over the selected context (extract.context, budget 3,000 tokens, of
+which up to 1,000 are stage evidence, every sentence numbered) plus the system prompt and the
+answer schema; papers with no cue are decided by the prefilter and cost nothing. Also printed:
+tokens per sent paper, the figure to compare across prompt versions. The study's: five
+calls per paper, each sending the whole text, counted with the same system prompt and no
+schema (which favours the study). Both sides use the same estimate, four characters a
+token, so the ratio does not depend on a tokenizer.
 """
 
 import json
@@ -46,7 +47,8 @@ def main(source: Path) -> None:
     n = len(papers)
     print(f"corpus: {source} ({n} papers)")
     print(f"sent to the LLM: {sent} of {n} (the prefilter decided {n - sent})")
-    print(f"ours:  {ours:>9,} input tokens, {ours / n:>8,.0f} per paper")
+    print(f"ours:  {ours:>9,} input tokens, {ours / n:>8,.0f} per paper, "
+          f"{ours / max(sent, 1):,.0f} per sent paper")  # fmt: skip
     print(f"study: {study:>9,} input tokens, {study / n:>8,.0f} per paper")
     print(f"ratio: the study's pipeline sends {study / max(ours, 1):.1f}x the tokens of ours")
 

@@ -4,8 +4,11 @@ a token budget, so the LLM reads a few thousand tokens instead of the whole pape
 A paragraph scores for names from the alias table, for reuse cues (pre-trained, fine-tuning,
 weights, transfer learning, checkpoints...), for model-like names (ResNet-50, YOLOv8,
 scGPT) and for standing in a methods section. The title and abstract always come first;
-then the best paragraphs in document order until the budget is spent. A paper with no cue
-at all is not sent: the prefilter decides it.
+then the best paragraphs in document order. Part of the budget (`STAGE_RESERVE`) is kept for
+what decides the stage (extract.stage_evidence): the paper's aims, and the results or
+discussion sentences that name each model the context holds; what it leaves unspent goes
+back to the cue paragraphs. Every sentence is numbered ([S1], [S2], ...) so the answer can
+cite evidence by id. A paper with no cue at all is not sent: the prefilter decides it.
 """
 
 import re
@@ -15,6 +18,7 @@ from functools import lru_cache
 from extract.open_world import BRAIN_MODEL, is_trap, may_speak_of_dl, named_models
 from extract.passages import Passage, passages, sentences
 from extract.records import PaperText
+from extract.stage_evidence import STAGE_RESERVE, Excerpt, stage_excerpts
 
 DEFAULT_BUDGET = 3000  # tokens
 
@@ -40,13 +44,27 @@ _STRONG = re.compile(
 )
 
 
+# In a paper about brain models, a bare "neural network" is the brain unless its own
+# sentence speaks of machine learning.
+_LEARNING = re.compile(
+    r"\btrain\w*|\blearn\w*|\blayers?\b|hidden|decod\w*|classif\w*|weights|epochs?|"
+    r"backprop\w*|architecture",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=4096)  # the prefilter and the rules' uses_dl read the same sentences
 def strong_cue(sentence: str, brain_paper: bool = False) -> bool:
-    """Would this sentence alone send a paper to the LLM?"""
-    strong = bool(named_models(sentence)) or (may_speak_of_dl(sentence) and any(
-        not (brain_paper and m.group("nn")) for m in _STRONG.finditer(sentence)
-    ))  # fmt: skip
-    return strong and not is_trap(sentence)
+    """Would this sentence alone send a paper to the LLM? A trap word (spiking, animals
+    pre-trained on a task, an analogy) silences only the sentence it sits in."""
+    if is_trap(sentence):
+        return False
+    if named_models(sentence):
+        return True
+    if not may_speak_of_dl(sentence):
+        return False
+    bare_nn_is_brain = brain_paper and not _LEARNING.search(sentence)
+    return any(not (bare_nn_is_brain and m.group("nn")) for m in _STRONG.finditer(sentence))
 
 
 def approx_tokens(text: str) -> int:
@@ -67,55 +85,106 @@ def score(passage: Passage) -> int:
 
 @dataclass(frozen=True)
 class Context:
-    text: str  # what the LLM reads
+    text: str  # what the LLM reads, every sentence numbered [S1], [S2], ...
     tokens: int
     paragraphs: int  # body paragraphs chosen
     has_cue: bool  # False: the prefilter decides the paper without a call
+    sentences: tuple[str, ...] = ()  # sentences[i - 1] is [Si], verbatim from the paper
+    stage_tokens: int = 0  # tokens of the stage evidence (aims, results, discussion)
+
+    def sentence(self, number: int) -> str | None:
+        return self.sentences[number - 1] if 0 < number <= len(self.sentences) else None
 
 
 def sends(head: list[Passage], body: list[Passage]) -> bool:
-    """The prefilter: does any sentence that can hold a reuse carry a strong cue?"""
+    """The prefilter: does any sentence of the title, abstract or a section that can hold a
+    reuse carry a strong cue?"""
     brain_paper = BRAIN_MODEL.search(" ".join(p.text for p in (*head, *body))) is not None
-    where = body or head
-    return any(strong_cue(sentence, brain_paper) for p in where for sentence in sentences(p.text))
+    return any(
+        strong_cue(sentence, brain_paper) for p in (*head, *body) for sentence in sentences(p.text)
+    )
 
 
-def _split(paper: PaperText) -> tuple[list[Passage], list[Passage]]:
-    """Title and abstract; the body passages that can hold a reuse."""
-    everything = list(passages(paper))
-    head = [p for p in everything if p.heading in {"Title", "Abstract"}]
-    body = [p for p in everything
-            if p.heading not in {"Title", "Abstract"} and p.can_hold_reuse]  # fmt: skip
-    return head, body
+def _split(paper: PaperText) -> tuple[list[Passage], list[Passage], list[Passage]]:
+    """Title and abstract; the body passages that can hold a reuse; every body passage."""
+    everything = [p for p in passages(paper) if p.heading not in {"Title", "Abstract"}]
+    head = [Passage("Title", paper.title)]
+    if paper.abstract:
+        head.append(Passage("Abstract", paper.abstract))
+    return head, [p for p in everything if p.can_hold_reuse], everything
 
 
 def speaks_of_deep_learning(paper: PaperText) -> bool:
     """The prefilter's decision: False sends the paper to no LLM (and the rules extractor
     says uses_dl = False unless it found a reuse)."""
-    return sends(*_split(paper))
+    head, body, _ = _split(paper)
+    return sends(head, body)
+
+
+def _cost(passage: Passage) -> int:
+    return approx_tokens(passage.text) + approx_tokens(passage.heading) + 2
+
+
+def _fill(body: list[Passage], ranked: list[int], chosen: set[int], spent: int,
+          budget: int) -> int:  # fmt: skip
+    for i in ranked:
+        if i not in chosen and spent + _cost(body[i]) <= budget:
+            chosen.add(i)
+            spent += _cost(body[i])
+    return spent
 
 
 def select(paper: PaperText, budget: int = DEFAULT_BUDGET) -> Context:
-    head, body = _split(paper)
+    head, body, everything = _split(paper)
     has_cue = sends(head, body)
     body_scores = [score(p) for p in body]
-    spent = sum(approx_tokens(p.text) for p in head)
     ranked = sorted((i for i, s in enumerate(body_scores) if s > 0), key=lambda i: -body_scores[i])
+    reserve = min(STAGE_RESERVE, budget // 3)
     chosen: set[int] = set()
-    for i in ranked:
-        cost = approx_tokens(body[i].text) + approx_tokens(body[i].heading) + 2
-        if spent + cost > budget:
-            continue
-        chosen.add(i)
-        spent += cost
-    lines = [f"Title: {paper.title}"]
-    if paper.abstract:
-        lines.append(f"Abstract: {paper.abstract}")
+    spent = _fill(body, ranked, chosen, sum(approx_tokens(p.text) for p in head), budget - reserve)
+    excerpts = stage_excerpts(everything, [body[i] for i in chosen], reserve)
+    stage_tokens = sum(e.tokens for e in excerpts)
+    _fill(body, ranked, chosen, spent + stage_tokens, budget)
+    picked = [body[i] for i in sorted(chosen)]
+    return _render(head, picked, excerpts, everything, has_cue, stage_tokens)
+
+
+def _render(
+    head: list[Passage],
+    picked: list[Passage],
+    excerpts: list[Excerpt],
+    everything: list[Passage],
+    has_cue: bool,
+    stage_tokens: int,
+) -> Context:
+    """The context's text in document order, each sentence numbered."""
+    numbered: list[str] = []
+
+    def number(text: str) -> str:
+        out = []
+        for sentence in sentences(text):
+            numbered.append(sentence)
+            out.append(f"[S{len(numbered)}] {sentence}")
+        return " ".join(out)
+
+    lines = [f"Title: {number(head[0].text)}"]
+    if len(head) > 1:
+        lines.append(f"Abstract: {number(head[1].text)}")
+    position = {id(p): i for i, p in enumerate(everything)}
+    items: list[tuple[int, Passage, tuple[tuple[str, ...], ...] | None]] = [
+        (position[id(p)], p, None) for p in picked
+    ]
+    items += [(position[id(e.passage)], e.passage, e.runs) for e in excerpts]
     heading = None
-    for i in sorted(chosen):
-        if body[i].heading != heading:
-            heading = body[i].heading
+    for _, passage, only in sorted(items, key=lambda item: item[0]):
+        if passage.heading != heading:
+            heading = passage.heading
             lines.append(f"\n## {heading}")
-        lines.append(body[i].text)
+        if only is None:
+            lines.append(number(passage.text))
+        else:
+            lines.append("… " + " … ".join(number(" ".join(run)) for run in only) + " …")
     text = "\n".join(lines)
-    return Context(text=text, tokens=approx_tokens(text), paragraphs=len(chosen), has_cue=has_cue)
+    return Context(text=text, tokens=approx_tokens(text), paragraphs=len(picked),
+                   has_cue=has_cue, sentences=tuple(numbered),
+                   stage_tokens=stage_tokens)  # fmt: skip

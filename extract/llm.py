@@ -3,13 +3,15 @@ and never the same call twice.
 
 For each paper: select the paragraphs that can hold evidence (extract.context); if there is
 no cue at all, the prefilter decides "no deep learning" without a call. Otherwise look the
-call up in the ledger by its key; only on a miss ask the endpoint. The openai client retries
-429, 5xx, timeouts and dropped connections with backoff (honouring Retry-After); instructor
-re-asks when the answer is not valid JSON, breaks the schema, or quotes evidence the paper
-does not contain. Past that budget, the reuses with good quotes are kept and the others
-dropped and recorded. A paper whose call still fails is recorded as failed; the run goes on,
-unless several calls in a row could not reach the endpoint at all: then the run stops with
-one message instead of failing paper after paper.
+call up in the ledger by its key; only on a miss ask the endpoint (extract.llm_request says
+what a request carries). The openai client retries 429, 5xx, timeouts and dropped
+connections with backoff (honouring Retry-After). Each reuse of the answer is checked on its
+own (extract.llm_schema): one whose evidence is not found is dropped and recorded, and costs
+no re-ask. Only an answer that cannot be read at all is asked again, with just the answer
+and the reason. A paper whose call still fails is recorded as failed; the run goes on, unless
+several calls in a row could not reach the endpoint at all: then the run stops with one
+message instead of failing paper after paper. A timeout is a slow answer, not a dead
+endpoint: it fails the paper and says how to allow more time.
 
 Papers stream through: at most `concurrency` requests are in flight and a few more papers
 are read ahead, and each outcome is handed to the caller (who stores it) as it completes, so
@@ -26,135 +28,78 @@ from typing import Any
 
 import instructor
 import openai
-from instructor.core.exceptions import InstructorRetryException
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from openai.types.chat import ChatCompletionMessageParam
 from pydantic import ValidationError
 
 from extract.catalogue import resolve
-from extract.context import DEFAULT_BUDGET, Context, select
-from extract.errors import ConfigError, SourceUnavailable
+from extract.context import Context, select
+from extract.errors import SourceUnavailable
 from extract.evidence import index_for
 from extract.extractor import Done
-from extract.llm_schema import PROMPT_VERSION, SYSTEM_PROMPT, PaperAnswer
+from extract.llm_request import (
+    MODES,
+    LLMConfig,
+    api_error,
+    cost_usd,
+    decoding,
+    describe,
+    ending,
+    failure_reason,
+    messages,
+    raw_answer,
+    repair_messages,
+    usage_of,
+    window_warning,
+)
+from extract.llm_schema import PROMPT_VERSION, PaperAnswer
 from extract.records import Extraction, ExtractionFailure, Outcome, Paper, Reuse
+from extract.taxonomy import Role
 from extract.workspace import Call, Workspace
 
-MODES = {
-    "tools": instructor.Mode.TOOLS,
-    "json_schema": instructor.Mode.JSON_SCHEMA,
-    "json": instructor.Mode.JSON,
-    "md_json": instructor.Mode.MD_JSON,
-}
-# USD per million input / output tokens, for the cost estimate; unknown models cost None.
-PRICES = {
-    "gpt-4o-mini": (0.15, 0.60),
-    "gpt-4o": (2.50, 10.00),
-    "gpt-4.1-nano": (0.10, 0.40),
-    "gpt-4.1-mini": (0.40, 1.60),
-    "gpt-4.1": (2.00, 8.00),
-}
 Progress = Callable[[str, int], None]  # ("call" | "hit" | "prefilter" | "failed", tokens)
-_UNREACHABLE = (openai.APIConnectionError,)  # includes APITimeoutError
 
-
-@dataclass(frozen=True)
-class LLMConfig:
-    model: str
-    base_url: str | None = None
-    api_key: str | None = None
-    mode: str = "tools"
-    budget: int = DEFAULT_BUDGET  # tokens of paper text per call
-    reasks: int = 2  # instructor re-asks after an invalid answer
-    http_retries: int = 2  # openai client retries on 429, 5xx, timeouts
-    timeout_s: float = 60.0
-    max_unreachable: int = 5  # calls in a row that cannot reach the endpoint stop the run
-
-    def __post_init__(self) -> None:
-        if self.mode not in MODES:
-            raise ConfigError(f"KG_LLM_MODE={self.mode!r}: use one of {', '.join(MODES)}")
-        if not self.base_url and not self.api_key:
-            raise ConfigError("the LLM needs OPENAI_API_KEY, or KG_LLM_BASE_URL for a local server")
-
-
-def cost_usd(model: str, input_tokens: int, output_tokens: int) -> float | None:
-    for prefix, (per_in, per_out) in sorted(PRICES.items(), key=lambda p: -len(p[0])):
-        if model.startswith(prefix):
-            return (input_tokens * per_in + output_tokens * per_out) / 1e6
-    return None
-
-
-def messages(context: Context) -> list[ChatCompletionMessageParam]:
-    return [
-        {"role": "system", "content": SYSTEM_PROMPT},
-        {"role": "user", "content": f"Excerpts of the paper:\n\n{context.text}"},
-    ]
+__all__ = ["LLMConfig", "LLMExtractor", "RunStats", "extract_papers"]
 
 
 def call_key(config: LLMConfig, context: Context) -> str:
     schema = json.dumps(PaperAnswer.model_json_schema(), sort_keys=True)
-    material = json.dumps([config.model, PROMPT_VERSION, config.mode, schema, context.text])
+    options = {k: v for k, v in decoding(config).items() if k != "extra_body"}
+    material = json.dumps([config.model, PROMPT_VERSION, config.mode, config.is_strict, options,
+                           schema, context.text])  # fmt: skip
     return hashlib.sha256(material.encode()).hexdigest()
 
 
 def to_extraction(work_id: str, answer: PaperAnswer, extractor: str = "llm") -> Extraction:
-    reuses = []
+    """One reuse per model (the counting unit is the paper-model edge): a model the answer
+    lists twice keeps its first entry, or its first "used" one."""
+    by_model: dict[str, Reuse] = {}
     for given in answer.reuses:
         info = resolve(given.model)
-        reuses.append(
-            Reuse(
-                mention=given.model,
-                model=info.name,
-                family=info.family,
-                modality=info.modality,
-                pattern=given.pattern,
-                stage=given.stage,
-                form=given.form,
-                evidence=given.evidence,
-                found_by="llm",
-            )
+        seen = by_model.get(info.name)
+        if seen is not None and (seen.role == Role.used or given.role != Role.used):
+            continue
+        by_model[info.name] = Reuse(
+            mention=given.model,
+            model=info.name,
+            family=info.family,
+            modality=info.modality,
+            role=given.role,
+            pattern=given.pattern,
+            stage=given.stage,
+            form=given.form,
+            evidence=given.quote or "",
+            found_by="llm",
         )
+    reuses = list(by_model.values())
     return Extraction(
         work_id=work_id,
         uses_dl=answer.uses_dl or bool(reuses),
-        uses_ptms=bool(reuses),  # a PTM claim counts only with a checked quote
+        uses_ptms=any(r.role == Role.used for r in reuses),  # only with checked evidence
         reuses=tuple(reuses),
         extractor=extractor,
         extractor_version=PROMPT_VERSION,
     )
-
-
-def _raw_answer(completion: Any) -> str | None:
-    """The JSON the model gave, whether as a tool call or as message content."""
-    try:
-        message = completion.choices[0].message
-    except (AttributeError, IndexError):
-        return None
-    if getattr(message, "tool_calls", None):
-        return str(message.tool_calls[0].function.arguments)
-    content = (message.content or "").strip()
-    if content.startswith("```"):
-        content = content.strip("`").removeprefix("json").strip()
-    return content or None
-
-
-def _salvage(completion: Any, paper: Paper) -> tuple[PaperAnswer, list[dict[str, str]]] | None:
-    """After the retry budget: keep the reuses whose quotes are found, drop the rest."""
-    raw = _raw_answer(completion)
-    if raw is None:
-        return None
-    try:
-        answer = PaperAnswer.model_validate_json(raw, context={"lenient": True})
-    except ValidationError:
-        return None
-    index = index_for(paper.text)
-    kept, dropped = [], []
-    for reuse in answer.reuses:
-        reason = index.why_not_found(reuse.evidence)
-        if reason is None:
-            kept.append(reuse)
-        else:
-            dropped.append({"model": reuse.model, "reason": reason})
-    return answer.model_copy(update={"reuses": kept}), dropped
 
 
 @dataclass
@@ -163,11 +108,14 @@ class RunStats:
     prefiltered: int = 0
     cache_hits: int = 0
     calls: int = 0
+    requests: int = 0  # HTTP answers asked for, re-asks included
     input_tokens: int = 0
     output_tokens: int = 0
     cost_usd: float | None = 0.0
     dropped: list[tuple[str, str, str]] = field(default_factory=list)  # work, model, reason
     failed: int = 0
+    warnings: list[str] = field(default_factory=list)  # each said once per run
+    over_window: int = 0  # requests that may not fit the endpoint's window
 
 
 class LLMExtractor:
@@ -189,7 +137,7 @@ class LLMExtractor:
         self.concurrency = max(1, concurrency)
         self.progress = progress
         self.stats = RunStats()
-        self._unreachable_in_a_row = 0
+        self._in_a_row = {"unreachable": 0, "timeout": 0}  # calls in a row that ended so
         self._http = openai.AsyncOpenAI(
             base_url=config.base_url,
             api_key=config.api_key or "not-needed-by-local-servers",
@@ -197,10 +145,13 @@ class LLMExtractor:
             max_retries=config.http_retries,
         )
         self._client = instructor.from_openai(self._http, mode=MODES[config.mode])
+        self._decoding = decoding(config)
 
     def settings(self) -> dict[str, Any]:
         """What makes two LLM runs different (never the key or the endpoint's address)."""
-        return {"model": self.config.model, "mode": self.config.mode, "budget": self.config.budget}
+        return {"model": self.config.model, "mode": self.config.mode, "budget": self.config.budget,
+                "temperature": self.config.temperature, "seed": self.config.seed,
+                "strict": self.config.is_strict, "max_reuses": self.config.max_reuses}  # fmt: skip
 
     def extract_all(self, papers: Iterable[Paper], done: Done) -> None:
         asyncio.run(self._stream(papers, done))
@@ -237,27 +188,27 @@ class LLMExtractor:
         if not context.has_cue:
             self.stats.prefiltered += 1
             self._tick("prefilter", 0)
-            return to_extraction(paper.work.id, PaperAnswer(uses_dl=False, uses_ptms=False),
-                                 extractor="prefilter")  # fmt: skip
+            return to_extraction(paper.work.id, PaperAnswer(uses_dl=False, uses_ptms=False,
+                                 reuses=[]), extractor="prefilter")  # fmt: skip
         key = call_key(self.config, context)
         cached = self.workspace.answered(key)
         if cached is not None and cached.answer is not None:
             self.stats.cache_hits += 1
             self._tick("hit", 0)
             return to_extraction(paper.work.id, PaperAnswer.model_validate_json(cached.answer))
+        warning = window_warning(self.config, context)
+        if warning:
+            self.stats.over_window += 1
+            if not self.stats.warnings:  # said once; the count says how often
+                self.stats.warnings.append(warning)
         async with slots:
-            call, unreachable = await self._ask(paper, context, key)
+            call, ending = await self._ask(paper, context, key)
         self.workspace.record_call(call)
         self._count(call)
         self._tick("call" if call.status == "ok" else "failed", call.input_tokens)
-        self._unreachable_in_a_row = self._unreachable_in_a_row + 1 if unreachable else 0
-        if self._unreachable_in_a_row >= self.config.max_unreachable:
-            where = self.config.base_url or "the OpenAI API"
-            raise SourceUnavailable(
-                f"{self._unreachable_in_a_row} LLM calls in a row could not reach {where} "
-                f"({call.error}); check KG_LLM_BASE_URL and the server, then rerun "
-                "(answered papers are kept)"
-            )
+        for kind in self._in_a_row:
+            self._in_a_row[kind] = self._in_a_row[kind] + 1 if ending == kind else 0
+        self._stop_if_gone(call)
         if call.status != "ok" or call.answer is None:
             self.stats.failed += 1
             return ExtractionFailure(work_id=paper.work.id, extractor=self.name,
@@ -265,41 +216,91 @@ class LLMExtractor:
                                      reason=f"LLM call failed: {call.error}")  # fmt: skip
         return to_extraction(paper.work.id, PaperAnswer.model_validate_json(call.answer))
 
+    def _stop_if_gone(self, call: Call) -> None:
+        """Stop the run when calls in a row found no endpoint, or one that never answers
+        (a few timeouts are a slow model; many in a row, a stuck server)."""
+        where = self.config.base_url or "the OpenAI API"
+        if self._in_a_row["unreachable"] >= self.config.max_unreachable:
+            raise SourceUnavailable(
+                f"{self._in_a_row['unreachable']} LLM calls in a row could not reach {where} "
+                f"({call.error}); check KG_LLM_BASE_URL and the server, then rerun "
+                "(answered papers are kept)"
+            )
+        if self._in_a_row["timeout"] >= self.config.max_timeouts:
+            raise SourceUnavailable(
+                f"{self._in_a_row['timeout']} LLM calls in a row got no answer within "
+                f"{self.config.timeout_s:g} s from {where}; check KG_LLM_BASE_URL and the "
+                "server, or raise KG_LLM_TIMEOUT for a slow model, then rerun (answered "
+                "papers are kept)"
+            )
+
     def _tick(self, kind: str, tokens: int) -> None:
         if self.progress:
             self.progress(kind, tokens)
 
-    async def _ask(self, paper: Paper, context: Context, key: str) -> tuple[Call, bool]:
-        """The call's record, and whether the endpoint could not be reached at all."""
+    async def _create(
+        self, sent: list[ChatCompletionMessageParam], checks: dict[str, Any]
+    ) -> tuple[PaperAnswer, Any]:
+        """One request, validated; instructor does not re-ask (we do, with less)."""
+        self.stats.requests += 1
+        answer, completion = await self._client.chat.completions.create_with_completion(
+            model=self.config.model,
+            messages=sent,
+            response_model=PaperAnswer,
+            max_retries=0,
+            context=checks,
+            **self._decoding,
+        )
+        return answer, completion
+
+    async def _ask(self, paper: Paper, context: Context, key: str) -> tuple[Call, str]:
+        """The call's record, and how it ended: answered, failed, unreachable or timeout."""
         sent = messages(context)
         base = {"key": key, "work_id": paper.work.id, "model": self.config.model,
                 "prompt_version": PROMPT_VERSION, "mode": self.config.mode,
                 "request": json.dumps(sent, ensure_ascii=False)}  # fmt: skip
+        checks = {"context": context, "paper": index_for(paper.text),
+                  "max_reuses": self.config.max_reuses}  # fmt: skip
         started = time.perf_counter()
-        try:
-            answer, completion = await self._client.chat.completions.create_with_completion(
-                model=self.config.model,
-                messages=sent,
-                response_model=PaperAnswer,
-                max_retries=self.config.reasks,  # re-asks: reasks + 1 attempts in all
-                context={"paper": index_for(paper.text)},
-            )
-            dropped: list[dict[str, str]] = []
-            attempts = 1
-        except InstructorRetryException as error:
-            completion = error.last_completion
-            salvaged = _salvage(completion, paper)
-            if salvaged is None:
-                failed = self._failed(base, started, f"no valid answer: {error}", completion, error)
-                return failed, completion is None and _unreachable(error)
-            answer, dropped = salvaged
-            attempts = error.n_attempts
-        except (openai.OpenAIError, ValidationError) as error:
-            failed = self._failed(base, started, f"{type(error).__name__}: {error}", None, None)
-            return failed, isinstance(error, _UNREACHABLE)
-        usage = getattr(completion, "usage", None)
-        tokens_in = getattr(usage, "prompt_tokens", 0) or 0
-        tokens_out = getattr(usage, "completion_tokens", 0) or 0
+        tokens_in = tokens_out = 0
+        attempts = 0
+        request = sent
+        while True:
+            attempts += 1
+            try:
+                answer, completion = await self._create(request, checks)
+                break
+            except InstructorRetryException as error:
+                spent = usage_of(error.total_usage, error.last_completion)
+                tokens_in, tokens_out = tokens_in + spent[0], tokens_out + spent[1]
+                raw = raw_answer(error.last_completion)
+                endpoint_error = api_error(error)
+                if endpoint_error is not None and raw is None:  # no answer: nothing to re-ask
+                    why = describe(endpoint_error, self.config.timeout_s)
+                    failed = self._failed(base, started, why, None, attempts, tokens_in,
+                                          tokens_out)  # fmt: skip
+                    return failed, ending(endpoint_error)
+                if attempts > self.config.reasks:
+                    why = f"no valid answer: {error}"
+                    failed = self._failed(base, started, why, error.last_completion,
+                                          attempts, tokens_in, tokens_out)  # fmt: skip
+                    return failed, "failed"
+                # resend only what failed: the answer and why (or, with none, the question)
+                request = sent if raw is None else repair_messages(raw, failure_reason(error))
+            except IncompleteOutputException as error:
+                why = (f"the answer stopped at max_tokens={self._decoding['max_tokens']} "
+                       "(set from KG_LLM_MAX_REUSES); the model may be looping")  # fmt: skip
+                spent = usage_of(error.last_completion)
+                failed = self._failed(base, started, why, error.last_completion, attempts,
+                                      tokens_in + spent[0], tokens_out + spent[1])  # fmt: skip
+                return failed, "failed"
+            except (openai.OpenAIError, ValidationError) as error:
+                failed = self._failed(base, started, describe(error, self.config.timeout_s),
+                                      None, attempts, tokens_in, tokens_out)  # fmt: skip
+                return failed, ending(error)
+        spent = usage_of(completion)
+        tokens_in, tokens_out = tokens_in + spent[0], tokens_out + spent[1]
+        dropped = [r.model_dump() for r in answer.rejected]
         return Call(
             **base,
             status="ok",
@@ -311,20 +312,26 @@ class LLMExtractor:
             output_tokens=tokens_out,
             latency_s=time.perf_counter() - started,
             cost_usd=cost_usd(self.config.model, tokens_in, tokens_out),
-        ), False
+        ), "answered"
 
     def _failed(
-        self, base: dict[str, Any], started: float, error: str, completion: Any, retry: Any
+        self,
+        base: dict[str, Any],
+        started: float,
+        error: str,
+        completion: Any,
+        attempts: int,
+        tokens_in: int,
+        tokens_out: int,
     ) -> Call:
-        usage = getattr(retry, "total_usage", None) or getattr(completion, "usage", None)
         return Call(
             **base,
             status="failed",
             response=completion.model_dump_json() if completion is not None else None,
             error=error[:2000],
-            attempts=getattr(retry, "n_attempts", 1) or 1,
-            input_tokens=getattr(usage, "prompt_tokens", 0) or 0,
-            output_tokens=getattr(usage, "completion_tokens", 0) or 0,
+            attempts=attempts,
+            input_tokens=tokens_in,
+            output_tokens=tokens_out,
             latency_s=time.perf_counter() - started,
         )
 
@@ -338,16 +345,6 @@ class LLMExtractor:
             self.stats.cost_usd += call.cost_usd
         for drop in json.loads(call.dropped or "[]"):
             self.stats.dropped.append((call.work_id, drop["model"], drop["reason"]))
-
-
-def _unreachable(error: BaseException) -> bool:
-    """Did an instructor retry end on a connection error (no answer ever came)?"""
-    seen: BaseException | None = error
-    while seen is not None:
-        if isinstance(seen, _UNREACHABLE):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
 
 
 def extract_papers(

@@ -1,79 +1,167 @@
 """What the LLM must answer: the study's five questions in one pydantic schema.
 
-The field descriptions carry the taxonomy (they are what the model reads), and a validator
-checks every evidence quote against the paper: a quote not found makes instructor re-ask with
-the reason. The paper's index arrives through the validation context as `paper`; with
-`lenient` set, quotes are not checked (used once, after the retry budget, to keep the
-reuses whose quotes are right and drop the rest).
+The schema is in the form strict decoders accept as it is (openai's strict conversion
+changes nothing): enums inline with the taxonomy in the field descriptions, every field
+required (nullable where it may be empty), no extra keys. The evidence comes first in each
+reuse, so a grammar-constrained decoder cites before it classifies.
+
+Evidence is cited by sentence number ([S12] in the excerpts); a quote is optional. Each reuse
+is checked on its own (extract.llm_checks): a reuse whose evidence cannot be found is
+dropped and recorded in `rejected`, the others stay, and nothing is asked again for it.
+Enum values are coerced before validation, so "Adaptation", "Testing" or "adaptation_reuse"
+cost no re-ask. The validation context carries the excerpts (`context`) and the paper's
+index (`paper`); without them (an answer read back from the ledger) the stored quote is
+taken as it is.
 """
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from typing import Annotated, Any, Self
 
-from extract.evidence import PaperIndex
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
+
+from extract.llm_checks import (
+    Rejected,
+    coerce_numbers,
+    coerce_pattern,
+    coerce_role,
+    coerce_stage,
+    evidence_for,
+)
 from extract.records import Text
-from extract.taxonomy import Pattern, Stage
+from extract.taxonomy import Pattern, Role, Stage
 
-PROMPT_VERSION = "llm-1"
+PROMPT_VERSION = "llm-2"
+MAX_REUSES = 12  # reuses kept per paper; the rest are recorded as rejected
 
 SYSTEM_PROMPT = """\
-You read excerpts of a natural-science paper and report how it uses deep learning, and in
-particular which pre-trained deep learning models (PTMs) the authors reuse in their own work.
-
-A PTM is a published deep learning model or architecture: ResNet, BERT, ESM-2, AlphaFold,
-YOLO, Cellpose, DeepLabCut, CLIP, a Hugging Face checkpoint, and the like. Report a model
-only when the authors themselves use it; a model named only as prior work, in a comparison
-or as background is not a reuse. Animals "pre-trained" on a task, spiking neural network
-models of the brain, and deep learning named only as an analogy are not deep learning use.
-
-For every reuse give the model's name as the paper writes it, the reuse pattern, the stage of
-the scientific process it serves, a few words on what was done, and one sentence copied word
-for word from the excerpts as evidence.
+You read excerpts of a natural-science paper, each sentence numbered [S1], [S2], ..., and
+report the pre-trained deep learning models (PTMs: ResNet, BERT, ESM-2, AlphaFold, YOLO,
+Cellpose, DeepLabCut, a Hugging Face checkpoint...) the authors use, create or only mention.
+Animals "pre-trained" on a task, spiking network models of the brain and deep learning named
+as an analogy are not deep learning use. One entry per model. Cite evidence by sentence
+number; say undetermined rather than guess.
 """
+
+_PATTERN_HELP = (
+    "conceptual: re-implements or re-trains a published architecture or idea from scratch "
+    "(knowledge, not weights). adaptation: starts from released weights and changes them for "
+    "the task: fine-tuning, transfer learning, frozen features under a newly trained head, "
+    "LoRA, distillation. deployment: runs a released model as it is (converted, quantised or "
+    "served counts) on the authors' data and uses its outputs, e.g. AlphaFold structures or "
+    "embeddings fed to a random forest. "
+    "undetermined: the excerpts do not say."
+)
+_STAGE_HELP = (
+    "the scientific step the model serves: Observation (collecting the data: detecting, "
+    "segmenting, tracking, counting in images or recordings), Background (reviewing prior "
+    "work), Hypothesis (proposing explanations; ranking or prioritising candidates to test), "
+    "Test (the experiment or prediction the claim rests on; detection only when its result "
+    "is the outcome tested), Analysis (examining results: quantifying, clustering, "
+    "interpreting), Conclusion (reporting findings), undetermined (the excerpts do not say)"
+)
+_ROLE_HELP = (
+    "used: the authors run, train, fine-tune or re-implement it; created: the paper "
+    "introduces it; mentioned: named only as prior work"
+)
+
+
+def _no_titles(schema: dict[str, Any]) -> None:
+    for field in schema.get("properties", {}).values():
+        field.pop("title", None)
+
+
+def _inline(values: type[Pattern] | type[Stage] | type[Role]) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "enum": [v.value for v in values]})
+
+
+PatternValue = Annotated[Pattern, BeforeValidator(coerce_pattern), _inline(Pattern)]
+StageValue = Annotated[Stage, BeforeValidator(coerce_stage), _inline(Stage)]
+RoleValue = Annotated[Role, BeforeValidator(coerce_role), _inline(Role)]
 
 
 class ReuseAnswer(BaseModel):
-    model: Text = Field(description="the pre-trained model's name exactly as the paper writes it")
-    pattern: Pattern = Field(
-        description=(
-            "conceptual: the authors re-implement or re-train a published architecture or idea "
-            "themselves, reusing knowledge but not weights (e.g. a U-Net trained from scratch). "
-            "adaptation: they start from released weights and change them for their task: "
-            "fine-tuning, transfer learning, re-training a released network on their data, "
-            "LoRA or other parameter-efficient tuning, distillation. "
-            "deployment: they run a released model as it is, possibly converted, quantised or "
-            "served, on their own data (e.g. structures predicted with AlphaFold)."
-        )
-    )
-    form: Text = Field(description="what was done with the model, in a few words")
-    stage: Stage = Field(
-        description=(
-            "the step of the scientific process the model serves: Observation (collecting or "
-            "noticing data: detecting, tracking, counting, recording), Background (reviewing "
-            "prior work, screening literature), Hypothesis (forming testable explanations, "
-            "proposing or prioritising candidates), Test (running the experiment or the "
-            "prediction the study rests on), Analysis (examining results: quantifying, "
-            "clustering, interpreting), Conclusion (reporting or writing up the findings)"
-        )
-    )
-    evidence: Text = Field(
-        description="one sentence copied word for word from the excerpts that shows the reuse"
-    )
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_no_titles)
 
-    @field_validator("evidence")
-    @classmethod
-    def _quote_is_in_the_paper(cls, evidence: str, info: ValidationInfo) -> str:
-        context = info.context or {}
-        paper: PaperIndex | None = context.get("paper")
-        if paper is not None and not context.get("lenient"):
-            reason = paper.why_not_found(evidence)
-            if reason:
-                raise ValueError(reason)
-        return evidence
+    evidence: Annotated[list[int], BeforeValidator(coerce_numbers)] = Field(
+        description="numbers of the sentences that show this use ([S12] -> 12)"
+    )
+    quote: Text | None = Field(
+        description="null, unless no numbered sentence shows the use: then one sentence "
+        "copied word for word"
+    )
+    model: Text = Field(description="the model's name as the paper writes it")
+    role: RoleValue = Field(description=_ROLE_HELP)
+    pattern: PatternValue = Field(description=_PATTERN_HELP)
+    stage: StageValue = Field(description=_STAGE_HELP)
+    form: Text = Field(description="what was done with the model, in a few words")
+
+    @model_validator(mode="after")
+    def _evidence_is_in_the_paper(self, info: ValidationInfo) -> Self:
+        """The quote becomes the cited sentences themselves (what the graph stores)."""
+        self.quote = evidence_for(self.evidence, self.quote, info.context or {})
+        return self
 
 
 class PaperAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_no_titles)
+
     uses_dl: bool = Field(description="do the authors use deep learning in their own work?")
-    uses_ptms: bool = Field(description="do they reuse at least one pre-trained model?")
+    uses_ptms: bool = Field(description="do they use at least one pre-trained model?")
     reuses: list[ReuseAnswer] = Field(
-        default_factory=list, description="one entry per pre-trained model the authors reuse"
+        description=f"one per model used, created or mentioned; at most {MAX_REUSES}, used "
+        "ones first"
     )
+    _rejected: list[Rejected] = PrivateAttr(default_factory=list)
+
+    @property
+    def rejected(self) -> list[Rejected]:
+        """Reuses dropped while reading the answer, each with the reason."""
+        return self._rejected
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _each_reuse_on_its_own(cls, data: Any, handler: Any, info: ValidationInfo) -> Self:
+        """A reuse that fails its checks is dropped and recorded; the answer stands."""
+        if not isinstance(data, dict) or not isinstance(data.get("reuses"), list):
+            answer: Self = handler(data)
+            return answer
+        cap = (info.context or {}).get("max_reuses", MAX_REUSES)
+        kept: list[ReuseAnswer] = []
+        rejected: list[Rejected] = []
+        for raw in data["reuses"]:
+            name = str(raw.get("model", "?")) if isinstance(raw, dict) else "?"
+            if len(kept) >= cap:
+                rejected.append(Rejected(model=name, reason=f"over the cap of {cap} models"))
+                continue
+            try:
+                kept.append(ReuseAnswer.model_validate(raw, context=info.context))
+            except ValueError as error:
+                rejected.append(Rejected.of(name, error))
+        answer = handler({**data, "reuses": kept})
+        answer._rejected = rejected
+        return answer
+
+
+def max_output_tokens(max_reuses: int = MAX_REUSES) -> int:
+    """An upper bound on the answer's length, from the schema's size: every field of every
+    reuse filled generously, a quarter more for tokenizers that split finer than ours."""
+    reuse = {
+        "evidence": [9999, 9999, 9999],
+        "quote": "x" * 400,
+        "model": "x" * 40,
+        "role": max((r.value for r in Role), key=len),
+        "pattern": max((p.value for p in Pattern), key=len),
+        "stage": max((s.value for s in Stage), key=len),
+        "form": "x" * 120,
+    }
+    empty = {"uses_dl": False, "uses_ptms": False, "reuses": []}
+    size = len(str(empty)) + max_reuses * (len(str(reuse)) + 2)
+    return (size + 3) // 4 * 5 // 4

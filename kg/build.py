@@ -67,6 +67,11 @@ def llm_config(settings: Settings, budget: int | None = None) -> "LLMConfig":
         mode=settings.kg_llm_mode,
         timeout_s=settings.kg_llm_timeout,
         http_retries=settings.kg_llm_retries,
+        temperature=settings.kg_llm_temperature,
+        seed=settings.kg_llm_seed,
+        strict=settings.kg_llm_strict,
+        max_reuses=settings.kg_llm_max_reuses,
+        context_window=settings.kg_llm_context_window,
         **({"budget": budget} if budget else {}),
     )
 

@@ -16,6 +16,7 @@ from typing import Any
 Step = int | str  # an HTTP status to fail with, or the text of the model's answer
 DROP = "<drop the connection>"  # a step: close the socket without answering
 HANG = "<hang>"  # a step: answer only after `hang_s` seconds (longer than a client timeout)
+CUT = "<cut>"  # a step's prefix: the answer after it, stopped short at max_tokens
 
 
 class LLMServer:
@@ -51,6 +52,8 @@ class LLMServer:
         return self.default(request)
 
     def _reply(self, request: dict[str, Any], answer: str) -> dict[str, Any]:
+        cut = answer.startswith(CUT)
+        answer = answer.removeprefix(CUT)
         message: dict[str, Any] = {"role": "assistant", "content": answer}
         finish = "stop"
         if request.get("tools"):
@@ -59,6 +62,8 @@ class LLMServer:
                     "function": {"name": name, "arguments": answer}}  # fmt: skip
             message = {"role": "assistant", "content": None, "tool_calls": [call]}
             finish = "tool_calls"
+        if cut:
+            finish = "length"
         prompt = sum(len(str(m.get("content", ""))) for m in request["messages"]) // 4
         return {
             "id": "chatcmpl-test",

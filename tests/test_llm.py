@@ -5,12 +5,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from openai.lib._pydantic import to_strict_json_schema
 
+from extract.errors import SourceUnavailable
 from extract.llm import LLMConfig, extract_papers
+from extract.llm_schema import PaperAnswer
 from extract.records import Paper, PaperText, Section, Work
 from extract.taxonomy import Pattern, Stage
 from extract.workspace import Workspace
-from tests.llm_server import LLMServer
+from tests.llm_server import CUT, HANG, LLMServer
 
 METHODS = (
     "We fine-tuned the released ESM-2 650M checkpoint on 18,000 melting temperatures. "
@@ -28,18 +31,18 @@ def paper(n: int, methods: str = METHODS) -> Paper:
     return Paper(work=Work(id=f"W{n}", title=text.title, year=2023), text=text)
 
 
-def answer(*reuses: tuple[str, str, str, str]) -> str:
+def answer(*reuses: tuple[str, str, str, list[int], str | None]) -> str:
+    """Sentences of `paper`'s excerpts: [S1] title, [S2] abstract, [S3] ESM-2, [S4] ColabFold."""
     return json.dumps({
         "uses_dl": True,
         "uses_ptms": bool(reuses),
-        "reuses": [{"model": m, "pattern": p, "form": "fine-tuned", "stage": s, "evidence": e}
-                   for m, p, s, e in reuses],
+        "reuses": [{"evidence": ids, "quote": q, "model": m, "role": "used", "pattern": p,
+                    "stage": s, "form": "fine-tuned"} for m, p, s, ids, q in reuses],
     })  # fmt: skip
 
 
 FIRST_SENTENCE = METHODS.split(". ")[0] + "."
-GOOD = answer(("esm2", "adaptation", "Test", FIRST_SENTENCE))
-BAD_QUOTE = answer(("ESM-2", "adaptation", "Test", "We trained GPT-9 on the moon."))
+GOOD = answer(("esm2", "adaptation", "Test", [3], None))
 
 
 @pytest.fixture
@@ -81,30 +84,109 @@ def test_invalid_json_is_asked_again(server: LLMServer, ledger: Workspace) -> No
     assert len(server.requests) == 2 and extraction.reuses[0].model == "ESM-2"
 
 
-def test_a_quote_not_in_the_paper_is_asked_again_with_the_reason(
+def test_an_answer_that_cannot_be_read_is_repaired_without_resending_the_excerpts(
     server: LLMServer, ledger: Workspace
 ) -> None:
-    server.script = [BAD_QUOTE, GOOD]
-    (extraction,), _, _ = extract_papers([paper(1)], config(server), ledger)
-    assert len(extraction.reuses) == 1
-    reask = json.dumps(server.requests[1]["messages"])
-    assert "is not in the paper" in reask
+    server.script = ['{"uses_dl": true, "uses_ptms": true, "reuses": [{"evidence": [3]', GOOD]
+    (extraction,), _, stats = extract_papers([paper(1)], config(server), ledger)
+    assert len(server.requests) == 2 and stats.requests == 2
+    repair = json.dumps(server.requests[1]["messages"])
+    assert "Excerpts of the paper" not in repair and '\\"evidence\\": [3]' in repair
+    assert extraction.reuses[0].evidence == FIRST_SENTENCE
 
 
-def test_past_the_budget_a_bad_quote_is_dropped_and_recorded(
+def test_one_bad_citation_drops_that_reuse_alone_without_a_reask(
     server: LLMServer, ledger: Workspace
 ) -> None:
-    mixed = answer(
-        ("ColabFold", "deployment", "Test",
-         "Structures were predicted with ColabFold using default settings."),
-        ("GPT-9", "adaptation", "Test", "We trained GPT-9 on the moon."),
-    )  # fmt: skip
-    server.script = [mixed] * 3
-    (extraction,), _, stats = extract_papers([paper(1)], config(server, reasks=2), ledger)
-    assert len(server.requests) == 3
-    assert [r.model for r in extraction.reuses] == ["ColabFold"]
+    server.script = [answer(
+        ("ESM-2", "adaptation", "Test", [3], None),
+        ("GPT-9", "adaptation", "Test", [99], "We trained GPT-9 on the moon."),
+        ("ColabFold", "deployment", "Test", [4], None),
+    )]  # fmt: skip
+    (extraction,), _, stats = extract_papers([paper(1)], config(server), ledger)
+    assert len(server.requests) == 1
+    assert [r.model for r in extraction.reuses] == ["ESM-2", "ColabFold"]
     assert [(w, m) for w, m, _ in stats.dropped] == [("W1", "GPT-9")]
+    assert "cites no sentence" in stats.dropped[0][2]
     assert ledger.dropped()[0][0] == "W1"
+
+
+def test_near_miss_enums_and_paraphrased_quotes_cost_no_reask(
+    server: LLMServer, ledger: Workspace
+) -> None:
+    paraphrase = "The authors fine-tuned ESM-2 on melting temperatures."
+    server.script = [answer(
+        ("ESM-2", "Adaptation", "Testing", [3], paraphrase),
+        ("ColabFold", "deployment_reuse", "data analysis", [4], None),
+    )]  # fmt: skip
+    (extraction,), _, stats = extract_papers([paper(1)], config(server), ledger)
+    assert len(server.requests) == 1 and stats.dropped == []
+    first, second = extraction.reuses
+    assert (first.pattern, first.stage, first.evidence) == (
+        Pattern.adaptation, Stage.Test, FIRST_SENTENCE
+    )  # fmt: skip
+    assert (second.pattern, second.stage) == (Pattern.deployment, Stage.Analysis)
+
+
+def test_a_found_quote_stands_when_the_numbers_do_not(server: LLMServer, ledger: Workspace) -> None:
+    quote = "Structures were predicted with ColabFold using default settings."
+    server.script = [answer(("ColabFold", "deployment", "Test", [], quote))]
+    (extraction,), _, _ = extract_papers([paper(1)], config(server), ledger)
+    assert extraction.reuses[0].evidence == quote
+
+
+def test_models_past_the_cap_are_dropped_and_recorded(server: LLMServer, ledger: Workspace) -> None:
+    server.script = [answer(("ESM-2", "adaptation", "Test", [3], None),
+                            ("ColabFold", "deployment", "Test", [4], None))]  # fmt: skip
+    (extraction,), _, stats = extract_papers([paper(1)], config(server, max_reuses=1), ledger)
+    assert len(extraction.reuses) == 1 and "over the cap" in stats.dropped[0][2]
+
+
+@pytest.mark.parametrize("mode", ["tools", "json_schema"])
+def test_a_request_carries_the_strict_schema_and_decoding_settings(
+    server: LLMServer, ledger: Workspace, mode: str
+) -> None:
+    server.script = [GOOD]
+    extract_papers([paper(1)], config(server, mode=mode), ledger)
+    (request,) = server.requests
+    assert request["temperature"] == 0 and request["seed"] == 42
+    assert 1000 < request["max_tokens"] < 5000
+    if mode == "tools":
+        (tool,) = request["tools"]
+        assert tool["function"]["strict"] is True and request["parallel_tool_calls"] is False
+        sent = tool["function"]["parameters"]
+    else:
+        assert request["response_format"]["json_schema"]["strict"] is True
+        sent = request["response_format"]["json_schema"]["schema"]
+    assert sent == to_strict_json_schema(PaperAnswer)
+
+
+def test_json_mode_sends_no_strict_flag(server: LLMServer, ledger: Workspace) -> None:
+    server.script = [GOOD]
+    extract_papers([paper(1)], config(server, mode="json"), ledger)
+    assert "tools" not in server.requests[0]
+    assert server.requests[0]["response_format"] == {"type": "json_object"}
+
+
+def test_a_context_larger_than_the_window_is_warned_of(
+    server: LLMServer, ledger: Workspace
+) -> None:
+    server.default = lambda _: GOOD
+    _, _, stats = extract_papers([paper(1), paper(2)], config(server, context_window=1000), ledger)
+    (warning,) = stats.warnings
+    assert "window is 1000" in warning and "num_ctx" in warning and stats.over_window == 2
+
+
+def test_timeouts_fail_papers_but_do_not_stop_the_run(ledger: Workspace) -> None:
+    with LLMServer() as slow:
+        slow.hang_s = 1.0
+        slow.script = [HANG] * 3
+        slow.default = lambda _: GOOD
+        settings = config(slow, timeout_s=0.3, http_retries=0, max_unreachable=2, max_timeouts=4)
+        papers = [paper(1), paper(2), paper(3), paper(4)]
+        extractions, failures, _ = extract_papers(papers, settings, ledger, concurrency=1)
+    assert len(failures) == 3 and "KG_LLM_TIMEOUT" in failures[0].reason
+    assert [e.work_id for e in extractions] == ["W4"]
 
 
 def test_429_then_success(server: LLMServer, ledger: Workspace) -> None:
@@ -156,3 +238,24 @@ def test_a_paper_without_any_cue_is_decided_without_a_call(
     assert (extraction.extractor, extraction.uses_dl, extraction.uses_ptms) == (
         "prefilter", False, False
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("mode", ["tools", "json"])
+def test_an_answer_cut_at_max_tokens_fails_its_paper_not_the_run(
+    server: LLMServer, ledger: Workspace, mode: str
+) -> None:
+    server.script = [CUT + GOOD[:40]]
+    server.default = lambda _: GOOD
+    extractions, failures, _ = extract_papers(
+        [paper(1), paper(2)], config(server, mode=mode), ledger, concurrency=1
+    )
+    assert [f.work_id for f in failures] == ["W1"] and "max_tokens" in failures[0].reason
+    assert [e.work_id for e in extractions] == ["W2"]
+
+
+def test_an_endpoint_nobody_listens_on_stops_the_run(ledger: Workspace) -> None:
+    with LLMServer() as gone:
+        address = gone.base_url  # the port is free again once the server is gone
+    settings = LLMConfig(model="m", base_url=address, http_retries=0, max_unreachable=2)
+    with pytest.raises(SourceUnavailable, match="could not reach"):
+        extract_papers([paper(n) for n in range(6)], settings, ledger, concurrency=1)

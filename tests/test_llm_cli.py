@@ -22,13 +22,14 @@ PAPERS = {p.text.title: p for p in read_corpus(corpus_path()).papers}
 
 def rules_model(request: dict[str, Any]) -> str:
     excerpt = request["messages"][-1]["content"]
-    title = excerpt.split("Title: ", 1)[1].split("\n", 1)[0]
+    title = excerpt.split("Title: ", 1)[1].split("\n", 1)[0].removeprefix("[S1] ")
     found = rules(PAPERS[title].text)
     return json.dumps({
         "uses_dl": found.uses_dl,
         "uses_ptms": found.uses_ptms,
-        "reuses": [{"model": r.mention, "pattern": r.pattern.value, "form": r.form,
-                    "stage": r.stage.value, "evidence": r.evidence} for r in found.reuses],
+        "reuses": [{"evidence": [], "quote": r.evidence, "model": r.mention, "role": "used",
+                    "pattern": r.pattern.value, "stage": r.stage.value, "form": r.form}
+                   for r in found.reuses],
     })  # fmt: skip
 
 

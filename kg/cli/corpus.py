@@ -232,8 +232,12 @@ def _print_extract(summary: ExtractSummary, name: str) -> None:
             f"LLM: {stats.calls} call(s), {stats.cache_hits} from the ledger, "
             f"{stats.prefiltered} decided by the prefilter; {stats.input_tokens} input and "
             f"{stats.output_tokens} output tokens ({cost}); "
-            f"{len(stats.dropped)} reuse(s) dropped for evidence not found"
+            f"{len(stats.dropped)} reuse(s) dropped (evidence not found, or over the cap); "
+            f"{stats.requests} request(s) in all"
         )
+        for warning in stats.warnings:
+            many = f" ({stats.over_window} request(s) in this run)" if stats.over_window else ""
+            out.print(escape(f"Warning: {warning}{many}"), style="yellow")
     settings = ", ".join(f"{k} {v}" for k, v in summary.run.settings.items())
     out.print(
         escape(
@@ -449,6 +453,7 @@ def evaluate(
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write scores here.")] = None,
 ) -> None:
     """Score an extractor against labelled papers: P/R/F1, kappa, pattern and stage accuracy."""
+    from extract.distributions import distributions
     from extract.evaluate import read_labels, score
     from extract.fulltext import parse_xml
 
@@ -507,10 +512,14 @@ def evaluate(
          "created (not scored)": "; ".join(p.created)}
         for p in scores.papers
     ]  # fmt: skip
+    spread = distributions([(label, by_id.get(f"W{n}")) for n, label in enumerate(gold, start=1)])
+    out.print(render.table(spread, title="Patterns and stages, labelled vs extracted "
+                           "(shares of decided values, per paper-model edge)"))  # fmt: skip
     if mistakes:
         out.print(render.table(mistakes, title="Misses and false alarms"))
     if json_out:
-        json_out.write_text(json.dumps({"scores": rows, **summary, "papers": mistakes}, indent=2))
+        json_out.write_text(json.dumps({"scores": rows, **summary, "distributions": spread,
+                                        "papers": mistakes}, indent=2))  # fmt: skip
     print_failures(failed)
 
 

@@ -1,0 +1,218 @@
+"""What one LLM request carries, decided on purpose (the messages, decoding settings, the
+strict schema where the endpoint enforces one, the estimate checked against its window), and
+how a request that failed ended.
+
+Decoding: temperature 0 and a fixed seed by default, so a rerun (or another machine) gets
+the same answer where the endpoint honours them; `max_tokens` is bounded by the schema's
+size (extract.llm_schema.max_output_tokens), so a local server cannot run away. Strict: in
+the `tools` and `json_schema` modes the schema goes out marked strict (the openai helpers
+build the tool or response format from the same pydantic model instructor validates with);
+the `json` and `md_json` modes put the schema in the prompt, which no decoder enforces.
+
+A re-ask after an answer that cannot be read resends only what failed: the answer and the
+reason, not the excerpts (the cited sentence numbers still refer to them).
+"""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import instructor
+import openai
+from instructor.core.exceptions import InstructorRetryException
+from openai.lib._pydantic import to_strict_json_schema
+from openai.types.chat import ChatCompletionMessageParam
+
+from extract.context import DEFAULT_BUDGET, Context, approx_tokens
+from extract.errors import ConfigError
+from extract.llm_schema import MAX_REUSES, SYSTEM_PROMPT, PaperAnswer, max_output_tokens
+
+MODES = {
+    "tools": instructor.Mode.TOOLS,
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "json": instructor.Mode.JSON,
+    "md_json": instructor.Mode.MD_JSON,
+}
+STRICT_MODES = frozenset({"tools", "json_schema"})
+OLLAMA_PORT = ":11434"
+OLLAMA_DEFAULT_WINDOW = 4096  # Ollama's num_ctx unless the model or the server sets more
+
+# USD per million input / output tokens, for the cost estimate; unknown models cost None.
+PRICES = {
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4o": (2.50, 10.00),
+    "gpt-4.1-nano": (0.10, 0.40),
+    "gpt-4.1-mini": (0.40, 1.60),
+    "gpt-4.1": (2.00, 8.00),
+}
+
+
+def cost_usd(model: str, input_tokens: int, output_tokens: int) -> float | None:
+    for prefix, (per_in, per_out) in sorted(PRICES.items(), key=lambda p: -len(p[0])):
+        if model.startswith(prefix):
+            return (input_tokens * per_in + output_tokens * per_out) / 1e6
+    return None
+
+
+REPAIR_PROMPT = """\
+Your previous answer about a paper's use of pre-trained models could not be read. Give the
+same answer again, corrected so that it fits the schema; keep the sentence numbers you cited.
+"""
+
+
+@dataclass(frozen=True)
+class LLMConfig:
+    model: str
+    base_url: str | None = None
+    api_key: str | None = None
+    mode: str = "tools"
+    budget: int = DEFAULT_BUDGET  # tokens of paper text per call
+    reasks: int = 2  # re-asks after an answer that cannot be read at all
+    http_retries: int = 2  # openai client retries on 429, 5xx, timeouts
+    timeout_s: float = 60.0
+    max_unreachable: int = 5  # calls in a row that cannot reach the endpoint stop the run
+    max_timeouts: int = 10  # calls in a row with no answer in time stop the run
+    temperature: float = 0.0
+    seed: int | None = 42
+    max_reuses: int = MAX_REUSES
+    strict: bool | None = None  # None: on in the modes that send a schema to the decoder
+    context_window: int | None = None  # the endpoint's window in tokens, when known
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ConfigError(f"KG_LLM_MODE={self.mode!r}: use one of {', '.join(MODES)}")
+        if not self.base_url and not self.api_key:
+            raise ConfigError("the LLM needs OPENAI_API_KEY, or KG_LLM_BASE_URL for a local server")
+        if self.strict and self.mode not in STRICT_MODES:
+            raise ConfigError(
+                f"KG_LLM_STRICT needs KG_LLM_MODE tools or json_schema (not {self.mode}); "
+                "unset KG_LLM_STRICT or change the mode"
+            )
+
+    @property
+    def is_strict(self) -> bool:
+        return self.mode in STRICT_MODES if self.strict is None else self.strict
+
+    @property
+    def window(self) -> int | None:
+        """The endpoint's context window: as set, else Ollama's default for an Ollama URL."""
+        if self.context_window:
+            return self.context_window
+        if self.base_url and OLLAMA_PORT in self.base_url:
+            return OLLAMA_DEFAULT_WINDOW
+        return None
+
+
+def messages(context: Context) -> list[ChatCompletionMessageParam]:
+    return [
+        {"role": "system", "content": SYSTEM_PROMPT},
+        {"role": "user", "content": f"Excerpts of the paper:\n\n{context.text}"},
+    ]
+
+
+def repair_messages(raw: str, reason: str) -> list[ChatCompletionMessageParam]:
+    return [
+        {"role": "system", "content": REPAIR_PROMPT},
+        {"role": "user", "content": f"Your answer:\n{raw[:12000]}\n\nWhy it failed: {reason}"},
+    ]
+
+
+def decoding(config: LLMConfig) -> dict[str, Any]:
+    """The request's decoding settings and, when strict, the schema marked strict (sent in
+    `extra_body`, which openai merges over the tool or format instructor builds)."""
+    options: dict[str, Any] = {
+        "temperature": config.temperature,
+        "max_tokens": max_output_tokens(config.max_reuses),
+    }
+    if config.seed is not None:
+        options["seed"] = config.seed
+    if config.is_strict and config.mode == "tools":
+        tool = openai.pydantic_function_tool(PaperAnswer)
+        # strict tool schemas hold for one call at a time
+        options["extra_body"] = {"tools": [tool], "parallel_tool_calls": False}
+    elif config.is_strict:
+        schema = to_strict_json_schema(PaperAnswer)
+        format_ = {"name": "PaperAnswer", "schema": schema, "strict": True}
+        options["extra_body"] = {"response_format": {"type": "json_schema", "json_schema": format_}}
+    return options
+
+
+def request_tokens(config: LLMConfig, context: Context) -> int:
+    """The request's size in tokens (four characters a token), answer included."""
+    schema = approx_tokens(json.dumps(PaperAnswer.model_json_schema()))
+    return (
+        approx_tokens(SYSTEM_PROMPT)
+        + schema
+        + context.tokens
+        + max_output_tokens(config.max_reuses)
+    )
+
+
+def window_warning(config: LLMConfig, context: Context) -> str | None:
+    """A warning when the request may not fit the endpoint's window (which Ollama would
+    truncate without a word)."""
+    window = config.window
+    needed = request_tokens(config, context)
+    if window is None or needed <= window:
+        return None
+    return (
+        f"a request needs about {needed} tokens but the endpoint's window is {window}: set a "
+        "larger num_ctx on the server (README, LLM extraction) and KG_LLM_CONTEXT_WINDOW, or "
+        "lower --budget"
+    )
+
+
+def raw_answer(completion: Any) -> str | None:
+    """The JSON the model gave, whether as a tool call or as message content."""
+    try:
+        message = completion.choices[0].message
+    except (AttributeError, IndexError):
+        return None
+    if getattr(message, "tool_calls", None):
+        return str(message.tool_calls[0].function.arguments)
+    content = (message.content or "").strip()
+    if content.startswith("```"):
+        content = content.strip("`").removeprefix("json").strip()
+    return content or None
+
+
+def usage_of(*sources: Any) -> tuple[int, int]:
+    usage = next((u for u in (getattr(s, "usage", s) for s in sources if s) if u), None)
+    return (getattr(usage, "prompt_tokens", 0) or 0, getattr(usage, "completion_tokens", 0) or 0)
+
+
+def failure_reason(error: InstructorRetryException) -> str:
+    attempts = getattr(error, "failed_attempts", None) or []
+    cause = attempts[-1].exception if attempts else error.__cause__ or error
+    return str(cause)[:1500]
+
+
+def api_error(error: BaseException) -> openai.OpenAIError | None:
+    """The endpoint's error behind an instructor failure, if that is what ended it."""
+    attempts = getattr(error, "failed_attempts", None) or []
+    seen: BaseException | None = attempts[-1].exception if attempts else error.__cause__
+    while seen is not None:
+        if isinstance(seen, openai.OpenAIError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def describe(error: BaseException, timeout_s: float) -> str:
+    if isinstance(error, openai.APITimeoutError):
+        return (f"no answer within {timeout_s:g} s (after the HTTP retries); a slow model "
+                "needs a larger KG_LLM_TIMEOUT")  # fmt: skip
+    return f"{type(error).__name__}: {error}"
+
+
+def ending(error: BaseException) -> str:
+    """How a request that got no answer ended: timeout (a slow answer, not a dead endpoint),
+    unreachable (no connection at all) or failed (the endpoint refused)."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, openai.APITimeoutError):
+            return "timeout"
+        if isinstance(seen, openai.APIConnectionError):
+            return "unreachable"
+        seen = seen.__cause__ or seen.__context__
+    return "failed"

@@ -1,0 +1,185 @@
+"""The answer schema as strict decoders take it, and the local checks of each reuse."""
+
+from typing import Any
+
+import pytest
+from openai.lib._pydantic import to_strict_json_schema
+
+from extract.context import select
+from extract.errors import ConfigError
+from extract.evidence import PaperIndex
+from extract.llm_request import LLMConfig, decoding
+from extract.llm_schema import PaperAnswer, ReuseAnswer, max_output_tokens
+from extract.records import PaperText, Section
+from extract.taxonomy import Pattern, Role, Stage
+
+
+def objects(schema: Any) -> list[dict[str, Any]]:
+    found = []
+    if isinstance(schema, dict):
+        if schema.get("type") == "object":
+            found.append(schema)
+        for value in schema.values():
+            found += objects(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            found += objects(value)
+    return found
+
+
+def test_the_schema_is_already_in_strict_form() -> None:
+    schema = PaperAnswer.model_json_schema()
+    assert to_strict_json_schema(PaperAnswer) == schema  # openai's conversion changes nothing
+    for obj in objects(schema):
+        assert obj["additionalProperties"] is False
+        assert obj["required"] == list(obj["properties"])
+        for field in obj["properties"].values():
+            assert "default" not in field and not ("$ref" in field and len(field) > 1)
+    reuse = schema["$defs"]["ReuseAnswer"]["properties"]
+    assert list(reuse)[:2] == ["evidence", "quote"]  # cite before classifying
+    assert reuse["pattern"]["enum"] == [p.value for p in Pattern]
+    assert "undetermined" in reuse["stage"]["enum"] and "frozen features" in str(reuse)
+    assert reuse["role"]["enum"] == ["used", "created", "mentioned"]
+    assert reuse["quote"]["anyOf"] == [{"type": "string"}, {"type": "null"}]
+
+
+def raw(pattern: str = "adaptation", stage: str = "Test", **more: Any) -> dict[str, Any]:
+    return {"evidence": [3], "quote": None, "model": "ESM-2", "role": "used",
+            "pattern": pattern, "stage": stage, "form": "fine-tuned"} | more  # fmt: skip
+
+
+TEXT = PaperText(
+    work_id="W1", title="Enzymes", abstract="We study enzymes.",
+    sections=(Section(heading="Methods", paragraphs=("We fine-tuned ESM-2 on stability.",)),),
+)  # fmt: skip
+CHECKS = {"context": select(TEXT), "paper": PaperIndex("We fine-tuned ESM-2 on stability.")}
+
+
+@pytest.mark.parametrize(
+    ("given", "pattern"),
+    [("Adaptation", Pattern.adaptation), ("adaptation_reuse", Pattern.adaptation),
+     ("Fine-tuning", Pattern.adaptation), ("Deployment Reuse", Pattern.deployment),
+     ("re-implementation", Pattern.conceptual), ("unknown", Pattern.undetermined)],
+)  # fmt: skip
+def test_near_miss_patterns_are_coerced(given: str, pattern: Pattern) -> None:
+    assert ReuseAnswer.model_validate(raw(pattern=given), context=CHECKS).pattern == pattern
+
+
+@pytest.mark.parametrize(
+    ("given", "stage"),
+    [("Testing", Stage.Test), ("test", Stage.Test), ("data analysis", Stage.Analysis),
+     ("OBSERVATION", Stage.Observation), ("hypothesis_stage", Stage.Hypothesis),
+     ("n/a", Stage.undetermined)],
+)  # fmt: skip
+def test_near_miss_stages_are_coerced(given: str, stage: Stage) -> None:
+    assert ReuseAnswer.model_validate(raw(stage=given), context=CHECKS).stage == stage
+
+
+def test_a_bad_reuse_is_rejected_with_its_reason_and_the_rest_kept() -> None:
+    answer = PaperAnswer.model_validate(
+        {"uses_dl": True, "uses_ptms": True, "reuses": [
+            raw(), raw(pattern="magic"), raw(evidence=[42], quote="We trained GPT-9."),
+            raw(role="Created")]},
+        context=CHECKS,
+    )  # fmt: skip
+    assert [r.role for r in answer.reuses] == [Role.used, Role.created]
+    assert answer.reuses[0].quote == "We fine-tuned ESM-2 on stability."
+    first, second = answer.rejected
+    assert first.reason.startswith("pattern:") and "'adaptation'" in first.reason
+    assert "cites no sentence" in second.reason
+
+
+def test_the_cap_on_reuses_comes_from_the_context() -> None:
+    answer = PaperAnswer.model_validate(
+        {"uses_dl": True, "uses_ptms": True, "reuses": [raw(), raw(), raw()]},
+        context=CHECKS | {"max_reuses": 2},
+    )
+    assert len(answer.reuses) == 2 and "over the cap of 2" in answer.rejected[0].reason
+
+
+def test_max_tokens_is_bounded_by_the_schema() -> None:
+    full = {"uses_dl": True, "uses_ptms": True,
+            "reuses": [raw(quote="x" * 300, form="y" * 100)] * 12}  # fmt: skip
+    assert len(str(full)) // 4 < max_output_tokens(12) < 2 * len(str(full)) // 4
+    assert max_output_tokens(1) < max_output_tokens(12)
+
+
+def test_decoding_is_set_on_purpose_and_strict_only_where_a_decoder_enforces_it() -> None:
+    tools = decoding(LLMConfig(model="m", base_url="http://x/v1"))
+    assert (tools["temperature"], tools["seed"]) == (0.0, 42)
+    assert tools["extra_body"]["tools"][0]["function"]["strict"] is True
+    assert "extra_body" not in decoding(LLMConfig(model="m", base_url="http://x/v1", mode="json"))
+    off = decoding(LLMConfig(model="m", base_url="http://x/v1", strict=False))
+    assert "extra_body" not in off
+    with pytest.raises(ConfigError, match="KG_LLM_STRICT"):
+        LLMConfig(model="m", base_url="http://x/v1", mode="md_json", strict=True)
+
+
+def test_an_ollama_url_assumes_its_default_window_unless_told() -> None:
+    assert LLMConfig(model="m", base_url="http://localhost:11434/v1").window == 4096
+    told = LLMConfig(model="m", base_url="http://localhost:11434/v1", context_window=32768)
+    assert told.window == 32768
+    assert LLMConfig(model="m", base_url="http://localhost:8000/v1").window is None
+
+
+def test_a_model_listed_twice_is_one_edge_and_used_wins() -> None:
+    from extract.llm import to_extraction
+
+    answer = PaperAnswer.model_validate({"uses_dl": True, "uses_ptms": True, "reuses": [
+        raw(role="mentioned", quote="ESM-2 was proposed earlier."),
+        raw(quote="We fine-tuned ESM-2 on stability.", stage="Analysis"),
+        raw(model="esm2", quote="We fine-tuned ESM-2 on stability.", stage="Test"),
+    ]})  # fmt: skip
+    (edge,) = to_extraction("W1", answer).reuses
+    assert (edge.model, edge.role, edge.stage) == ("ESM-2", Role.used, Stage.Analysis)
+
+
+def test_kg_eval_distributions_count_edges_and_share_multi_valued_labels() -> None:
+    from extract.distributions import distributions
+    from extract.evaluate import GoldReuse, Label
+    from extract.llm import to_extraction
+
+    label = Label(file="p.xml", reuses=[GoldReuse(model="ESM-2", pattern=["adaptation"],
+                                                  stage=["Test", "Analysis"])])  # fmt: skip
+    answer = PaperAnswer.model_validate({"uses_dl": True, "uses_ptms": True, "reuses": [
+        raw(quote="We fine-tuned ESM-2.", stage="undetermined")]})  # fmt: skip
+    rows = {
+        (r["kind"], r["value"]): r for r in distributions([(label, to_extraction("W1", answer))])
+    }
+    assert rows[("stage", "Test")]["labelled"] == 0.5 and rows[("stage", "Test")]["extracted"] == 0
+    assert rows[("stage", "undetermined")]["extracted"] == 1
+    assert rows[("pattern", "adaptation")]["extracted_share"] == 1.0
+
+
+def test_extractions_stored_before_roles_and_ids_stay_readable() -> None:
+    from extract.records import Extraction
+
+    stored = {"work_id": "W1", "uses_dl": True, "uses_ptms": True, "extractor": "llm",
+              "extractor_version": "llm-1", "reuses": [{
+                  "mention": "esm2", "model": "ESM-2", "family": "ESM", "modality": "protein",
+                  "pattern": "adaptation", "stage": "Test", "form": "fine-tuned",
+                  "evidence": "We fine-tuned ESM-2.", "found_by": "llm"}]}  # fmt: skip
+    (reuse,) = Extraction.model_validate(stored).reuses
+    assert reuse.role == Role.used and reuse.stage == Stage.Test
+
+
+def test_the_llm_settings_reach_the_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.build import llm_config
+    from kg.settings import Settings
+
+    monkeypatch.setenv("KG_LLM_MODEL", "m")
+    monkeypatch.setenv("KG_LLM_BASE_URL", "http://localhost:11434/v1")
+    monkeypatch.setenv("KG_LLM_STRICT", "false")
+    monkeypatch.setenv("KG_LLM_SEED", "7")
+    monkeypatch.setenv("KG_LLM_CONTEXT_WINDOW", "16384")
+    config = llm_config(Settings(_env_file=None))  # type: ignore[call-arg]
+    assert (config.is_strict, config.seed, config.temperature, config.window) == (
+        False, 7, 0.0, 16384
+    )  # fmt: skip
+    assert config.max_reuses == 12
+
+
+@pytest.mark.parametrize("given", [[3], ["3"], ["S3"], ["[S3]"], "S3", 3])
+def test_sentence_numbers_are_read_as_the_model_writes_them(given: Any) -> None:
+    reuse = ReuseAnswer.model_validate(raw(evidence=given), context=CHECKS)
+    assert reuse.evidence == [3] and reuse.quote == "We fine-tuned ESM-2 on stability."
