@@ -55,8 +55,6 @@ from extract.openalex_budget import (
 from extract.records import Work
 from extract.workspace import Search, Workspace
 
-__all__ = ["BUDGET", "DOI_BATCH", "PAGE_SIZE", "Estimate", "FetchReport", "Works"]
-
 # OpenAlex's errors page names 403 "rate limit exceeded; slow down": retried like a 429
 RETRY_CODES = frozenset({403, 429, 500, 502, 503, 504})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
