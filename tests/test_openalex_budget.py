@@ -9,7 +9,7 @@ import pytest
 
 from extract import fetch
 from extract.errors import InputRejected, SourceUnavailable
-from extract.openalex_budget import SPENT, BudgetSpent, call_kind
+from extract.openalex_budget import SPENT, BudgetSpent, Estimate, call_kind
 from extract.workspace import Workspace
 from tests.openalex_server import OpenAlexServer
 from tests.test_cli import KG
@@ -49,7 +49,7 @@ def run(
 def test_the_estimate_equals_the_calls_then_made(
     server: OpenAlexServer, workspace: Workspace, limit: int | None
 ) -> None:
-    seen: list[fetch.Estimate] = []
+    seen: list[Estimate] = []
     report = fetch.fetch_search(workspace, query(), limit, on_estimate=seen.append)
     assert len(seen) == 1 and seen[0].kind == "search"
     assert seen[0].calls == report.requests == len(server.log)
@@ -61,7 +61,7 @@ def test_a_resumed_run_estimates_from_the_stored_count_before_any_call(
 ) -> None:
     fetch.fetch_search(workspace, query(), limit=300)
     server.log.clear()
-    seen: list[fetch.Estimate] = []
+    seen: list[Estimate] = []
     report = fetch.fetch_search(workspace, query(), on_estimate=seen.append)
     assert seen[0].calls == report.requests == len(server.log) == 4  # 700 works left
     assert "cursor=c300" in server.log[0]
@@ -106,7 +106,7 @@ def test_dois_take_batched_filters_or_free_singletons_past_the_budget(
     server: OpenAlexServer, workspace: Workspace
 ) -> None:
     dois = [f"10.9999/test.{i}" for i in range(120)] + ["10.9999/nowhere"]
-    seen: list[fetch.Estimate] = []
+    seen: list[Estimate] = []
     report = fetch.fetch_dois(workspace, dois[:60], on_estimate=seen.append)
     assert (seen[0].kind, seen[0].calls, report.requests) == ("list", 2, 2)
     assert all(call_kind(path) == "list" for path in server.log)
@@ -176,7 +176,7 @@ def test_kg_fetch_refuses_a_run_over_max_cost(tmp_path: Path, server: OpenAlexSe
 def test_a_doi_holding_filter_syntax_is_looked_up_alone(
     server: OpenAlexServer, workspace: Workspace
 ) -> None:
-    seen: list[fetch.Estimate] = []
+    seen: list[Estimate] = []
     odd = "10.9999/a,is_oa:false|10.9999/test.1"
     report = fetch.fetch_dois(workspace, ["10.9999/test.2", odd], on_estimate=seen.append)
     assert seen[0].calls == report.requests == len(server.log) == 2

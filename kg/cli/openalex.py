@@ -5,7 +5,7 @@ from pathlib import Path
 
 from extract import fetch as fetching
 from extract.openalex import STUDY_TERMS
-from extract.openalex_budget import KEY_HINT, PRICES, Estimate
+from extract.openalex_budget import DOI_BATCH, KEY_HINT, PRICES, Estimate
 from extract.workspace import Workspace
 from kg.cli.app import err, out, progress
 from kg.settings import Settings
@@ -27,7 +27,7 @@ def configure(settings: Settings) -> None:
 
 
 def _say_estimate(estimate: Estimate) -> None:
-    how = {"list": f"batched doi: filters of {fetching.DOI_BATCH}",
+    how = {"list": f"batched doi: filters of {DOI_BATCH}",
            "singleton": "free singleton lookups (the batched filters would pass the budget)",
            "search": "search pages of 200"}[estimate.kind]  # fmt: skip
     out.print(f"{estimate.line(fetching.BUDGET)}; by {how}", markup=False, highlight=False)
