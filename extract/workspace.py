@@ -239,6 +239,18 @@ class Workspace:
                  for w in works],
             )  # fmt: skip
 
+    def openalex_calls(self) -> dict[str, int]:
+        """OpenAlex calls in the request log by what OpenAlex charges them as (the same rule
+        as extract.openalex_budget.call_kind: a search, a singleton under /works/, a list)."""
+        rows = self._read(
+            "SELECT CASE WHEN instr(substr(url, instr(url, '?')), 'search=') > 0"
+            " AND instr(url, '?') > 0 THEN 'search'"
+            " WHEN instr(CASE WHEN instr(url, '?') > 0 THEN substr(url, 1, instr(url, '?'))"
+            " ELSE url END, '/works/') > 0 THEN 'singleton' ELSE 'list' END, count(*)"
+            " FROM requests GROUP BY 1"
+        )
+        return dict(rows)
+
     def search(self, key: str) -> Search | None:
         rows = self._read(
             "SELECT key, next_cursor, fetched, total FROM searches WHERE key = ?", (key,)

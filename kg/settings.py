@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     openalex_email: str | None = None
     openalex_api_key: SecretStr | None = None
     openalex_timeout: float = Field(default=30.0, gt=0)  # seconds, connect and read
+    openalex_deadline: float = Field(default=120.0, gt=0)  # seconds for one whole request
+    openalex_max_mb: float = Field(default=100.0, gt=0)  # largest page accepted (200 works)
+    openalex_max_cost: float = Field(default=0.50, ge=0)  # USD a run may cost (--max-cost)
 
     # open-access full text: each service can point at a mirror or a test server
     europepmc_url: str = "https://www.ebi.ac.uk/europepmc/webservices/rest"
@@ -51,6 +54,9 @@ class Settings(BaseSettings):
     biorxiv_url: str = "https://api.biorxiv.org"
     kg_fulltext_rate: float = Field(default=5.0, gt=0)  # requests a second to one host
     kg_fulltext_timeout: float = Field(default=30.0, gt=0)  # seconds, connect and read
+    kg_fulltext_deadline: float = Field(default=120.0, gt=0)  # seconds for one whole request
+    kg_fulltext_max_mb: float = Field(default=50.0, gt=0)  # largest paper, downloaded or in
+    # a --fulltext archive
 
     kg_llm_base_url: str | None = None
     kg_llm_model: str | None = None

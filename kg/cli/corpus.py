@@ -15,7 +15,7 @@ from extract.archive import Archive, store_texts
 from extract.corpus import Failure, iter_corpus
 from extract.errors import InputRejected
 from extract.oa_fulltext import Found, FulltextReport, Politeness, Services, fetch_fulltexts
-from extract.openalex import STUDY_TERMS, StudyFilter
+from extract.openalex import StudyFilter
 from extract.records import Extraction, Outcome, Paper, Work
 from extract.taxonomy import NATURAL_SCIENCE_FIELDS
 from extract.workspace import Run, Workspace
@@ -30,6 +30,7 @@ from kg.build import (
     build_graph,
     extract_run,
 )
+from kg.cli import openalex
 from kg.cli.app import (
     ConcurrencyOption,
     ExtractorName,
@@ -61,7 +62,8 @@ def fetch(
         ),
     ] = None,
     dois: Annotated[
-        Path | None, typer.Option(help="A file of DOIs, one per line, looked up 50 per request.")
+        Path | None,
+        typer.Option(help="A file of DOIs, one per line: 50 per filter call, or free singletons."),
     ] = None,
     from_year: Annotated[int, typer.Option(help="First publication year.")] = 2000,
     to_year: Annotated[int, typer.Option(help="Last publication year.")] = 2025,
@@ -98,6 +100,14 @@ def fetch(
             "again for works known to have no open full text.",
         ),
     ] = False,
+    max_cost: Annotated[
+        float | None,
+        typer.Option(
+            min=0,
+            help="Refuse an OpenAlex run estimated to cost more dollars than this. "
+            "Default: OPENALEX_MAX_COST (0.50; a free key gives $1 a day).",
+        ),
+    ] = None,
 ) -> None:
     """Find papers in OpenAlex and store them, with their full text where it is open.
 
@@ -107,31 +117,26 @@ def fetch(
     or bioRxiv/medRxiv (EUROPEPMC_URL, PLOS_URL, BIORXIV_URL), else the abstract. Everything
     goes to the workspace's corpus.sqlite; a rerun sends no request for what is stored or
     known missing, and an interrupted fetch resumes. Then run `kg load`.
+
+    OpenAlex prices each call (set OPENALEX_API_KEY: a free key gives $1 a day). Before a run
+    the estimate is printed; --max-cost refuses a dearer run; when the day's budget is spent
+    the fetch stops, keeps what it stored, and a rerun resumes.
     """
     settings = load_settings()
-    fetching.configure(
-        settings.openalex_email,
-        settings.openalex_api_key.get_secret_value() if settings.openalex_api_key else None,
-        settings.openalex_url,
-        timeout=settings.openalex_timeout,
-    )
+    openalex.configure(settings)
     study = StudyFilter(
         fields=frozenset() if all_fields else frozenset(field or NATURAL_SCIENCE_FIELDS),
         min_citations=min_citations,
     )
-    archive = Archive(fulltext) if fulltext else None  # checked before any request
+    max_bytes = int(settings.kg_fulltext_max_mb * 1_000_000)
+    archive = Archive(fulltext, max_bytes) if fulltext else None  # checked before any request
+    wanted = _read_dois(dois) if dois is not None else None
     workspace = Workspace(settings.kg_workspace)
     try:
-        if dois is not None:
-            wanted = _read_dois(dois)
-            with progress(len(wanted)) as step:
-                report = fetching.fetch_dois(workspace, wanted, refresh, lambda n: step("DOIs", n))
-        else:
-            query = fetching.search_query(search or STUDY_TERMS, from_year, to_year, source)
-            with progress(limit or 0) as step:
-                report = fetching.fetch_search(
-                    workspace, query, limit, refresh, lambda n: step("works", n)
-                )
+        report = openalex.fetch_openalex(
+            workspace, settings, wanted, search, (from_year, to_year), source, limit, refresh,
+            settings.openalex_max_cost if max_cost is None else max_cost,
+        )  # fmt: skip
         kept = fetching.apply_filter(workspace, [w for w, _ in workspace.works()], study)
         texts = store_texts(workspace, workspace.works(kept_only=True), archive)
         web = None if no_fulltext else _fetch_fulltext(workspace, settings, fulltext_concurrency,
@@ -145,6 +150,7 @@ def fetch(
         f"{report.stored} stored for this query"
         + (f" of {report.total} matching" if report.total is not None else "")
     )
+    openalex.say_budget()
     if report.missing:
         out.print(f"{len(report.missing)} DOI(s) not found in OpenAlex, e.g. {report.missing[0]}",
                   markup=False)  # fmt: skip
@@ -172,7 +178,9 @@ def _fetch_fulltext(
     services = Services(settings.europepmc_url, settings.plos_url, settings.biorxiv_url)
     politeness = Politeness(concurrency=concurrency, rate=settings.kg_fulltext_rate,
                             timeout=settings.kg_fulltext_timeout,
-                            email=settings.openalex_email)  # fmt: skip
+                            email=settings.openalex_email,
+                            max_bytes=int(settings.kg_fulltext_max_mb * 1_000_000),
+                            deadline=settings.kg_fulltext_deadline)  # fmt: skip
     todo = list(workspace.fulltext_todo(refresh))
     if not todo:
         return FulltextReport()
@@ -420,8 +428,10 @@ def _print_build(built: BuildSummary, name: str) -> None:
 @app.command()
 @friendly
 def cost(format: FormatOption = "table") -> None:
-    """What the LLM calls recorded in the workspace cost: calls, tokens, dollars by model."""
-    workspace = Workspace(load_settings().kg_workspace)
+    """What the calls recorded in the workspace cost: the LLM's (calls, tokens, dollars by
+    model) and OpenAlex's (calls by kind, at the documented prices per call)."""
+    settings = load_settings()
+    workspace = Workspace(settings.kg_workspace)
     try:
         lines = workspace.costs()
     finally:
@@ -444,6 +454,13 @@ def cost(format: FormatOption = "table") -> None:
         "LLM calls in the ledger (cost is an estimate)",
         ("model", "calls", "failed", "input_tokens", "output_tokens", "cost_usd", "seconds"),
     )
+    if format == "table":  # machine formats keep one table per command
+        emit(
+            openalex.cost_rows(settings.kg_workspace),
+            format,
+            "OpenAlex calls in the request log (at the documented prices)",
+            ("kind", "calls", "usd_per_call", "cost_usd"),
+        )
 
 
 @app.command("eval")
