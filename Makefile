@@ -26,18 +26,24 @@ $(BROWSER_DIR)/node_modules: $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-
 	touch $(BROWSER_DIR)/node_modules
 
 # A Neo4j 5.26 community server in the background (Java 17, Maven, neo4j-maven/pom.xml),
-# fresh each time, on free loopback ports: `eval "$$(make -s neo4j)"` sets NEO4J_URI, NEO4J_USER and
-# NEO4J_PASSWORD. Its files live in .neo4j/.
+# fresh each time, on free loopback ports: `eval "$$(make -s neo4j)"` sets NEO4J_URI,
+# NEO4J_USER and NEO4J_PASSWORD. Its files live in .neo4j/.
 neo4j: $(STAMP)
 	@$(BIN)/python -m kg.stores.neo4j_server start
 
 neo4j-stop: $(STAMP)
 	@$(BIN)/python -m kg.stores.neo4j_server stop
 
-# The report test renders the HTML report in Debian's headless Chromium.
+# The report test renders the HTML report in headless Chromium: installed with apt-get when
+# we are root on Debian, else named for the user to install.
 chromium:
-	@command -v chromium >/dev/null || (apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@command -v chromium >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "make test needs Chromium for the report test: install it (Debian/Ubuntu: sudo apt-get install chromium; Fedora: sudo dnf install chromium; macOS: brew install --cask chromium) so that 'chromium' is on PATH, then run make test again" >&2; \
+			exit 1; \
+		fi; }
 
 demo: $(STAMP)
 	$(BIN)/kg demo

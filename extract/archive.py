@@ -3,7 +3,12 @@ found by DOI, and the texts stored for a set of works.
 
 Lookup tries file names first (PLOS names its files after the DOI: journal.pone.0050698.xml
 is 10.1371/journal.pone.0050698), and reads the DOI inside the files only for what names do
-not settle, once per archive.
+not settle, once per archive. A file is used only for the work whose DOI it carries (a file
+named for one DOI that holds another paper is refused), and only when it parses whole.
+
+A member larger than `max_bytes` (KG_FULLTEXT_MAX_MB) is refused from the size its zip
+entry or the file system gives, before it is read, and reading stops at the limit anyway:
+a zip entry's declared size is the zip's word, not a fact.
 """
 
 import zipfile
@@ -13,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from extract.errors import InputRejected
-from extract.fulltext import parse_xml
+from extract.fulltext import full_text_of, parse_xml
 from extract.openalex import rebuild_abstract
 from extract.records import PaperText, Work
 from extract.workspace import Workspace
@@ -30,7 +35,8 @@ def _stem(name: str) -> str:
 
 
 class Archive:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, max_bytes: int = 50_000_000) -> None:
+        self.max_bytes = max_bytes
         if not path.exists():
             raise InputRejected(f"no full-text directory or zip at {path}")
         self.path = path
@@ -55,13 +61,29 @@ class Archive:
                     yield str(file.relative_to(self.path))
 
     def read(self, name: str) -> bytes:
-        """A member's bytes; a damaged member is InputRejected with the reason."""
+        """A member's bytes; a damaged or oversized member is InputRejected with the reason."""
         try:
             if self._zip is not None:
-                return self._zip.read(name)
-            return (self.path / name).read_bytes()
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+                declared = self._zip.getinfo(name).file_size
+                self._check_size(declared)
+                with self._zip.open(name) as member:
+                    data = member.read(self.max_bytes + 1)
+            else:
+                file = self.path / name
+                self._check_size(file.stat().st_size)
+                with file.open("rb") as member:
+                    data = member.read(self.max_bytes + 1)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as error:
             raise InputRejected(f"cannot read it: {error}") from error
+        self._check_size(len(data))
+        return data
+
+    def _check_size(self, size: int) -> None:
+        if size > self.max_bytes:
+            raise InputRejected(
+                f"it is {size:,} bytes or more, over the limit of {self.max_bytes:,} "
+                "(KG_FULLTEXT_MAX_MB)"
+            )
 
     def _doi_index(self) -> dict[str, str]:
         if self._by_doi is None:
@@ -122,10 +144,8 @@ def store_texts(
         member = archive.find(work.doi) if archive and work.doi else None
         if archive is not None and member is not None:
             try:
-                parsed = parse_xml(archive.read(member), work.id)
-                if not parsed.text.sections and not parsed.text.abstract:
-                    raise InputRejected("it parses to no text (no abstract, no sections)")
-                workspace.store_text(parsed.text, f"{archive.path}:{member}", "archive")
+                text = full_text_of(parse_xml(archive.read(member), work.id), work.doi)
+                workspace.store_text(text, f"{archive.path}:{member}", "archive")
                 report.full_text += 1
                 continue
             except InputRejected as error:

@@ -80,6 +80,7 @@ PATTERN_CUES = _cues(
 )  # fmt: skip
 
 # Constructions tied to the mention: the words right before it, or right after it.
+NO_TRAINING_SAID = "released weights, no training said"
 _ARTICLE = r"(?:the |a |an |our |their |its )?(?:[\w-]+ ){0,2}"
 _BEFORE = _cues(
     (rf"\b(?:fine-?tuned|re-?trained|further trained)\s+{_ARTICLE}$", A, "fine-tuning"),
@@ -88,7 +89,7 @@ _BEFORE = _cues(
     (rf"\b(?:using|with|via|through|by|ran|run|running|applied|applying|employed|employing|"
      rf"queried|querying)\s+{_ARTICLE}$", D, "run as released"),
     (r"\b(?:the |a |an )?(?:released |publicly available )?pre-?trained\s+(?:[\w-]+ ){0,1}$", D,
-     "released weights, no training said"),
+     NO_TRAINING_SAID),
 )  # fmt: skip
 _CITATION = r"(?:\s*\([^()]{0,80}\)|\s*\[[\d,\s–-]{1,20}\])?"
 _AFTER = _cues(
@@ -165,7 +166,12 @@ def pattern(site: Site) -> tuple[Pattern, str]:
         for rx, value, label in AS_RELEASED:
             if rx.search(site.sentence):
                 return value, label
-    found = _tied(site) + _found(site.sentence, site.start, PATTERN_CUES)
+    in_sentence = _found(site.sentence, site.start, PATTERN_CUES)
+    tied = _tied(site)
+    if any(value is Pattern.adaptation for _, value, _ in in_sentence):
+        # "the pre-trained X ... fine-tuned": training said after all
+        tied = [t for t in tied if t[2] != NO_TRAINING_SAID]
+    found = tied + in_sentence
     if not site.alone:  # the nearest cue within reach, then the stronger pattern
         near = [f for f in found if f[0] <= REACH]
         if near:

@@ -49,8 +49,9 @@ class Label(BaseModel):
 
 
 def read_labels(path: Path) -> list[Label]:
-    if not path.is_file():
-        raise InputRejected(f"no labels file at {path}")
+    if not path.is_file():  # a FIFO would hang the read
+        kind = "is not a regular file" if path.exists() else "does not exist"
+        raise InputRejected(f"the labels file {path} {kind}")
     labels = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if line.strip():

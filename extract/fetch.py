@@ -1,63 +1,80 @@
-"""OpenAlex through pyalex, into the workspace. The only module here that makes requests.
+"""OpenAlex into the workspace: pyalex builds the queries, we make the calls.
 
-pyalex does the HTTP: its query builder, cursor paging, auth headers (polite-pool email, API
-key) and its retry adapter (429 with Retry-After, 5xx, with backoff). Two things we add:
+pyalex gives the query builder (`Works().search(...).filter(...)`, `filter_or`, singletons
+by `Works("doi:...")`), its one config object (email, API key) and its auth (`OpenAlexAuth`:
+the key as a Bearer header, the email as From). Only public pyalex API is used. The calls
+themselves are ours, because each must be bounded and its budget read:
 
-- `Works.url` honours `pyalex.config.openalex_url`: pyalex 0.18–0.21 build every list URL on
+- `Works.url` honours `pyalex.config.openalex_url`: pyalex 0.18–0.21 build every URL on
   https://api.openalex.org whatever the config says, so mirrors and test servers need this.
-- a connect and read timeout on every request: pyalex's session sets none, so a server that
-  accepts and never answers would hang a fetch. We hand `_get_from_url` a session with
-  pyalex's own retry settings and a timeout (read timeouts are retried once, not five times).
-- a result that is not a JSON object is kept for `parse_work` to reject with its reason,
-  instead of failing the whole page inside pyalex.
+- every call has a connect and read timeout, a deadline for the whole call
+  (OPENALEX_DEADLINE) and a size limit on its body (OPENALEX_MAX_MB), checked from
+  Content-Length and while streaming (extract/bounded.py). A redirect is followed only on
+  OpenAlex's own host.
+- retries with backoff on 5xx, timeouts, and a 429 or 403 for speed (honouring
+  Retry-After; OpenAlex's errors page gives 403 as "rate limit exceeded, slow down"); a
+  429 for a spent daily budget is never retried: the fetch stops with one line
+  (BudgetSpent). A 401 names OPENALEX_API_KEY.
+- every response's X-RateLimit-*-USD headers are read into `BUDGET`; what a run will cost is
+  estimated from the result count and the documented prices before it goes on
+  (extract/openalex_budget.py), and `--max-cost` refuses what costs more.
 - the workspace: each page is stored with its request URL before the next is asked for, so
-  a rerun repeats no request and an interrupted fetch resumes from its last cursor.
+  a rerun repeats no request and an interrupted fetch resumes from its last cursor. A page
+  longer than asked (or than --limit) is cut to what was asked.
 """
 
-import functools
+import json
+import queue
+import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote_plus, urlsplit, urlunsplit
 
 import pyalex
 import requests
-from urllib3.util.retry import Retry
+from pyalex.api import OpenAlexAuth
 
+from extract.bounded import Limits, Refused, host_of, read_capped, redirect_target
 from extract.errors import InputRejected, SourceUnavailable
 from extract.fulltext import normalise_doi
 from extract.openalex import StudyFilter, parse_work
+from extract.openalex_budget import (
+    DOI_BATCH,
+    FREE_KEY_BUDGET,
+    NO_KEY_BUDGET,
+    PAGE_SIZE,
+    Budget,
+    BudgetSpent,
+    Estimate,
+    call_kind,
+    doi_estimate,
+    search_estimate,
+)
 from extract.records import Work
 from extract.workspace import Search, Workspace
 
-DOI_BATCH = 50  # OpenAlex takes up to 50 values in one OR filter
-PAGE_SIZE = 200
-RETRY_CODES = [429, 500, 502, 503, 504]
+# OpenAlex's errors page names 403 "rate limit exceeded; slow down": retried like a 429
+RETRY_CODES = frozenset({403, 429, 500, 502, 503, 504})
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+MAX_WAIT = 60.0  # seconds: the most a Retry-After is obeyed
 
 Progress = Callable[[int], None]
+OnEstimate = Callable[[Estimate], None]
 
 
-class _TimedSession(requests.Session):
-    """A requests session whose every request has a (connect, read) timeout."""
-
-    def __init__(self, timeout: float) -> None:
-        super().__init__()
-        self.timeout = (min(timeout, 10.0), timeout)
-        retries = Retry(
-            total=pyalex.config.max_retries,
-            read=1,
-            backoff_factor=pyalex.config.retry_backoff_factor,
-            status_forcelist=pyalex.config.retry_http_codes,
-            allowed_methods={"GET"},
-        )
-        self.mount("https://", requests.adapters.HTTPAdapter(max_retries=retries))
-
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
-        kwargs.setdefault("timeout", self.timeout)
-        return super().request(*args, **kwargs)
+@dataclass
+class _Connection:
+    session: requests.Session
+    timeout: tuple[float, float]
+    limits: Limits
+    retries: int
+    backoff: float
 
 
-_session: _TimedSession | None = None
+_connection: _Connection | None = None
+BUDGET = Budget()  # the day's budget as OpenAlex last reported it
 
 
 def configure(
@@ -67,33 +84,30 @@ def configure(
     max_retries: int = 5,
     backoff: float = 0.5,
     timeout: float = 30.0,
+    deadline: float = 120.0,
+    max_bytes: int = 100_000_000,
 ) -> None:
-    """pyalex's one config object, set once at the CLI edge, and the session with timeouts."""
-    global _session
+    """pyalex's one config object, set once at the CLI edge, and the bounds of every call."""
+    global _connection
     pyalex.config.email = email
     pyalex.config.api_key = api_key
     pyalex.config.openalex_url = (base_url or "https://api.openalex.org").rstrip("/")
-    pyalex.config.max_retries = max_retries
-    pyalex.config.retry_backoff_factor = backoff
-    pyalex.config.retry_http_codes = RETRY_CODES
-    _session = _TimedSession(timeout)
-
-
-class _AnyWork(pyalex.Work):  # type: ignore[misc]
-    """pyalex's Work; a result that is not an object is wrapped for parse_work to reject."""
-
-    def __init__(self, value: Any = None) -> None:
-        kept = value if isinstance(value, dict) else {"not_an_object": repr(value)[:200]}
-        super().__init__(kept)
+    _connection = _Connection(
+        requests.Session(), (min(timeout, 10.0), timeout), Limits(max_bytes, deadline),
+        max_retries, backoff,
+    )  # fmt: skip
+    BUDGET.limit = FREE_KEY_BUDGET if api_key else NO_KEY_BUDGET
+    BUDGET.remaining = None
+    BUDGET.spent = 0.0
 
 
 class Works(pyalex.Works):  # type: ignore[misc]
-    resource_class = _AnyWork
-
     @property
     def url(self) -> str:
         built = urlsplit(super().url)
         base = urlsplit(pyalex.config.openalex_url)
+        if built.netloc == base.netloc:  # a pyalex that honours openalex_url itself
+            return str(super().url)
         return str(urlunsplit((base.scheme, base.netloc, base.path + built.path, built.query, "")))
 
 
@@ -129,36 +143,135 @@ def _parse_all(raw_works: list[dict[str, Any]]) -> list[Work | str]:
     return parsed
 
 
-def _get(call: Callable[[], Any], what: str) -> Any:
+def _unreachable(error: requests.exceptions.RequestException) -> SourceUnavailable:
+    return SourceUnavailable(
+        f"cannot reach OpenAlex at {pyalex.config.openalex_url} ({type(error).__name__}: "
+        "no answer in time); check the network or OPENALEX_URL (OPENALEX_TIMEOUT sets "
+        "the wait). Stored pages are kept; a rerun resumes"
+    )
+
+
+def _call(url: str, connection: _Connection) -> tuple[int, bytes, float | None]:
+    """One GET and its redirects (on OpenAlex's host only): status, body, Retry-After."""
+    started = time.monotonic()
+    allowed = frozenset({host_of(pyalex.config.openalex_url)})
+    for _ in range(6):
+        response = connection.session.get(
+            url, auth=OpenAlexAuth(pyalex.config), timeout=connection.timeout, stream=True,
+            allow_redirects=False,
+        )  # fmt: skip
+        with response:
+            if response.status_code in REDIRECTS:
+                url = redirect_target(url, response.headers.get("Location", ""), allowed)
+                continue
+            BUDGET.update(response.headers)
+            if response.status_code == 429 and BUDGET.exhausted_by(response.headers):
+                raise BudgetSpent()
+            after = response.headers.get("Retry-After", "")
+            connection.limits.check_length(response.headers.get("Content-Length"), url)
+            body = read_capped(response.raw, connection.limits, url, started)
+            wait = min(float(after), MAX_WAIT) if after.isdigit() else None
+            return response.status_code, body, wait
+    raise Refused(f"{url}: more than five redirects")
+
+
+def _call_by_deadline(url: str, connection: _Connection) -> tuple[int, bytes, float | None]:
+    """`_call` in a worker thread, given up at the deadline even while the server drips its
+    headers (which requests reads line by line, each within the read timeout). A call given
+    up ends the fetch (Refused is never retried), so the worker cannot pile up."""
+    answers: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
+
+    def work() -> None:
+        try:
+            answers.put((True, _call(url, connection)))
+        except BaseException as error:  # handed to the caller's thread as it is
+            answers.put((False, error))
+
+    threading.Thread(target=work, name="openalex-call", daemon=True).start()
     try:
-        return call()
-    except requests.exceptions.RetryError as error:
-        raise SourceUnavailable(f"OpenAlex kept failing for {what}: {error}") from error
-    except requests.exceptions.HTTPError as error:
-        status = error.response.status_code if error.response is not None else "?"
-        raise SourceUnavailable(f"OpenAlex answered {status} for {what}") from error
-    except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as error:
-        raise SourceUnavailable(
-            f"cannot reach OpenAlex at {pyalex.config.openalex_url} ({type(error).__name__}: "
-            "no answer in time); check the network or OPENALEX_URL (OPENALEX_TIMEOUT sets "
-            "the wait). Stored pages are kept; a rerun resumes"
-        ) from error
-    except requests.exceptions.RequestException as error:
-        raise SourceUnavailable(
-            f"cannot reach OpenAlex at {pyalex.config.openalex_url} ({type(error).__name__}); "
-            "check the network or OPENALEX_URL"
-        ) from error
-    except (ValueError, KeyError, TypeError) as error:  # JSON that is not an OpenAlex page
+        done, value = answers.get(timeout=connection.limits.deadline + 1.0)
+    except queue.Empty:
+        raise connection.limits.too_slow(url) from None
+    if done:
+        return value  # type: ignore[no-any-return]
+    raise value
+
+
+def _get(url: str, what: str, missing_ok: bool = False) -> dict[str, Any] | None:
+    """The JSON object OpenAlex answers for `url`, after retries; None for a 404 when
+    `missing_ok`. Each failure is one SourceUnavailable line saying what to do."""
+    connection = _connection
+    if connection is None:
+        raise SourceUnavailable("OpenAlex is not configured (fetch.configure)")
+    last = "no answer"
+    for attempt in range(connection.retries + 1):
+        wait = connection.backoff * 2**attempt
+        try:
+            status, body, after = _call_by_deadline(url, connection)
+        except Refused as error:
+            raise SourceUnavailable(f"OpenAlex's answer for {what} was refused: {error}") from None
+        except requests.exceptions.ReadTimeout as error:
+            if attempt >= 1:
+                raise _unreachable(error) from error
+            last = "read timeout"
+            continue
+        except requests.exceptions.RequestException as error:
+            if attempt >= connection.retries:
+                raise _unreachable(error) from error
+            last = type(error).__name__
+            time.sleep(wait)
+            continue
+        if status in RETRY_CODES:
+            last = f"HTTP {status}"
+            if attempt < connection.retries:
+                time.sleep(after if after is not None else wait)
+            continue
+        if status == 404 and missing_ok:
+            return None
+        return _json_object(status, body, what)
+    raise SourceUnavailable(f"OpenAlex kept failing for {what}: {last} after "
+                            f"{connection.retries + 1} attempts")  # fmt: skip
+
+
+def _json_object(status: int, body: bytes, what: str) -> dict[str, Any]:
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        answer = None
+    if status == 400:
+        message = answer.get("message") or answer.get("error") if isinstance(answer, dict) else ""
+        raise InputRejected(f"OpenAlex rejected the query: {str(message)[:300]}")
+    if status == 401:
+        raise SourceUnavailable("OpenAlex refused the request (401); check OPENALEX_API_KEY")
+    if status != 200:
+        raise SourceUnavailable(f"OpenAlex answered {status} for {what}")
+    if not isinstance(answer, dict):
         raise SourceUnavailable(
             f"OpenAlex at {pyalex.config.openalex_url} answered {what} with something that is "
-            f"not a page of works ({type(error).__name__}: {error}); check OPENALEX_URL"
-        ) from error
-    except pyalex.api.QueryError as error:
-        raise InputRejected(f"OpenAlex rejected the query: {error}") from error
+            "not a JSON object; check OPENALEX_URL"
+        )
+    return answer
+
+
+def _results(answer: dict[str, Any], what: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """A list page's results (each kept as it came, for parse_work to judge) and meta."""
+    results, meta = answer.get("results"), answer.get("meta")
+    if not isinstance(results, list) or not isinstance(meta, dict):
+        raise SourceUnavailable(
+            f"OpenAlex at {pyalex.config.openalex_url} answered {what} with something that is "
+            "not a page of works (no results list and meta); check OPENALEX_URL"
+        )
+    kept = [r if isinstance(r, dict) else {"not_an_object": repr(r)[:200]} for r in results]
+    return kept, meta
+
+
+def _with_paging(url: str, per_page: int, cursor: str | None) -> str:
+    paging = f"per-page={per_page}" + (f"&cursor={quote_plus(cursor)}" if cursor else "")
+    return f"{url}{'&' if '?' in url else '?'}{paging}"
 
 
 def _search_key(query: Works) -> str:
-    """The query's URL without its paging parameters: what identifies a search."""
+    """The query's URL without paging parameters: what identifies a search."""
     parts = urlsplit(query.url)
     kept = [p for p in parts.query.split("&") if not p.startswith(("per-page=", "cursor="))]
     return urlunsplit(parts._replace(query="&".join(kept)))
@@ -167,10 +280,11 @@ def _search_key(query: Works) -> str:
 @dataclass
 class FetchReport:
     requests: int = 0
-    fetched: int = 0  # works received in this run
+    fetched: int = 0  # works received in this run (and kept: a page is cut to --limit)
     stored: int = 0  # works of this search or DOI list in the workspace after the run
     total: int | None = None  # what OpenAlex says matches
     missing: list[str] = field(default_factory=list)  # DOIs OpenAlex does not know
+    estimate: Estimate | None = None  # the calls this run was expected to make
 
 
 def fetch_search(
@@ -179,34 +293,50 @@ def fetch_search(
     limit: int | None = None,
     refresh: bool = False,
     progress: Progress | None = None,
+    max_cost: float | None = None,
+    on_estimate: OnEstimate | None = None,
 ) -> FetchReport:
-    """Page through a search with cursors, storing each page; resume where a run stopped."""
+    """Page through a search with cursors, storing each page; resume where a run stopped.
+
+    The first page's `meta.count` is the result count: with it the run's calls and cost are
+    estimated (`on_estimate`), and a run over `max_cost` stops there, its first page stored.
+    A resumed run estimates from the stored count, before any call."""
     key = _search_key(query)
+    kind = call_kind(key)
     state = None if refresh else workspace.search(key)
     fetched_before = state.fetched if state else 0
     cursor: str | None = state.next_cursor if state else "*"
     report = FetchReport(stored=fetched_before, total=state.total if state else None)
     if progress and fetched_before:
         progress(fetched_before)
+
+    def estimate(made: int) -> None:
+        if report.estimate is None and report.total is not None:
+            report.estimate = search_estimate(kind, report.total, report.stored, limit, made)
+            if on_estimate:
+                on_estimate(report.estimate)
+            report.estimate.check(max_cost, resumes=bool(report.stored))
+
+    if cursor is not None:
+        estimate(0)
     while cursor is not None and (limit is None or report.stored < limit):
-        per_page = PAGE_SIZE if limit is None else min(PAGE_SIZE, limit - report.stored)
-        query._add_params("per-page", per_page)
-        query._add_params("cursor", cursor)
-        page = _get(
-            functools.partial(query._get_from_url, query.url, _session),
-            f"the page at cursor {cursor}",
-        )
-        raw = [dict(w) for w in page]
-        cursor = page.meta.get("next_cursor") if raw else None
+        room = PAGE_SIZE if limit is None else min(PAGE_SIZE, limit - report.stored)
+        url = _with_paging(key, room, cursor)
+        raw, meta = _results(_get(url, f"the page at cursor {cursor}") or {}, f"cursor {cursor}")
+        raw = raw[:room]  # a server sending more than asked never passes --limit
+        cursor = meta.get("next_cursor") if raw else None
+        cursor = cursor if isinstance(cursor, str) and cursor else None
+        count = meta.get("count")
+        report.total = count if isinstance(count, int) else report.total
         report.requests += 1
         report.fetched += len(raw)
         report.stored += len(raw)
-        report.total = page.meta.get("count")
         workspace.store_page(
-            query.url, raw, _parse_all(raw), Search(key, cursor, report.stored, report.total)
+            url, raw, _parse_all(raw), Search(key, cursor, report.stored, report.total)
         )
         if progress:
             progress(len(raw))
+        estimate(1)
     return report
 
 
@@ -215,24 +345,36 @@ def fetch_dois(
     dois: Iterable[str],
     refresh: bool = False,
     progress: Progress | None = None,
+    max_cost: float | None = None,
+    on_estimate: OnEstimate | None = None,
 ) -> FetchReport:
-    """Look DOIs up in batches of 50 with the doi filter; stored or known-missing ones are
-    not asked for again unless refresh."""
+    """Look DOIs up the cheapest way (see doi_estimate): batches of DOI_BATCH with the doi
+    filter, or free singletons. Stored or known-missing DOIs are not asked for again
+    unless refresh."""
     wanted = list(dict.fromkeys(normalise_doi(d) for d in dois if d.strip()))
     todo = wanted if refresh else [d for d in wanted if d not in workspace.known_dois(wanted)]
     report = FetchReport()
+    # a DOI holding the filter syntax's , | + would be split by it: it goes alone, for free
+    odd = [d for d in todo if any(c in d for c in ",|+")]
+    plain = [d for d in todo if d not in set(odd)]
+    report.estimate = doi_estimate(len(plain), max_cost, BUDGET, alone=len(odd))
+    if todo and on_estimate:
+        on_estimate(report.estimate)
     if progress and len(wanted) > len(todo):
         progress(len(wanted) - len(todo))
-    for start in range(0, len(todo), DOI_BATCH):
-        batch = todo[start : start + DOI_BATCH]
-        query = Works().filter_or(doi=batch)
-        query._add_params("per-page", DOI_BATCH)
-        page = _get(
-            functools.partial(query._get_from_url, query.url, _session), f"{len(batch)} DOIs"
-        )
-        raw = [dict(w) for w in page]
+    size = DOI_BATCH if report.estimate.kind == "list" else 1
+    batches = [plain[i : i + size] for i in range(0, len(plain), size)] + [[d] for d in odd]
+    for batch in batches:
+        if len(batch) == 1:
+            url = Works(f"doi:{batch[0]}").url
+            answer = _get(url, f"the DOI {batch[0]}", missing_ok=True)
+            raw = [answer] if answer is not None else []
+        else:
+            url = _with_paging(Works().filter_or(doi=batch).url, DOI_BATCH, None)
+            raw, _ = _results(_get(url, f"{len(batch)} DOIs") or {}, f"{len(batch)} DOIs")
+            raw = raw[:DOI_BATCH]
         parsed = _parse_all(raw)
-        workspace.store_page(query.url, raw, parsed)
+        workspace.store_page(url, raw, parsed)
         found = {w.doi for w in parsed if isinstance(w, Work)}
         missing = [d for d in batch if d not in found]
         workspace.mark_missing(missing)

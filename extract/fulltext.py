@@ -16,9 +16,19 @@ from extract.records import PaperText, Section
 
 _TEI = "{http://www.tei-c.org/ns/1.0}"
 _SPACE = re.compile(r"\s+")
-_PARSER = etree.XMLParser(
-    recover=True, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-)
+# Errors after which recover=True may have dropped content: everything libxml2 reports but a
+# named entity left undefined (JATS without its DTD: one character lost, never a section)
+# and bytes that are not UTF-8 (each becomes U+FFFD; nothing after them is lost).
+_HARMLESS = frozenset({"ERR_UNDECLARED_ENTITY", "WAR_UNDECLARED_ENTITY", "ERR_INVALID_ENCODING"})
+
+
+def _parser() -> etree.XMLParser:
+    """A parser per document (parsers hold their error log; texts are parsed in threads).
+    No entity is resolved, no DTD or network read, libxml2's limits (10 MB text node,
+    depth 256) kept on."""
+    return etree.XMLParser(
+        recover=True, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,7 @@ class ParsedText:
     doi: str | None
     article_type: str | None
     text: PaperText
+    lost: str | None = None  # why the text may be cut short (a parser error), if it may
 
 
 def _clean(element: etree._Element | None) -> str:
@@ -55,14 +66,19 @@ def _local(element: etree._Element) -> str:
     return etree.QName(tag).localname if isinstance(tag, str) else ""
 
 
-def _root(xml: bytes) -> etree._Element:
+def _root(xml: bytes) -> tuple[etree._Element, str | None]:
+    """The root element, and why recovering may have lost content (None when nothing was)."""
+    parser = _parser()
     try:
-        root = etree.fromstring(xml, _PARSER)
+        root = etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as error:
         raise InputRejected(f"not XML: {error}") from error
     if root is None:
         raise InputRejected("not XML: the document is empty or unreadable")
-    return root
+    errors = [e for e in parser.error_log if e.type_name not in _HARMLESS and e.level >= 2]
+    first = errors[0] if errors else None
+    lost = f"line {first.line}: {first.message.strip()}" if first else None
+    return root, lost
 
 
 def normalise_doi(doi: str) -> str:
@@ -103,7 +119,7 @@ def _jats_abstract(meta: etree._Element | None) -> str | None:
 
 
 def parse_jats(xml: bytes, work_id: str = "") -> ParsedText:
-    root = _root(xml)
+    root, lost = _root(xml)
     if _local(root) != "article":
         raise InputRejected(f"not a JATS article: the root element is <{_local(root)}>")
     meta = root.find("front/article-meta")
@@ -129,7 +145,7 @@ def parse_jats(xml: bytes, work_id: str = "") -> ParsedText:
         source="jats",
     )
     doi = normalise_doi(doi_el.text) if doi_el is not None and doi_el.text else None
-    return ParsedText(doi=doi, article_type=root.get("article-type"), text=text)
+    return ParsedText(doi=doi, article_type=root.get("article-type"), text=text, lost=lost)
 
 
 # --- GROBID TEI ---------------------------------------------------------------------------
@@ -145,7 +161,7 @@ def _tei_div(div: etree._Element, out: list[Section]) -> None:
 
 
 def parse_tei(xml: bytes, work_id: str = "") -> ParsedText:
-    root = _root(xml)
+    root, lost = _root(xml)
     if _local(root) != "TEI":
         raise InputRejected(f"not a TEI document: the root element is <{_local(root)}>")
     header = root.find(f"{_TEI}teiHeader")
@@ -161,10 +177,29 @@ def parse_tei(xml: bytes, work_id: str = "") -> ParsedText:
         work_id=work_id, title=title, abstract=abstract, sections=tuple(sections), source="tei"
     )
     doi = normalise_doi(doi_el.text) if doi_el is not None and doi_el.text else None
-    return ParsedText(doi=doi, article_type=None, text=text)
+    return ParsedText(doi=doi, article_type=None, text=text, lost=lost)
 
 
 def parse_xml(xml: bytes, work_id: str = "") -> ParsedText:
-    """JATS or TEI, told apart by the root element."""
+    """JATS or TEI, told apart by the root element. Any failure to read it, whatever raised
+    it (a lone surrogate such as `&#xD800;` fails when its text is decoded), is
+    InputRejected with the reason: a bad file is one work's failure, never a crash."""
     head = xml[:4096]
-    return parse_tei(xml, work_id) if b"<TEI" in head else parse_jats(xml, work_id)
+    try:
+        return parse_tei(xml, work_id) if b"<TEI" in head else parse_jats(xml, work_id)
+    except InputRejected:
+        raise
+    except Exception as error:  # lxml and the codecs raise many kinds; all mean "unreadable"
+        raise InputRejected(f"unreadable XML ({type(error).__name__}: {error})") from error
+
+
+def full_text_of(parsed: ParsedText, doi: str | None) -> PaperText:
+    """The parsed text, if it can stand as this work's full text; else InputRejected saying
+    why: content lost to a parser error, no body (only an abstract), or another work's DOI."""
+    if parsed.lost:
+        raise InputRejected(f"damaged XML, its text may be cut short ({parsed.lost})")
+    if parsed.doi and doi and parsed.doi != normalise_doi(doi):
+        raise InputRejected(f"the file is the paper {parsed.doi}, not this work's {doi}")
+    if not parsed.text.sections:
+        raise InputRejected("the XML has no body (abstract only)")
+    return parsed.text

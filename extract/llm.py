@@ -137,6 +137,7 @@ class LLMExtractor:
         self.concurrency = max(1, concurrency)
         self.progress = progress
         self.stats = RunStats()
+        self._refused: SourceUnavailable | None = None  # set by a 401/403: the run stops
         self._in_a_row = {"unreachable": 0, "timeout": 0}  # calls in a row that ended so
         self._http = openai.AsyncOpenAI(
             base_url=config.base_url,
@@ -202,7 +203,12 @@ class LLMExtractor:
             if not self.stats.warnings:  # said once; the count says how often
                 self.stats.warnings.append(warning)
         async with slots:
+            if self._refused is not None:  # a 401/403 came back meanwhile: ask no more
+                raise self._refused
             call, ending = await self._ask(paper, context, key)
+            if ending == "refused":
+                self._refused = self._refusal()
+                raise self._refused
         self.workspace.record_call(call)
         self._count(call)
         self._tick("call" if call.status == "ok" else "failed", call.input_tokens)
@@ -215,6 +221,15 @@ class LLMExtractor:
                                      extractor_version=self.version,
                                      reason=f"LLM call failed: {call.error}")  # fmt: skip
         return to_extraction(paper.work.id, PaperAnswer.model_validate_json(call.answer))
+
+    def _refusal(self) -> SourceUnavailable:
+        """One line for a 401 or 403, never with the endpoint's text (it may echo the key)."""
+        where = self.config.base_url or "the OpenAI API"
+        return SourceUnavailable(
+            f"the LLM endpoint {where} refused the request (HTTP 401 or 403: the key or its "
+            "permissions); check OPENAI_API_KEY, KG_LLM_BASE_URL and KG_LLM_MODEL, then rerun "
+            "(answered papers are kept)"
+        )
 
     def _stop_if_gone(self, call: Call) -> None:
         """Stop the run when calls in a row found no endpoint, or one that never answers

@@ -207,9 +207,12 @@ def describe(error: BaseException, timeout_s: float) -> str:
 
 def ending(error: BaseException) -> str:
     """How a request that got no answer ended: timeout (a slow answer, not a dead endpoint),
-    unreachable (no connection at all) or failed (the endpoint refused)."""
+    unreachable (no connection at all), refused (401 or 403: the key, which will not change
+    from one paper to the next) or failed (the endpoint refused this request)."""
     seen: BaseException | None = error
     while seen is not None:
+        if isinstance(seen, openai.AuthenticationError | openai.PermissionDeniedError):
+            return "refused"
         if isinstance(seen, openai.APITimeoutError):
             return "timeout"
         if isinstance(seen, openai.APIConnectionError):

@@ -22,41 +22,49 @@ clients, e.g. the europepmc R client's `epmc_ftxt` and bioRxiv API clients):
 - bioRxiv API, base `BIORXIV_URL` (default https://api.biorxiv.org): `GET
   {base}/details/{biorxiv|medrxiv}/{doi}/na/json` answers `{"messages": [{"status": "ok"}],
   "collection": [{"doi", "version", "jatsxml", ...}, ...]}`, one entry per version; the
-  latest version's `jatsxml` is the URL of its JATS. A 10.1101 DOI is asked of bioRxiv,
-  then medRxiv.
+  latest version's `jatsxml` is the URL of its JATS (on www.biorxiv.org or
+  www.medrxiv.org, or on the API's own host). Both of the servers' DOI prefixes are asked
+  of bioRxiv, then medRxiv, through this one API: `10.1101/` (postings up to November 2025,
+  Cold Spring Harbor) and `10.64898/` (postings since December 2025, openRxiv).
 
-Politeness: one aiohttp session, at most `concurrency` requests in flight and `rate`
-requests a second per host, connect and read timeouts on every request, retries with
-backoff on 429, 5xx, timeouts and broken downloads (honouring Retry-After), and a
-User-Agent naming ptm-kg and the user's OPENALEX_EMAIL.
+Trust nothing that comes back (see extract/bounded.py and extract/oa_client.py): every
+body is bounded in size and time; identifiers from remote data (DOIs, PMCIDs) are
+percent-encoded into paths that must stay under the service's base URL, and a PMCID must
+look like one; a `jatsxml` link or a redirect is followed only to http(s) on the service's
+own hosts; a `"` in a DOI is escaped in Europe PMC's `DOI:"…"` query. A file is full text
+only when it parses without losing content (see `full_text_of`), has a body, and carries
+no other work's DOI. Whatever fails is the work's failure with its reason; the work keeps
+its abstract, and the fetch goes on.
 """
 
 import asyncio
 import json
-import random
 import re
 import ssl
-import time
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Literal
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import aiohttp
 
+from extract.bounded import Refused, host_of, quote_part, redirect_target, url_under
 from extract.errors import InputRejected
-from extract.fulltext import parse_xml
+from extract.fulltext import full_text_of, normalise_doi, parse_xml
+from extract.oa_client import Client, Failed, Politeness, Reply
 from extract.records import PaperText, Work
+
+__all__ = ["Found", "FulltextReport", "Politeness", "Services", "fetch_fulltexts"]
 
 Status = Literal["fulltext", "not_oa", "not_found", "failed"]
 PLOS_JOURNALS = {
     "pone": "plosone", "pbio": "plosbiology", "pcbi": "ploscompbiol", "pgen": "plosgenetics",
     "ppat": "plospathogens", "pntd": "plosntds", "pmed": "plosmedicine",
 }  # fmt: skip
-_RETRY = {429, 500, 502, 503, 504}
 _PMCID = re.compile(r"(?:PMC)?(\d+)/?$", re.IGNORECASE)
+_PMCID_EXACT = re.compile(r"PMC\d{1,12}")
+BIORXIV_PREFIXES = ("10.1101/", "10.64898/")  # Cold Spring Harbor, then openRxiv (Dec 2025)
 
 
 @dataclass(frozen=True)
@@ -64,24 +72,7 @@ class Services:
     europepmc: str = "https://www.ebi.ac.uk/europepmc/webservices/rest"
     plos: str = "https://journals.plos.org"
     biorxiv: str = "https://api.biorxiv.org"
-
-
-@dataclass(frozen=True)
-class Politeness:
-    concurrency: int = 8  # requests in flight, in all
-    rate: float = 10.0  # requests a second to one host
-    timeout: float = 30.0  # seconds to connect, and between bytes read
-    retries: int = 3
-    email: str | None = None
-
-    @property
-    def user_agent(self) -> str:
-        contact = f" (mailto:{self.email})" if self.email else ""
-        try:
-            release = version("ptm-kg")
-        except PackageNotFoundError:
-            release = "dev"
-        return f"ptm-kg/{release}{contact}"
+    biorxiv_content: tuple[str, ...] = ("www.biorxiv.org", "www.medrxiv.org")  # jatsxml hosts
 
 
 @dataclass(frozen=True)
@@ -101,17 +92,6 @@ class Found:
         return zlib.compress(self.xml) if self.xml is not None else None
 
 
-class _Failed(Exception):
-    """A request that failed for good, after its retries."""
-
-
-@dataclass
-class _Reply:
-    status: int
-    body: bytes
-    url: str
-
-
 def pmcid_of(raw: dict[str, Any]) -> str | None:
     """PMC1234567 from an OpenAlex work's ids.pmcid (a URL or a bare id), if any."""
     value = (raw.get("ids") or {}).get("pmcid") if isinstance(raw, dict) else None
@@ -124,62 +104,23 @@ def plos_journal(doi: str) -> str | None:
     return PLOS_JOURNALS.get(match.group(1)) if match else None
 
 
-class _Client:
-    """An aiohttp session with per-host rate limits, timeouts and retries."""
-
-    def __init__(self, session: aiohttp.ClientSession, politeness: Politeness) -> None:
-        self._session = session
-        self._politeness = politeness
-        self._in_flight = asyncio.Semaphore(politeness.concurrency)
-        self._next_slot: dict[str, float] = {}
-        self.requests = 0
-
-    async def _wait_turn(self, host: str) -> None:
-        now = time.monotonic()
-        slot = max(now, self._next_slot.get(host, now))
-        self._next_slot[host] = slot + 1.0 / self._politeness.rate
-        if slot > now:
-            await asyncio.sleep(slot - now)
-
-    async def get(self, url: str) -> _Reply:
-        last = "no attempt"
-        for attempt in range(self._politeness.retries + 1):
-            wait = min(30.0, 0.5 * 2**attempt) * (0.5 + random.random())
-            await self._wait_turn(urlsplit(url).netloc)
-            async with self._in_flight:
-                self.requests += 1
-                try:
-                    async with self._session.get(url, allow_redirects=True) as response:
-                        body = await response.read()
-                        reply = _Reply(response.status, body, str(response.url))
-                        after = response.headers.get("Retry-After", "")
-                except (aiohttp.ClientError, TimeoutError) as error:
-                    last = f"{type(error).__name__}: {error}".rstrip(": ")
-                    if attempt < self._politeness.retries:
-                        await asyncio.sleep(wait)
-                    continue
-            if reply.status not in _RETRY:
-                return reply
-            last = f"HTTP {reply.status}"
-            if attempt < self._politeness.retries:
-                await asyncio.sleep(float(after) if after.isdigit() else wait)
-        raise _Failed(f"{url}: {last} after {self._politeness.retries + 1} attempts")
-
-
-def _as_text(reply: _Reply, work: Work) -> PaperText:
-    """The reply's JATS as a PaperText, or InputRejected saying why it is not usable."""
+def _as_text(reply: Reply, work: Work) -> PaperText:
+    """The reply's JATS as this work's full text, or InputRejected saying why it is not."""
     if not reply.body.strip():
         raise InputRejected("empty body")
-    text = parse_xml(reply.body, work.id).text
-    if not text.sections and not text.abstract:
-        raise InputRejected("the XML holds no text (no abstract, no sections)")
-    return text
+    return full_text_of(parse_xml(reply.body, work.id), work.doi)
+
+
+def lucene_phrase(value: str) -> str:
+    """`value` as a quoted phrase of Europe PMC's (Lucene) query syntax: `"` and `\\`
+    escaped with a backslash, so a DOI cannot end the phrase and add query terms."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 class _Lookup:
     """The sources of one work, tried in order."""
 
-    def __init__(self, client: _Client, services: Services, work: Work, raw: dict[str, Any]):
+    def __init__(self, client: Client, services: Services, work: Work, raw: dict[str, Any]):
         self.client, self.services, self.work, self.raw = client, services, work, raw
         self.not_oa = False
         self.failures: list[str] = []
@@ -189,8 +130,11 @@ class _Lookup:
                              ("biorxiv", self._biorxiv)):  # fmt: skip
             try:
                 found = await find()
-            except _Failed as error:
+            except (Failed, Refused) as error:
                 self.failures.append(f"{source}: {error}")
+                continue
+            except Exception as error:  # one work's surprise never ends the fetch
+                self.failures.append(f"{source}: {type(error).__name__}: {error}")
                 continue
             if found is not None:
                 return found
@@ -198,16 +142,18 @@ class _Lookup:
             return Found(self.work.id, "failed", reason="; ".join(self.failures)[:1000])
         return Found(self.work.id, "not_oa" if self.not_oa else "not_found")
 
-    async def _fetch_xml(self, source: str, url: str) -> Found | None:
-        reply = await self.client.get(url)
+    async def _fetch_xml(
+        self, source: str, url: str, allowed: frozenset[str] | None = None
+    ) -> Found | None:
+        reply = await self.client.get(url, allowed)
         if reply.status in (404, 410):
             return None
         if reply.status != 200:
-            raise _Failed(f"{url}: HTTP {reply.status}")
+            raise Failed(f"{url}: HTTP {reply.status}")
         try:  # parsed off the event loop: lxml releases the GIL, requests keep flowing
             text = await asyncio.to_thread(_as_text, reply, self.work)
         except InputRejected as error:
-            raise _Failed(f"{url}: {error}") from None
+            raise Failed(f"{url}: {error}") from None
         return Found(self.work.id, "fulltext", source, reply.url, reply.status, None,
                      reply.body, text)  # fmt: skip
 
@@ -215,54 +161,58 @@ class _Lookup:
         base = self.services.europepmc.rstrip("/")
         pmcid = pmcid_of(self.raw)
         if pmcid is None and self.work.doi:
-            query = quote(f'DOI:"{self.work.doi}"')
-            url = f"{base}/search?query={query}&format=json&resultType=lite&pageSize=1"
+            query = quote("DOI:" + lucene_phrase(self.work.doi), safe="")
+            url = url_under(base, "search", f"query={query}&format=json&resultType=lite&pageSize=1")
             reply = await self.client.get(url)
             if reply.status != 200:
-                raise _Failed(f"{url}: HTTP {reply.status}")
+                raise Failed(f"{url}: HTTP {reply.status}")
             try:
                 results = json.loads(reply.body)["resultList"]["result"]
             except (ValueError, KeyError, TypeError):
-                raise _Failed(f"{url}: not a Europe PMC search answer") from None
+                raise Failed(f"{url}: not a Europe PMC search answer") from None
             hit = results[0] if results and isinstance(results[0], dict) else {}
+            if hit.get("doi") and normalise_doi(str(hit["doi"])) != self.work.doi:
+                raise Failed(f"{url}: the hit is the paper {hit['doi']}, not {self.work.doi}")
             pmcid = hit.get("pmcid")
+            if pmcid and not _PMCID_EXACT.fullmatch(str(pmcid)):
+                raise Failed(f"{url}: {str(pmcid)[:80]!r} is not a PMCID")
             if pmcid and hit.get("isOpenAccess") == "N":
                 self.not_oa = True
                 return None
         if not pmcid:
             return None
-        return await self._fetch_xml("europepmc", f"{base}/{pmcid}/fullTextXML")
+        return await self._fetch_xml("europepmc", url_under(base, f"{pmcid}/fullTextXML"))
 
     async def _plos(self) -> Found | None:
         journal = plos_journal(self.work.doi or "")
         if journal is None:
             return None
-        base = self.services.plos.rstrip("/")
         doi = quote(self.work.doi or "", safe="/")
-        return await self._fetch_xml(
-            "plos", f"{base}/{journal}/article/file?id={doi}&type=manuscript"
-        )
+        url = url_under(self.services.plos, f"{journal}/article/file", f"id={doi}&type=manuscript")
+        return await self._fetch_xml("plos", url)
 
     async def _biorxiv(self) -> Found | None:
         doi = self.work.doi or ""
-        if not doi.startswith("10.1101/"):
+        if not doi.startswith(BIORXIV_PREFIXES):
             return None
-        base = self.services.biorxiv.rstrip("/")
+        base = self.services.biorxiv
+        hosts = frozenset({host_of(base), *self.services.biorxiv_content})
         for server in ("biorxiv", "medrxiv"):
-            url = f"{base}/details/{server}/{doi}/na/json"
+            url = url_under(base, f"details/{server}/{quote_part(doi)}/na/json")
             reply = await self.client.get(url)
             if reply.status == 404:
                 continue
             if reply.status != 200:
-                raise _Failed(f"{url}: HTTP {reply.status}")
+                raise Failed(f"{url}: HTTP {reply.status}")
             try:
                 versions = json.loads(reply.body).get("collection") or []
                 latest = max(versions, key=lambda v: int(v.get("version") or 0))
                 jats = latest.get("jatsxml") or latest.get("jats_xml_path")
             except (ValueError, AttributeError, TypeError):
                 continue  # no collection: this server does not have the DOI
-            if jats:
-                found = await self._fetch_xml(server, str(jats))
+            if jats:  # a link from remote data: followed like a redirect, or not at all
+                link = redirect_target(url, str(jats), hosts)
+                found = await self._fetch_xml(server, link, hosts)
                 if found is not None:
                     return found
         return None
@@ -284,7 +234,7 @@ async def _fetch_all(
     store: Callable[[Found], None],
     report: FulltextReport,
 ) -> None:
-    timeout = aiohttp.ClientTimeout(
+    timeout = aiohttp.ClientTimeout(  # the deadline per request is the client's
         total=None, sock_connect=politeness.timeout, sock_read=politeness.timeout
     )
     headers = {"User-Agent": politeness.user_agent}
@@ -293,7 +243,7 @@ async def _fetch_all(
     async with aiohttp.ClientSession(
         timeout=timeout, headers=headers, connector=connector
     ) as session:
-        client = _Client(session, politeness)
+        client = Client(session, politeness)
         pending: set[asyncio.Task[Found]] = set()
 
         def hand_over(finished: set[asyncio.Task[Found]]) -> None:

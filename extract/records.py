@@ -22,6 +22,9 @@ def clean_text(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(clean_text)]
+# Whole numbers the graph stores hold (64-bit): a larger one (a citation count of 1e20) makes
+# the record fail with that reason, the same for a fresh (bulk) and an incremental load.
+Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 
 
 class Record(BaseModel):
@@ -31,11 +34,12 @@ class Record(BaseModel):
 class FieldRef(Record):
     """One OpenAlex field a work belongs to, through one of its top topics."""
 
-    id: int = Field(description="OpenAlex field id, e.g. 13")
+    id: Int64 = Field(description="OpenAlex field id, e.g. 13")
     name: Text
     domain: Text
-    rank: int = Field(ge=0, description="0 for the primary topic's field, then 1, 2")
-    score: float | None = Field(default=None, description="topic score from OpenAlex")
+    rank: Int64 = Field(ge=0, description="0 for the primary topic's field, then 1, 2")
+    score: float | None = Field(default=None, allow_inf_nan=False,
+                                description="topic score from OpenAlex")  # fmt: skip
 
 
 class Work(Record):
@@ -46,7 +50,7 @@ class Work(Record):
     title: Text
     year: int | None = Field(default=None, ge=1800, le=2100)
     journal: Text | None = None
-    cited_by_count: int = Field(default=0, ge=0)
+    cited_by_count: Int64 = Field(default=0, ge=0)
     is_oa: bool | None = None
     fields: tuple[FieldRef, ...] = ()
 

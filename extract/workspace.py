@@ -3,17 +3,19 @@
 One class over one file (WAL): OpenAlex works with the request that returned them, texts,
 search cursors, the LLM ledger (every call, keyed so that a rerun makes no request), the
 extraction runs with one stored outcome per paper and run, and the graph builds. The schema
-has numbered migrations (`PRAGMA user_version`), so a workspace made by an older ptm-kg opens
-and is brought up to date. Each write is one transaction; SQLite and file-system errors
-become one `WorkspaceUnusable` line that says what to do.
+has numbered migrations (`PRAGMA user_version`, in extract/migrations.py), so a workspace made
+by an older ptm-kg opens and is brought up to date, and one made by a newer ptm-kg is refused.
+Each write is one transaction; SQLite and file-system errors become one `WorkspaceUnusable`
+line that says what to do.
 """
 
 import hashlib
 import json
+import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import batched
 from pathlib import Path
@@ -22,97 +24,10 @@ from typing import TYPE_CHECKING, Any
 from pydantic import TypeAdapter
 
 from extract.errors import WorkspaceUnusable
+from extract.migrations import migrate, refuse_newer
 from extract.records import ExtractionFailure, Outcome, Paper, PaperText, Work
+from extract.secrets import mask
 
-# Version 1 is the schema ptm-kg 0.1 created (tables made with IF NOT EXISTS, user_version 0).
-_V1 = """
-CREATE TABLE IF NOT EXISTS works (
-    id TEXT PRIMARY KEY, doi TEXT,
-    raw TEXT NOT NULL,          -- the OpenAlex work object (or corpus line's work) as received
-    request_url TEXT NOT NULL,  -- the request (or corpus file) that returned it
-    fetched_at TEXT NOT NULL,
-    record TEXT,                -- the parsed Work (JSON), NULL when parsing failed
-    failure TEXT,               -- why parsing failed
-    dropped TEXT                -- why the study's filters dropped it, NULL when kept
-);
-CREATE INDEX IF NOT EXISTS works_doi ON works(doi);
-CREATE TABLE IF NOT EXISTS texts (
-    work_id TEXT PRIMARY KEY, source TEXT NOT NULL, origin TEXT NOT NULL,
-    record TEXT NOT NULL, stored_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS searches (
-    key TEXT PRIMARY KEY, next_cursor TEXT, fetched INTEGER NOT NULL DEFAULT 0, total INTEGER,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS missing_dois (doi TEXT PRIMARY KEY, checked_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS requests (
-    id INTEGER PRIMARY KEY, url TEXT NOT NULL, results INTEGER NOT NULL, at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS llm_calls (
-    key TEXT PRIMARY KEY, work_id TEXT NOT NULL, model TEXT NOT NULL,
-    prompt_version TEXT NOT NULL, mode TEXT NOT NULL,
-    status TEXT NOT NULL,           -- ok | failed
-    request TEXT NOT NULL,          -- the messages sent (no headers, no keys)
-    response TEXT, answer TEXT, dropped TEXT, error TEXT,
-    attempts INTEGER NOT NULL DEFAULT 1, input_tokens INTEGER NOT NULL DEFAULT 0,
-    output_tokens INTEGER NOT NULL DEFAULT 0, latency_s REAL NOT NULL DEFAULT 0,
-    cost_usd REAL, created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS extractions (
-    work_id TEXT NOT NULL, extractor TEXT NOT NULL, version TEXT NOT NULL,
-    record TEXT NOT NULL, stored_at TEXT NOT NULL, PRIMARY KEY (work_id, extractor, version)
-);
-"""
-# Version 2: extraction runs with their settings, one outcome per paper and run (failures
-# too), and graph builds.
-_V2 = """
-CREATE TABLE runs (
-    id INTEGER PRIMARY KEY,
-    extractor TEXT NOT NULL,        -- rules | llm
-    version TEXT NOT NULL,          -- rules version or prompt version
-    settings TEXT NOT NULL,         -- JSON: model, mode, budget...
-    key TEXT NOT NULL UNIQUE,
-    created_at TEXT NOT NULL,
-    used_at TEXT NOT NULL
-);
-ALTER TABLE extractions RENAME TO extractions_v1;
-CREATE TABLE extractions (
-    run_id INTEGER NOT NULL REFERENCES runs(id),
-    work_id TEXT NOT NULL,
-    status TEXT NOT NULL,           -- extracted | failed
-    text_sha TEXT,                  -- the text it was read from; NULL when unknown
-    record TEXT NOT NULL,           -- the Extraction or ExtractionFailure (JSON)
-    stored_at TEXT NOT NULL,
-    PRIMARY KEY (run_id, work_id)
-);
-CREATE TABLE builds (
-    id INTEGER PRIMARY KEY,
-    store TEXT NOT NULL,            -- which graph: "embedded FalkorDB at ...", "Neo4j at ..."
-    mode TEXT NOT NULL,             -- load | rebuild | demo
-    run_id INTEGER,
-    extractor TEXT,
-    started_at TEXT NOT NULL,
-    completed_at TEXT,              -- NULL: the build did not complete
-    papers INTEGER, failed INTEGER, counts TEXT
-);
-"""
-# Version 3: full text from the open-access web, and where each stored text came from.
-_V3 = """
-CREATE TABLE fulltext (
-    work_id TEXT PRIMARY KEY,
-    status TEXT NOT NULL,           -- fulltext | not_oa | not_found | failed
-    source TEXT,                    -- europepmc | plos | biorxiv | medrxiv
-    url TEXT,
-    http_status INTEGER,
-    reason TEXT,                    -- why it failed
-    xml BLOB,                       -- the raw XML as received, zlib-compressed
-    fetched_at TEXT NOT NULL
-);
-ALTER TABLE texts ADD COLUMN text_source TEXT;
-UPDATE texts SET text_source = CASE source WHEN 'abstract' THEN 'abstract'
-    WHEN 'corpus' THEN 'corpus' ELSE 'archive' END;
-"""
-SCHEMA_VERSION = 3
 _OUTCOME: TypeAdapter[Outcome] = TypeAdapter(Outcome)
 
 if TYPE_CHECKING:
@@ -126,43 +41,6 @@ def _now() -> str:
 def text_sha(text: PaperText) -> str:
     """What a stored extraction was read from: a changed text means a new extraction."""
     return hashlib.sha256(text.model_dump_json().encode()).hexdigest()[:16]
-
-
-def _migrate_v2(db: sqlite3.Connection) -> None:
-    db.executescript(_V2)
-    now = _now()
-    old = db.execute("SELECT work_id, extractor, version, record, stored_at FROM extractions_v1")
-    for work_id, extractor, version, record, stored_at in old.fetchall():
-        name = "rules" if extractor == "rules" else "llm"  # prefilter decisions belong to llm
-        settings = json.dumps({"migrated_from": "ptm-kg 0.1"})
-        db.execute(
-            "INSERT OR IGNORE INTO runs (extractor, version, settings, key, created_at, used_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (name, version, settings, f"{name}|{version}|migrated", now, now),
-        )
-        (run_id,) = db.execute(
-            "SELECT id FROM runs WHERE key = ?", (f"{name}|{version}|migrated",)
-        ).fetchone()
-        db.execute(
-            "INSERT OR REPLACE INTO extractions VALUES (?, ?, 'extracted', NULL, ?, ?)",
-            (run_id, work_id, record, stored_at),
-        )
-    db.execute("DROP TABLE extractions_v1")
-
-
-def _migrate_v1(db: sqlite3.Connection) -> None:
-    db.executescript(_V1)
-
-
-def _migrate_v3(db: sqlite3.Connection) -> None:
-    db.executescript(_V3)
-
-
-_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    1: _migrate_v1,
-    2: _migrate_v2,
-    3: _migrate_v3,
-}
 
 
 @dataclass(frozen=True)
@@ -224,17 +102,45 @@ class CostLine:
     seconds: float
 
 
+_BUSY_S = 60  # how long a write waits for another process's write to finish
+
+
+def _no_space(path: Path) -> bool:
+    """Is the disk holding `path` (a file or directory) full, or nearly (under 1 MiB)?"""
+    try:
+        disk = os.statvfs(path if path.is_dir() else path.parent)
+    except OSError:
+        return False
+    return disk.f_bavail * disk.f_frsize < 1 << 20
+
+
 def _unusable(path: Path, error: BaseException) -> WorkspaceUnusable:
     text = str(error)
-    if "disk is full" in text or getattr(error, "errno", None) == 28:
+    if "disk I/O error" in text and _no_space(path):  # SQLite's word for a failed shm/wal
+        text = f"disk full ({text})"
+    if "disk is full" in text or "disk full" in text or getattr(error, "errno", None) == 28:
         hint = "free some disk space (or set KG_WORKSPACE elsewhere) and run the command again"
     elif "readonly" in text or "read-only" in text or getattr(error, "errno", None) in (13, 30):
         hint = "the workspace is not writable: fix its permissions or set KG_WORKSPACE"
+    elif "locked" in text or "busy" in text:
+        hint = (f"another kg command kept it busy for over {_BUSY_S} s: let it finish (or "
+                "stop it) and run this one again")  # fmt: skip
     elif "not a database" in text or "malformed" in text:
         hint = "the file is damaged: move it aside and run `kg fetch` / `kg load` again"
     else:
         hint = "check KG_WORKSPACE"
     return WorkspaceUnusable(f"workspace {path}: {text}; {hint}")
+
+
+def _masked(text: str | None) -> str | None:
+    return None if text is None else mask(text)
+
+
+def _masked_reason(outcome: Outcome) -> Outcome:
+    """A failure's reason may quote an endpoint's error text: masked before it is stored."""
+    if isinstance(outcome, ExtractionFailure):
+        return outcome.model_copy(update={"reason": mask(outcome.reason)})
+    return outcome
 
 
 class Workspace:
@@ -244,28 +150,25 @@ class Workspace:
             directory.mkdir(parents=True, exist_ok=True)
             if not directory.is_dir():
                 raise NotADirectoryError(f"{directory} is a file, not a directory")
-            self._db = sqlite3.connect(self.path, timeout=30)  # `with self._db:` = one tx
+            self._db = sqlite3.connect(self.path, timeout=_BUSY_S)  # `with self._db:` = one tx
+            refuse_newer(self._db, self.path)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._migrate()
+            migrate(self._db, self.path)
         except (OSError, sqlite3.Error) as error:
             where = self.path if directory.is_dir() else directory
             raise _unusable(where, error) from error
-
-    def _migrate(self) -> None:
-        (version,) = self._db.execute("PRAGMA user_version").fetchone()
-        for number in sorted(n for n in _MIGRATIONS if n > version):
-            with self._db:
-                _MIGRATIONS[number](self._db)
-                self._db.execute(f"PRAGMA user_version = {number}")
 
     def close(self) -> None:
         self._db.close()
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One transaction; a full disk or a read-only file is one clear error."""
+        """One transaction; a full disk or a read-only file is one clear error. It takes the
+        write lock first (IMMEDIATE), so while another process writes it waits (up to the
+        busy timeout) instead of failing half-way."""
         try:
+            self._db.execute("BEGIN IMMEDIATE")
             with self._db:
                 yield self._db
         except sqlite3.Error as error:
@@ -306,7 +209,7 @@ class Workspace:
                         url,
                         now,
                         work.model_dump_json() if isinstance(work, Work) else None,
-                        None if isinstance(work, Work) else work,
+                        None if isinstance(work, Work) else mask(work),
                     ),
                 )
             db.execute(
@@ -335,6 +238,18 @@ class Workspace:
                 [(w.id, w.doi, w.model_dump_json(), origin, now, w.model_dump_json())
                  for w in works],
             )  # fmt: skip
+
+    def openalex_calls(self) -> dict[str, int]:
+        """OpenAlex calls in the request log by what OpenAlex charges them as (the same rule
+        as extract.openalex_budget.call_kind: a search, a singleton under /works/, a list)."""
+        rows = self._read(
+            "SELECT CASE WHEN instr(substr(url, instr(url, '?')), 'search=') > 0"
+            " AND instr(url, '?') > 0 THEN 'search'"
+            " WHEN instr(CASE WHEN instr(url, '?') > 0 THEN substr(url, 1, instr(url, '?'))"
+            " ELSE url END, '/works/') > 0 THEN 'singleton' ELSE 'list' END, count(*)"
+            " FROM requests GROUP BY 1"
+        )
+        return dict(rows)
 
     def search(self, key: str) -> Search | None:
         rows = self._read(
@@ -372,21 +287,45 @@ class Workspace:
     def works(self, kept_only: bool = False) -> Iterator[tuple[Work, dict[str, Any]]]:
         """Parsed works with their raw JSON, in id order."""
         where = "record IS NOT NULL" + (" AND dropped IS NULL" if kept_only else "")
-        for record, raw in self._db.execute(
-            f"SELECT record, raw FROM works WHERE {where} ORDER BY id"
-        ):  # streamed: the raw JSON of every work need not fit in memory at once
+        for _, record, raw in self._pages(f"SELECT id, record, raw FROM works WHERE {where}"):
             yield Work.model_validate_json(record), json.loads(raw)
+
+    def _pages(self, select: str, size: int = 500) -> Iterator[Any]:
+        """The rows of `select` (a SELECT of works whose first column is the id, with a WHERE
+        clause) in id order, a page at a time. No statement stays open between pages: an
+        open read would pin this connection to an old snapshot, and its next write would
+        fail at once ("database is locked") whenever another process had written since."""
+        last = ""
+        while rows := self._read(f"{select} AND id > ? ORDER BY id LIMIT {size}", (last,)):
+            yield from rows
+            last = rows[-1][0]
 
     def count_kept(self) -> int:
         """How many works the study filters kept (counted by SQLite, nothing parsed)."""
         sql = "SELECT count(*) FROM works WHERE record IS NOT NULL AND dropped IS NULL"
         return int(self._read(sql)[0][0])
 
+    def kept_by_origin(self, prefix: str) -> tuple[int, int]:
+        """Kept works whose origin (request or corpus file) starts with `prefix`, and the
+        others: how the demo's papers are told from a user's own."""
+        sql = ("SELECT count(CASE WHEN request_url LIKE ? || '%' THEN 1 END), count(*) FROM works"
+               " WHERE record IS NOT NULL AND dropped IS NULL")  # fmt: skip
+        marked, total = self._read(sql, (prefix,))[0]
+        return int(marked), int(total) - int(marked)
+
+    def forget(self, prefix: str) -> int:
+        """Remove the works (and their texts) whose origin starts with `prefix`."""
+        with self._write() as db:
+            db.execute("DELETE FROM texts WHERE work_id IN (SELECT id FROM works WHERE"
+                       " request_url LIKE ? || '%')", (prefix,))  # fmt: skip
+            gone = db.execute("DELETE FROM works WHERE request_url LIKE ? || '%'", (prefix,))
+            return gone.rowcount
+
     def kept_works(self, ids: Sequence[str] | None = None) -> Iterator[Work]:
         """Kept works (all, or those of `ids`), in id order, read in chunks."""
         if ids is None:
-            sql = "SELECT record FROM works WHERE record IS NOT NULL AND dropped IS NULL"
-            for (record,) in self._db.execute(sql + " ORDER BY id"):
+            sql = "SELECT id, record FROM works WHERE record IS NOT NULL AND dropped IS NULL"
+            for _, record in self._pages(sql):
                 yield Work.model_validate_json(record)
             return
         for start in range(0, len(ids), 500):
@@ -465,7 +404,7 @@ class Workspace:
             db.execute(
                 "INSERT OR REPLACE INTO fulltext VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (found.work_id, found.status, found.source, found.url, found.http_status,
-                 found.reason, found.compressed(), _now()),
+                 _masked(found.reason), found.compressed(), _now()),
             )  # fmt: skip
             if found.text is not None and found.source:
                 self._upsert_text(db, found.text, found.url or found.source, found.source)
@@ -514,6 +453,10 @@ class Workspace:
         return Call(*rows[0]) if rows else None
 
     def record_call(self, call: Call) -> None:
+        """One call in the ledger; a failed call's error text is masked (an endpoint may
+        echo the key it was sent)."""
+        if call.status != "ok":
+            call = replace(call, error=_masked(call.error), response=_masked(call.response))
         columns = list(Call.__dataclass_fields__)
         with self._write() as db:
             db.execute(
@@ -573,7 +516,7 @@ class Workspace:
             db.executemany(
                 "INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?, ?)",
                 [(run.id, o.work_id, "failed" if isinstance(o, ExtractionFailure) else "extracted",
-                  sha, o.model_dump_json(), now) for o, sha in outcomes],
+                  sha, _masked_reason(o).model_dump_json(), now) for o, sha in outcomes],
             )  # fmt: skip
 
     def outcomes(self, run: Run, ids: Sequence[str]) -> dict[str, tuple[Outcome, str | None]]:

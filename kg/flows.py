@@ -18,6 +18,8 @@ from typing import Any
 
 import networkx as nx
 
+from kg.output import write_whole
+
 
 def bipartite(rows: Iterable[Mapping[str, Any]], by: str = "model") -> nx.Graph:
     """Model (or family) nodes on one side, field nodes on the other; an edge per pair with
@@ -81,5 +83,4 @@ def bridges(graph: nx.Graph) -> list[Bridge]:
 def write_graphml(graph: nx.Graph, path: Path) -> Path:
     """GraphML for Gephi and friends."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    nx.write_graphml(graph, path)
-    return path
+    return write_whole(path, lambda partial: nx.write_graphml(graph, partial))

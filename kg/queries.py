@@ -13,6 +13,7 @@ question is adding a file.
 """
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -20,6 +21,7 @@ from importlib import resources
 from typing import Any
 
 from extract.errors import InputRejected
+from kg.resolve import resolve_names
 from kg.stores.base import GraphStore, Row
 
 _PARAM = re.compile(r"^\$(\w+)\s*=\s*(\S+)\s*(.*)$")
@@ -82,8 +84,30 @@ def get(name: str) -> QueryModule:
         raise InputRejected(f"no query named {name!r}; known queries: {known}") from None
 
 
+_INT64 = (-(2**63), 2**63 - 1)
+_KINDS = "a string, a number, true, false, null or a list of those"
+
+
+def _scalar(value: Any) -> bool:
+    """A value a query parameter may hold: data only, never a map (whose keys a store
+    would have to write into the query text)."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return True
+    if isinstance(value, int):
+        return _INT64[0] <= value <= _INT64[1]
+    return isinstance(value, float) and math.isfinite(value)
+
+
+def _checked(name: str, raw: str, value: Any) -> Any:
+    if _scalar(value) or (isinstance(value, list) and all(map(_scalar, value))):
+        return value
+    raise InputRejected(f"--param {name}={raw}: expected {_KINDS} (no maps, whole numbers "
+                        "within 64 bits, finite numbers)")  # fmt: skip
+
+
 def _coerce(parameter: Parameter, raw: str) -> Any:
-    """A --param value in the type of the parameter's default (JSON for anything else)."""
+    """A --param value in the type of the parameter's default (JSON for anything else).
+    Parameters are data: the value is checked here and passed to the store as a parameter."""
     default = parameter.default
     try:
         if isinstance(default, bool):
@@ -91,19 +115,20 @@ def _coerce(parameter: Parameter, raw: str) -> Any:
                 raise ValueError(raw)
             return raw.lower() == "true"
         if isinstance(default, int):
-            value = int(raw)
-            least = 1 if parameter.name == "limit" else 0
+            value = _checked(parameter.name, raw, int(raw))
+            least = 1 if parameter.name in {"limit", "per_field"} else 0
             if default >= 0 and value < least:
                 raise InputRejected(f"--param {parameter.name}={raw}: must be {least} or more")
             return value
         if isinstance(default, float):
-            return float(raw)
+            return _checked(parameter.name, raw, float(raw))
         if isinstance(default, str):
             return raw
         try:  # no type to go by (a null default): JSON if it parses, else the text itself
-            return json.loads(raw)
-        except json.JSONDecodeError:
+            parsed = json.loads(raw)
+        except (json.JSONDecodeError, RecursionError):
             return raw
+        return _checked(parameter.name, raw, parsed)
     except ValueError:
         kind = {bool: "true or false", int: "a whole number", float: "a number"}.get(
             type(default), "a value"
@@ -123,5 +148,29 @@ def parameters_for(module: QueryModule, overrides: dict[str, str]) -> dict[str, 
 
 
 def run(store: GraphStore, name: str, overrides: dict[str, str] | None = None) -> list[Row]:
+    """The module's answer; a model or field parameter is first resolved against the graph
+    (kg/resolve.py), so a name the graph does not hold is an error, not an empty table."""
     module = get(name)
-    return store.run(module.cypher, parameters_for(module, overrides or {}))
+    values = resolve_names(store, parameters_for(module, overrides or {}))
+    return store.run(module.cypher, values)
+
+
+CAP = 100_000  # rows read to count what a limited module left out
+
+
+@dataclass(frozen=True)
+class Answer:
+    rows: list[Row]
+    total: int | None  # rows without the limit (at most CAP); None: the module has no limit
+    limit: int | None
+
+
+def run_counted(store: GraphStore, name: str, overrides: dict[str, str] | None = None) -> Answer:
+    """Like `run`, and for a module that ends in LIMIT $limit, how many rows there are in
+    all, so a reader is told when a table is cut."""
+    module = get(name)
+    if "LIMIT $limit" not in module.cypher:
+        return Answer(run(store, name, overrides), None, None)
+    limit = int(parameters_for(module, overrides or {})["limit"])
+    every = run(store, name, {**(overrides or {}), "limit": str(max(CAP, limit))})
+    return Answer(every[:limit], len(every), limit)

@@ -15,6 +15,7 @@ from kg.stores.base import Row
 
 Format = Literal["table", "csv", "json"]
 SHORT = 14  # values up to this long are never cut or wrapped
+TOKEN = 60  # nor single words (DOIs, ids) up to this long
 
 
 def cell(value: object) -> str:
@@ -27,22 +28,56 @@ def cell(value: object) -> str:
     return str(value)
 
 
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """`text` with a leading ' when it begins like a spreadsheet formula (=, +, -, @, tab or
+    CR), so that a title such as `=HYPERLINK(...)` opens as text, never as a formula."""
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
 def _flat(value: object) -> object:
-    return "; ".join(map(str, value)) if isinstance(value, list | tuple) else value
+    if isinstance(value, list | tuple):
+        value = "; ".join(map(str, value))
+    return spreadsheet_safe(value) if isinstance(value, str) else value
 
 
 def _widths(rows: Sequence[Row], columns: Sequence[str]) -> dict[str, tuple[int, int | None]]:
     """Per column: the least width at which nothing is cut, and the most it needs (None:
-    long text, which wraps)."""
+    long text, which wraps between words). A column of single tokens (DOIs, ids) is never
+    broken inside one."""
     widths: dict[str, tuple[int, int | None]] = {}
     for column in columns:
-        longest = max((len(cell(row.get(column))) for row in rows), default=0)
+        values = [cell(row.get(column)) for row in rows]
+        longest = max(map(len, values), default=0)
         widest_word = max(len(word) for word in column.replace("_", " ").split())
-        if longest <= SHORT:
-            widths[column] = (max(longest, widest_word), max(longest, widest_word))
-        else:
-            widths[column] = (max(12, widest_word), None)
+        if longest <= SHORT or (longest <= TOKEN and not any(" " in v for v in values)):
+            # the header on one line when there is room, wrapped at its words when not
+            widths[column] = (max(longest, widest_word), max(longest, len(column)))
+        else:  # rich never breaks a word it can wrap around, so the longest word is the least
+            longest_word = max((len(w) for v in values for w in v.split()), default=0)
+            widths[column] = (max(12, widest_word, longest_word), None)
     return widths
+
+
+def _fits(widths: dict[str, tuple[int, int | None]], shown: Sequence[str], room: int) -> bool:
+    return sum(widths[c][0] + 3 for c in shown) + 1 <= room
+
+
+def _shown(rows: Sequence[Row], columns: list[str], widths: dict[str, tuple[int, int | None]],
+           room: int) -> list[str]:  # fmt: skip
+    """The columns that fit `room`: all of them, else without the text columns after the
+    first (from the right), then without numbers from the right; never fewer than two."""
+    shown = list(columns)
+    numeric = {c for c in columns if rows and isinstance(rows[0].get(c), int | float)}
+    for dropping in ([c for c in columns[1:] if c not in numeric], [c for c in columns[1:]]):
+        for column in reversed(dropping):
+            if _fits(widths, shown, room) or len(shown) <= 2:
+                return shown
+            if column in shown:
+                shown.remove(column)
+    return shown
 
 
 def table(
@@ -52,22 +87,28 @@ def table(
     width: int | None = None,
 ) -> RenderableType:
     """A rich table that fits `width` (the terminal's by default): short values (pattern and
-    stage names, counts) are never cut, headers wrap at their underscores, long text wraps
-    whole words; a table that cannot fit so is shown one record at a time, a line a value."""
+    stage names, counts, DOIs) are never cut, headers wrap at their underscores, long text
+    wraps whole words; when it cannot fit, columns are left out (text first, from the right,
+    named under the table), and only a table that still cannot fit is shown one record at a
+    time, a line a value."""
     columns = list(rows[0]) if rows else list(columns)
     widths = _widths(rows, columns)
     room = width if width is not None else get_console().width
-    if rows and sum(least + 3 for least, _ in widths.values()) + 1 > room:
+    shown = _shown(rows, columns, widths, room) if rows else columns
+    if rows and not _fits(widths, shown, room):
         return _titled(title, _vertical(rows, columns))
     out = Table(show_lines=False)
-    for column in columns:
+    for column in shown:
         numeric = bool(rows) and isinstance(rows[0].get(column), int | float)
         least, most = widths[column]
         out.add_column(column.replace("_", " "), justify="right" if numeric else "left",
                        min_width=least, max_width=most, overflow="fold")  # fmt: skip
     for row in rows:
         # Text, not str: a value from a paper is shown as written, never read as markup
-        out.add_row(*(Text(cell(row.get(c))) for c in columns))
+        out.add_row(*(Text(cell(row.get(c))) for c in shown))
+    left_out = [c for c in columns if c not in shown]
+    if left_out:
+        out.caption = f"not shown at this width: {', '.join(left_out)} (-f csv shows every column)"
     return _titled(title, out)
 
 
@@ -88,6 +129,8 @@ def _vertical(rows: Sequence[Row], columns: Sequence[str]) -> Table:
 
 
 def to_csv(rows: Sequence[Row], columns: Sequence[str] = ()) -> str:
+    """Rows as CSV; text cells that begin like a formula are neutralised (numbers are not:
+    -3 stays a number)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else list(columns))
     writer.writeheader()

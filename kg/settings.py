@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from extract import secrets
 from extract.errors import ConfigError
 
 NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -43,6 +44,9 @@ class Settings(BaseSettings):
     openalex_email: str | None = None
     openalex_api_key: SecretStr | None = None
     openalex_timeout: float = Field(default=30.0, gt=0)  # seconds, connect and read
+    openalex_deadline: float = Field(default=120.0, gt=0)  # seconds for one whole request
+    openalex_max_mb: float = Field(default=100.0, gt=0)  # largest page accepted (200 works)
+    openalex_max_cost: float = Field(default=0.50, ge=0)  # USD a run may cost (--max-cost)
 
     # open-access full text: each service can point at a mirror or a test server
     europepmc_url: str = "https://www.ebi.ac.uk/europepmc/webservices/rest"
@@ -50,6 +54,9 @@ class Settings(BaseSettings):
     biorxiv_url: str = "https://api.biorxiv.org"
     kg_fulltext_rate: float = Field(default=5.0, gt=0)  # requests a second to one host
     kg_fulltext_timeout: float = Field(default=30.0, gt=0)  # seconds, connect and read
+    kg_fulltext_deadline: float = Field(default=120.0, gt=0)  # seconds for one whole request
+    kg_fulltext_max_mb: float = Field(default=50.0, gt=0)  # largest paper, downloaded or in
+    # a --fulltext archive
 
     kg_llm_base_url: str | None = None
     kg_llm_model: str | None = None
@@ -88,9 +95,10 @@ class Settings(BaseSettings):
 
 
 def load_settings() -> Settings:
-    """The settings, or one line naming the variable that is wrong."""
+    """The settings, or one line naming the variable that is wrong. Its secrets are
+    remembered, to be masked in any text that leaves the process."""
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as error:
         first = error.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "a setting"
@@ -98,3 +106,6 @@ def load_settings() -> Settings:
         if first["type"] == "literal_error":
             message = f"use one of {first['ctx']['expected']}"
         raise ConfigError(f"{name}: {message}") from None
+    secrets.remember(*(s.get_secret_value() for s in (settings.openai_api_key,
+                       settings.neo4j_password, settings.openalex_api_key) if s))  # fmt: skip
+    return settings

@@ -1,12 +1,12 @@
 // What does each paper say when it reuses a model: the quote behind every REUSES edge?
 //
 // Parameters:
-//   $model = null   only this model (canonical name, e.g. "ESM-2"); null for all
-//   $paper = null   only this paper (OpenAlex id, e.g. "W2741809807"); null for all
+//   $model = null   only this model or family (e.g. "ESM-2", "AlphaFold"); null for all
+//   $paper = null   only this paper (id or DOI, e.g. "W2741809807"); null for all
 //   $limit = 100    how many edges to list
 // Columns: paper, year, model, pattern, stage, mention, evidence
 MATCH (p:Paper)-[r:REUSES]->(m:Model)
-WHERE ($model IS NULL OR m.name = $model)
+WHERE ($model IS NULL OR m.name = $model OR m.family = $model)
   AND ($paper IS NULL OR p.id = $paper)
 RETURN p.id AS paper,
        p.year AS year,

@@ -2,11 +2,13 @@
 //
 // Parameters:
 //   $max_rank = 0     a paper counts in a field through topics of rank <= max_rank
+//   $science_fields = [11,13,16,19,23,24,28,31]   the fields a topic of rank >= 1 may add; null for every field
 //   $min_papers = 1   leave out family-field pairs with fewer papers
 // Columns: family, field_id, field, first_year, last_year, papers
 MATCH (p:Paper)-[:REUSES]->(m:Model)
 MATCH (p)-[f_rel:IN_FIELD]->(f:Field)
 WHERE f_rel.rank <= $max_rank
+  AND (f_rel.rank = 0 OR $science_fields IS NULL OR f.id IN $science_fields)
 WITH m.family AS family, f, min(p.year) AS first_year, max(p.year) AS last_year, count(DISTINCT p) AS papers
 WHERE papers >= $min_papers
 RETURN family,

@@ -5,9 +5,11 @@
 //
 // Parameters:
 //   $max_rank = 0   a paper counts in a field through topics of rank <= max_rank
+//   $science_fields = [11,13,16,19,23,24,28,31]   the fields a topic of rank >= 1 may add; null for every field
 // Columns: field_id, field, pattern, reuses, papers, reuse_share (of the field's reuses with an evidenced pattern), paper_share (of the field's papers reusing PTMs), undetermined (the field's reuses of undetermined pattern)
 MATCH (p:Paper)-[f_rel:IN_FIELD]->(f:Field)
 WHERE f_rel.rank <= $max_rank
+  AND (f_rel.rank = 0 OR $science_fields IS NULL OR f.id IN $science_fields)
 MATCH (p)-[r:REUSES]->(:Model)
 WITH f, r.pattern AS pattern, count(r) AS reuses, collect(DISTINCT p) AS pattern_papers
 WITH f,
@@ -18,6 +20,7 @@ WITH f,
 WHERE total > 0
 MATCH (q:Paper)-[q_rel:IN_FIELD]->(f)
 WHERE q_rel.rank <= $max_rank AND q.uses_ptms
+  AND (q_rel.rank = 0 OR $science_fields IS NULL OR f.id IN $science_fields)
 WITH f, rows, total, undetermined, count(DISTINCT q) AS ptm_papers
 UNWIND rows AS row
 RETURN f.id AS field_id,

@@ -7,10 +7,12 @@
 //
 // Parameters:
 //   $max_rank = 0     a paper counts in a field through topics of rank <= max_rank (0 = primary topic only, 2 = any of the top three)
+//   $science_fields = [11,13,16,19,23,24,28,31]   the fields a topic of rank >= 1 may add; null for every field
 //   $min_papers = 1   leave out fields with fewer papers
 // Columns: field_id, field, papers, dl_papers, ptm_papers, ptm_share, left_out
 MATCH (p:Paper)-[r:IN_FIELD]->(f:Field)
 WHERE r.rank <= $max_rank
+  AND (r.rank = 0 OR $science_fields IS NULL OR f.id IN $science_fields)
 WITH f,
      count(DISTINCT CASE WHEN p.status = 'extracted' THEN p END) AS papers,
      count(DISTINCT CASE WHEN p.uses_dl THEN p END) AS dl_papers,

@@ -5,13 +5,15 @@
 //
 // Parameters:
 //   $max_rank = 0       a paper counts in a field through topics of rank <= max_rank
-//   $field_id = null    only this field (e.g. 13); null for every field
+//   $science_fields = [11,13,16,19,23,24,28,31]   the fields a topic of rank >= 1 may add; null for every field
+//   $field = null       only this field, by id or name (e.g. 13); null for every field
 //   $from_year = 2000   first publication year
 //   $to_year = 2025     last publication year
 // Columns: field_id, field, year, papers, dl_papers, ptm_papers, ptm_share, left_out
 MATCH (p:Paper)-[r:IN_FIELD]->(f:Field)
 WHERE r.rank <= $max_rank
-  AND ($field_id IS NULL OR f.id = $field_id)
+  AND (r.rank = 0 OR $science_fields IS NULL OR f.id IN $science_fields)
+  AND ($field IS NULL OR f.id = $field OR f.name = $field)
   AND p.year >= $from_year AND p.year <= $to_year
 WITH f,
      p.year AS year,

@@ -5,13 +5,16 @@
 //
 // Parameters:
 //   $max_rank = 0   a paper counts in a field through topics of rank <= max_rank
+//   $science_fields = [11,13,16,19,23,24,28,31]   the fields a topic of rank >= 1 may add; null for every field
 // Columns: field_id, field, stage, stage_order, reuses, papers, undetermined (the field's reuses of undetermined stage)
 MATCH (p:Paper)-[f_rel:IN_FIELD]->(f:Field)
 WHERE f_rel.rank <= $max_rank
+  AND (f_rel.rank = 0 OR $science_fields IS NULL OR f.id IN $science_fields)
 OPTIONAL MATCH (p)-[u:REUSES {stage: 'undetermined'}]->(:Model)
 WITH f, count(u) AS undetermined
 MATCH (q:Paper)-[q_rel:IN_FIELD]->(f)
 WHERE q_rel.rank <= $max_rank
+  AND (q_rel.rank = 0 OR $science_fields IS NULL OR f.id IN $science_fields)
 MATCH (q)-[i:IMPACTS]->(s:Stage)
 RETURN f.id AS field_id,
        f.name AS field,

@@ -14,6 +14,7 @@ import json
 import ssl
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -42,6 +43,7 @@ class FulltextServer:
         self.plos_xml: dict[str, bytes] = {}  # doi -> JATS
         self.biorxiv_xml: dict[str, bytes] = {}  # doi -> JATS of its latest version
         self.faults: dict[str, list[Answer]] = {}  # path substring -> answers, in order
+        self.hostile: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {}  # see hostile.py
         ca = trustme.CA()
         self.ca_path = tmp / "fulltext-ca.pem"
         ca.cert_pem.write_to_path(str(self.ca_path))
@@ -93,6 +95,7 @@ class FulltextServer:
         if route.startswith("/biorxiv/details/"):
             _, _, _, server, rest = route.split("/", 4)
             doi = rest.removesuffix("/na/json")
+            doi = unquote(doi)
             if server == "biorxiv" and doi in self.biorxiv_xml:
                 versions = [{"doi": doi, "version": str(v), "server": server,
                              "jatsxml": f"{self.url}/biorxiv/content/{doi}v{v}.source.xml"}
@@ -114,6 +117,12 @@ class FulltextServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                for marker, hostile in server.hostile.items():
+                    if marker in self.path:
+                        with server._lock:
+                            server.log.append(self.path)
+                        hostile(self)
+                        return
                 answer = server.answer(self.path)
                 self.send_response(answer.status)
                 self.send_header("Content-Type", answer.content_type)

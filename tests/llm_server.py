@@ -27,6 +27,7 @@ class LLMServer:
         )
         self.delay = delay
         self.hang_s = 5.0
+        self.error_message = "scripted"  # the text of a scripted status's error body
         self.requests: list[dict[str, Any]] = []
         self.in_flight = 0
         self.max_in_flight = 0
@@ -101,7 +102,7 @@ class LLMServer:
                     time.sleep(server.hang_s)
                     step = server.default(request)
                 if isinstance(step, int):
-                    body = json.dumps({"error": {"message": "scripted", "type": "test"}})
+                    body = json.dumps({"error": {"message": server.error_message, "type": "test"}})
                     self._send(step, body.encode(), {"Retry-After": "0"} if step == 429 else {})
                 else:
                     self._send(200, json.dumps(server._reply(request, step)).encode(), {})

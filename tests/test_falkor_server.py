@@ -38,7 +38,8 @@ def test_close_stops_the_server(tmp_path: Path) -> None:
 
 
 def test_a_second_command_on_the_same_workspace_is_refused(tmp_path: Path) -> None:
-    with FalkorStore(tmp_path), pytest.raises(StoreUnavailable, match="in use by another kg"):
+    holder = f"in use by another kg command \\(pid {os.getpid()}\\)"
+    with FalkorStore(tmp_path), pytest.raises(StoreUnavailable, match=holder):
         FalkorStore(tmp_path)
 
 

@@ -59,7 +59,7 @@ def test_a_limit_stops_early_and_a_larger_one_resumes(server: OpenAlexServer, wo
     assert "cursor=c250" in server.log[2]
 
 
-def test_429_is_retried_by_pyalex(server: OpenAlexServer, workspace: Workspace) -> None:
+def test_a_429_for_speed_is_retried(server: OpenAlexServer, workspace: Workspace) -> None:
     server.faults = [429]
     report = fetch.fetch_search(workspace, query())
     assert report.fetched == 450

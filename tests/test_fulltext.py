@@ -56,8 +56,8 @@ def test_truncated_or_foreign_xml_is_rejected_with_a_reason() -> None:
     with pytest.raises(InputRejected, match="root element is <html>"):
         parse_jats(b"<html><body/></html>")
     truncated = (DATA / "biorxiv_like.xml").read_bytes()[:1500]
-    parsed = parse_jats(truncated)  # recovered as far as it goes
-    assert parsed.text.title.startswith("Fine-tuning")
+    parsed = parse_jats(truncated)  # recovered as far as it goes, and marked as cut short
+    assert parsed.text.title.startswith("Fine-tuning") and parsed.lost
 
 
 @pytest.mark.parametrize(

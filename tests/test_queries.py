@@ -3,6 +3,7 @@
 import pytest
 
 from extract.errors import InputRejected
+from extract.taxonomy import NATURAL_SCIENCE_FIELDS
 from kg import queries
 from kg.loader import load_extractions, load_works
 from kg.stores.base import GraphStore
@@ -48,7 +49,49 @@ def test_ptm_reuse_by_field_counts_primary_fields(graph: GraphStore) -> None:
 def test_ptm_reuse_by_field_can_count_all_top_three_topics(graph: GraphStore) -> None:
     rows = ask(graph, "ptm_reuse_by_field", "field", "papers", "ptm_papers", max_rank="2")
     assert rows[0] == (BIO, 3, 3)
-    assert (CS, 1, 1) in rows
+    # max_rank widens within the natural-science fields only (issue 19, friction 4) ...
+    assert CS not in [r[0] for r in rows]
+    every = ask(graph, "ptm_reuse_by_field", "field", "papers", "ptm_papers", max_rank="2",
+                science_fields="null")  # fmt: skip
+    assert (CS, 1, 1) in every  # ... unless every field is asked for (kg query --all-fields)
+
+
+def test_every_max_rank_module_widens_within_the_natural_sciences_by_default() -> None:
+    for name, module in queries.modules().items():
+        if "max_rank" in module.parameters:
+            assert module.parameters["science_fields"].default == sorted(NATURAL_SCIENCE_FIELDS), (
+                name
+            )
+
+
+def test_models_resolve_as_the_loader_resolves_them_and_families_give_members(
+    graph: GraphStore,
+) -> None:
+    for written in ("esm2", "ESM 2", "esm-2 650M"):
+        rows = ask(graph, "papers_behind", "paper", model=written)
+        assert rows == [("W3",), ("W2",), ("W1",)], written
+    family = ask(graph, "evidence", "paper", "model", model="esm")  # the family ESM
+    assert family == [("W1", "ESM-2"), ("W2", "ESM-2"), ("W3", "ESM-2")]
+    with pytest.raises(InputRejected, match=r"no such model or family.*did you mean ESM, ESM-2"):
+        queries.run(graph, "evidence", {"model": "ESM-3"})
+
+
+def test_fields_are_accepted_by_id_or_by_name_with_one_parameter_name(graph: GraphStore) -> None:
+    by_id = ask(graph, "papers_behind", "paper", field="16")
+    assert by_id == ask(graph, "papers_behind", "paper", field="chemistry") == [("W6",)]
+    years = ask(graph, "ptm_reuse_by_field_year", "field", field="Biochemistry, genetics and "
+                "molecular biology")  # fmt: skip
+    assert {r[0] for r in years} == {BIO}
+    with pytest.raises(InputRejected, match=r"no such field.*did you mean Chemistry"):
+        queries.run(graph, "papers_behind", {"field": "Chemestry"})
+    concepts = {p for m in queries.modules().values() for p in m.parameters}
+    assert "field_id" not in concepts and "model_name" not in concepts
+
+
+def test_a_limited_answer_says_how_many_rows_there_are_in_all(graph: GraphStore) -> None:
+    answer = queries.run_counted(graph, "evidence", {"limit": "2"})
+    assert (len(answer.rows), answer.total) == (2, 6)
+    assert queries.run_counted(graph, "patterns_overall").total is None
 
 
 def test_patterns_overall_as_shares_of_reuses_and_of_papers(graph: GraphStore) -> None:
@@ -91,7 +134,7 @@ def test_pattern_by_stage(graph: GraphStore) -> None:
 
 
 def test_ptm_reuse_by_field_and_year(graph: GraphStore) -> None:
-    rows = ask(graph, "ptm_reuse_by_field_year", "year", "papers", "ptm_papers", field_id="13")
+    rows = ask(graph, "ptm_reuse_by_field_year", "year", "papers", "ptm_papers", field="13")
     assert rows == [(2020, 1, 1), (2021, 1, 1)]
 
 
@@ -128,7 +171,7 @@ def test_top_ptms(graph: GraphStore) -> None:
 
 
 def test_top_ptms_by_field(graph: GraphStore) -> None:
-    assert ask(graph, "top_ptms_by_field", "field_id", "model", "papers", limit="1") == [
+    assert ask(graph, "top_ptms_by_field", "field_id", "model", "papers", per_field="1") == [
         (11, "ESM-2", 1),
         (13, "ESM-2", 2),
         (16, "SchNet", 1),
@@ -203,7 +246,7 @@ def test_every_module_has_a_question_and_documented_parameters() -> None:
 def test_unknown_queries_and_parameters_are_rejected_with_the_known_ones() -> None:
     with pytest.raises(InputRejected, match=r"known queries: .*top_ptms"):
         queries.get("top_models")
-    with pytest.raises(InputRejected, match="it takes: limit, max_rank"):
+    with pytest.raises(InputRejected, match="it takes: limit, max_rank, science_fields"):
         queries.parameters_for(queries.get("top_ptms"), {"top": "3"})
     with pytest.raises(InputRejected, match="expected a whole number"):
         queries.parameters_for(queries.get("top_ptms"), {"limit": "ten"})
@@ -216,6 +259,11 @@ def test_evidence_lists_the_quote_behind_each_edge(graph: GraphStore) -> None:
         ("W3", "ESM-2", "We used ESM-2."),
     ]
     assert ask(graph, "evidence", "model", paper="W1") == [("AlphaFold2",), ("ESM-2",)]
+    assert ask(graph, "papers_behind", "paper", pattern="Conceptual", stage="test") == [("W6",)]
+    with pytest.raises(InputRejected, match="no such pattern: 'adapt'; use one of conceptual"):
+        queries.run(graph, "papers_behind", {"pattern": "adapt"})
+    with pytest.raises(InputRejected, match="no such paper in the graph: 'W99'"):
+        queries.run(graph, "evidence", {"paper": "W99"})
 
 
 def test_papers_behind_lists_the_papers_a_number_counts(graph: GraphStore) -> None:
@@ -272,4 +320,4 @@ def test_models_introduced_in_natural_science_papers_and_their_reusers(roles: Gr
         ("PlanktoNet", "W7", BIO, CS, 1, 2024),
     ]  # fmt: skip
     # introduced outside the natural sciences: not listed
-    assert ask(roles, "models_introduced", "model", natural_fields="[17]") == []
+    assert ask(roles, "models_introduced", "model", science_fields="[17]") == []

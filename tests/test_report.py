@@ -3,6 +3,7 @@
 import shutil
 import subprocess
 from pathlib import Path
+from xml.etree import ElementTree
 
 import networkx as nx
 import pytest
@@ -12,6 +13,7 @@ from extract.corpus import read_corpus
 from extract.rules import extract
 from kg import flows, queries
 from kg.demo import corpus_path
+from kg.figures import FIGURES
 from kg.loader import load_extractions, load_works
 from kg.report import TITLE, write_report
 from kg.stores.base import GraphStore
@@ -48,7 +50,8 @@ def test_the_report_renders_in_chromium_with_its_answers(
     report = write_report(demo_graph, tmp_path / "report", "the demo graph")
     names = {p.name for p in report.files}
     assert {"report.html", "ptm_share_by_field.png", "patterns_by_field.png", "stages.png",
-            "adoption_over_time.png", "ptm_field_flows.png", "top_ptms.csv"} <= names  # fmt: skip
+            "adoption_over_time.png", "ptm_field_flows.png", "patterns_over_time.png",
+            "top_ptms.csv", "patterns_by_year.csv"} <= names  # fmt: skip
     url = report.html.as_uri()
 
     dom = chromium(tmp_path, "--dump-dom", url)
@@ -57,7 +60,9 @@ def test_the_report_renders_in_chromium_with_its_answers(
     assert "Corpus: 49 papers; 49 counted in the shares, read by rules (rules-3)" in dom
     assert "adaptation" in dom.split('id="top-pattern"')[1][:200]
     assert "Test" in dom.split('id="top-stage"')[1][:200]
-    assert dom.count("<img") == 5 and dom.count("<table>") == 9
+    assert dom.count("<img") == len(FIGURES) == 6 and dom.count("<table>") == 9
+    assert "<b>Reuse patterns over time.</b>" in dom
+    assert "Showing 10 of 36 rows; <code>kg query top_ptms -p limit=36</code>" in dom
 
     shot = tmp_path / "report.png"
     chromium(tmp_path, "--window-size=1100,1400", f"--screenshot={shot}", url)
@@ -98,3 +103,37 @@ def test_the_flows_module_examples_hold() -> None:
     import doctest
 
     assert doctest.testmod(flows).failed == 0
+
+
+def test_figures_for_a_paper_svg_pdf_and_dpi(demo_graph: GraphStore, tmp_path: Path) -> None:
+    """Issue 19, friction 6: vector formats, a resolution, no title inside the image."""
+    svg = write_report(demo_graph, tmp_path / "svg", "demo", format="svg")
+    for spec in FIGURES:
+        root = ElementTree.parse(tmp_path / "svg" / f"{spec.name}.svg").getroot()
+        assert root.tag.endswith("svg"), spec.name
+    assert 'src="data:image/svg+xml;base64,' in svg.html.read_text()
+    write_report(demo_graph, tmp_path / "pdf", "demo", format="pdf")
+    for spec in FIGURES:
+        data = (tmp_path / "pdf" / f"{spec.name}.pdf").read_bytes()
+        assert data.startswith(b"%PDF-") and b"%%EOF" in data[-64:], spec.name
+    write_report(demo_graph, tmp_path / "png", "demo", dpi=300)
+    width = imread(tmp_path / "png" / "stages.png").shape[1]
+    assert width == 8 * 300  # 8 inches at 300 dpi
+
+
+def test_figures_carry_no_title_and_their_axes_start_at_zero(demo_graph: GraphStore) -> None:
+    tables = {spec.source: queries.run(demo_graph, spec.source) for spec in FIGURES}
+    for spec in FIGURES:
+        figure = spec.draw(tables[spec.source])
+        assert figure.get_suptitle() == "", spec.name
+        assert spec.title and spec.title not in spec.caption
+        for axes in figure.axes:
+            if axes.axison and spec.name not in ("ptm_field_flows",):
+                assert spec.title not in axes.get_title()
+                low = axes.get_ylim()[0] if spec.name in VERTICAL else axes.get_xlim()[0]
+                assert low == 0, spec.name
+    panels = FIGURES[4].draw(tables[FIGURES[4].source]).axes
+    assert len([a for a in panels if a.axison]) == 8  # one panel per field: nothing hidden
+
+
+VERTICAL = {"stages", "patterns_over_time", "adoption_over_time"}

@@ -212,3 +212,11 @@ def test_a_reuse_stored_before_roles_reads_as_used() -> None:
            '"pattern": "adaptation", "stage": "Test", "form": "fine-tuning", '
            '"evidence": "We fine-tuned ESM-2.", "found_by": "table"}')  # fmt: skip
     assert Reuse.model_validate_json(old).role is Role.used
+
+
+def test_pre_trained_is_no_evidence_against_fine_tuning_said_in_the_same_sentence() -> None:
+    found = patterns(
+        "We adapted the pre-trained SLEAP ResNet-50 model to our aquarium videos by "
+        "fine-tuning it on 300 labelled frames."
+    )
+    assert found.get("SLEAP") is Pattern.adaptation

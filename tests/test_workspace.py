@@ -4,8 +4,10 @@ date, its stored answers and texts kept."""
 import sqlite3
 from pathlib import Path
 
+from extract.migrations import SCHEMA_VERSION
+from extract.migrations import V1 as _V1
 from extract.records import Extraction, PaperText
-from extract.workspace import _V1, SCHEMA_VERSION, Workspace
+from extract.workspace import Workspace
 
 
 def test_a_workspace_of_ptm_kg_0_1_is_migrated_with_its_extractions(tmp_path: Path) -> None:

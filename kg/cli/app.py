@@ -2,6 +2,7 @@
 progress bars."""
 
 import functools
+import logging
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -15,7 +16,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from extract.corpus import Failure
-from extract.errors import KgError
+from extract.errors import InputRejected, KgError
+from extract.secrets import mask
 from extract.workspace import Workspace
 from kg import render
 from kg.build import Step
@@ -33,6 +35,9 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # click's plain help: it reflows every paragraph to the terminal and never cuts an
+    # option's name, where rich panels kept the docstrings' line breaks and cut options
+    rich_markup_mode=None,
 )
 out = Console()
 err = Console(stderr=True)
@@ -56,6 +61,23 @@ def _main(
     ] = False,
 ) -> None:
     _state["debug"] = debug
+    _log_masked(debug)
+
+
+def _masked_record(record: logging.LogRecord) -> bool:
+    record.msg, record.args = mask(record.getMessage()), ()
+    return True
+
+
+def _log_masked(debug: bool) -> None:
+    """Libraries' log lines (instructor logs every failed call, with the endpoint's text)
+    go through the secret mask; shown with --debug, otherwise only when critical: our own
+    errors are the one line `friendly` prints."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(_masked_record)
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    level = logging.WARNING if debug else logging.CRITICAL
+    logging.basicConfig(handlers=[handler], level=level, force=True)
 
 
 def _hint(error: BaseException) -> str:
@@ -71,7 +93,8 @@ def _hint(error: BaseException) -> str:
 
 def say_error(message: str) -> None:
     """One line on stderr; the message may hold paper text, so it is shown literally."""
-    err.print(f"[bold red]error:[/] {escape(mask_url(message))}", highlight=False, soft_wrap=True)
+    shown = escape(mask(mask_url(message)))
+    err.print(f"[bold red]error:[/] {shown}", highlight=False, soft_wrap=True)
 
 
 def friendly[**P, R](command: Callable[P, R]) -> Callable[P, R]:
@@ -125,10 +148,24 @@ def warn_if_incomplete(settings: Settings, store_name: str | None) -> None:
         )
 
 
+def require_workspace(settings: Settings) -> None:
+    """A command that reads the graph in a folder without a workspace says so, instead of
+    making an empty one and answering with empty tables."""
+    path = settings.kg_workspace
+    made = (path / "graph.rdb").exists() or (path / "corpus.sqlite").exists()
+    if settings.kg_store == "embedded" and not made:
+        raise InputRejected(
+            f"no workspace at {path.resolve()}: make one here with `kg demo` or "
+            "`kg load FILE`, or point KG_WORKSPACE at an existing one"
+        )
+
+
 @contextmanager
 def open_graph(settings: Settings, fresh: bool = False, reads: bool = True) -> Iterator[GraphStore]:
     """The configured store. `fresh`: the caller empties it (a damaged embedded graph file
     is then set aside); `reads`: warn first when the graph's last build did not complete."""
+    if reads:
+        require_workspace(settings)
     with err.status(f"starting the {settings.kg_store} store…"):
         store = open_store(settings, fresh)
     try:
@@ -148,6 +185,7 @@ def progress(total: int) -> Iterator[Step]:
         TimeElapsedColumn(),
         console=err,
         transient=True,
+        disable=not err.is_terminal,  # piped or captured: no bar, and no blank line left over
     )
     tasks: dict[str, Any] = {}
 
@@ -167,14 +205,24 @@ def print_failures(failures: list[Failure], full_list: Path | None = None) -> No
     count = plural(len(failures), "failure")
     err.print(f"[yellow]{count}, each skipped while the rest went on:[/]")
     for failure in failures[:20]:
-        err.print(f"  {failure.where}: {mask_url(failure.reason)}", highlight=False,
+        err.print(f"  {failure.where}: {mask(mask_url(failure.reason))}", highlight=False,
                   markup=False)  # fmt: skip
     if full_list is not None:
-        lines = [f"{f.where}\t{mask_url(f.reason)}" for f in failures]
+        safe = render.spreadsheet_safe
+        lines = [f"{safe(f.where)}\t{safe(mask(mask_url(f.reason)))}" for f in failures]
         full_list.write_text("where\treason\n" + "\n".join(lines) + "\n", encoding="utf-8")
         err.print(f"  every one, with its reason: {full_list}", highlight=False, markup=False)
     elif len(failures) > 20:
         err.print(f"  … and {len(failures) - 20} more")
+
+
+def regular_file(path: Path, what: str) -> Path:
+    """`path` when it is a regular file; a FIFO, device or directory would hang or fail the
+    read, so it is one line instead."""
+    if not path.is_file():
+        kind = "does not exist" if not path.exists() else "is not a regular file"
+        raise InputRejected(f"{what} {path} {kind}")
+    return path
 
 
 def plural(n: int, noun: str) -> str:

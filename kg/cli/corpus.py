@@ -15,7 +15,7 @@ from extract.archive import Archive, store_texts
 from extract.corpus import Failure, iter_corpus
 from extract.errors import InputRejected
 from extract.oa_fulltext import Found, FulltextReport, Politeness, Services, fetch_fulltexts
-from extract.openalex import STUDY_TERMS, StudyFilter
+from extract.openalex import StudyFilter
 from extract.records import Extraction, Outcome, Paper, Work
 from extract.taxonomy import NATURAL_SCIENCE_FIELDS
 from extract.workspace import Run, Workspace
@@ -30,6 +30,7 @@ from kg.build import (
     build_graph,
     extract_run,
 )
+from kg.cli import openalex
 from kg.cli.app import (
     ConcurrencyOption,
     ExtractorName,
@@ -44,8 +45,10 @@ from kg.cli.app import (
     plural,
     print_failures,
     progress,
+    regular_file,
 )
 from kg.loader import work_row
+from kg.mixing import refuse_mixing
 from kg.settings import Settings, load_settings
 
 
@@ -59,7 +62,8 @@ def fetch(
         ),
     ] = None,
     dois: Annotated[
-        Path | None, typer.Option(help="A file of DOIs, one per line, looked up 50 per request.")
+        Path | None,
+        typer.Option(help="A file of DOIs, one per line: 50 per filter call, or free singletons."),
     ] = None,
     from_year: Annotated[int, typer.Option(help="First publication year.")] = 2000,
     to_year: Annotated[int, typer.Option(help="Last publication year.")] = 2025,
@@ -74,7 +78,9 @@ def fetch(
             "Default: the eight natural-science fields."
         ),
     ] = None,
-    all_fields: Annotated[bool, typer.Option(help="Keep works of every field.")] = False,
+    all_fields: Annotated[
+        bool, typer.Option("--all-fields", help="Keep works of every field.")
+    ] = False,
     min_citations: Annotated[int, typer.Option(help="Keep works cited at least this often.")] = 1,
     fulltext: Annotated[
         Path | None,
@@ -89,10 +95,19 @@ def fetch(
     refresh: Annotated[
         bool,
         typer.Option(
+            "--refresh",
             help="Ask OpenAlex again for what is stored, and the full-text services "
-            "again for works known to have no open full text."
+            "again for works known to have no open full text.",
         ),
     ] = False,
+    max_cost: Annotated[
+        float | None,
+        typer.Option(
+            min=0,
+            help="Refuse an OpenAlex run estimated to cost more dollars than this. "
+            "Default: OPENALEX_MAX_COST (0.50; a free key gives $1 a day).",
+        ),
+    ] = None,
 ) -> None:
     """Find papers in OpenAlex and store them, with their full text where it is open.
 
@@ -102,31 +117,26 @@ def fetch(
     or bioRxiv/medRxiv (EUROPEPMC_URL, PLOS_URL, BIORXIV_URL), else the abstract. Everything
     goes to the workspace's corpus.sqlite; a rerun sends no request for what is stored or
     known missing, and an interrupted fetch resumes. Then run `kg load`.
+
+    OpenAlex prices each call (set OPENALEX_API_KEY: a free key gives $1 a day). Before a run
+    the estimate is printed; --max-cost refuses a dearer run; when the day's budget is spent
+    the fetch stops, keeps what it stored, and a rerun resumes.
     """
     settings = load_settings()
-    fetching.configure(
-        settings.openalex_email,
-        settings.openalex_api_key.get_secret_value() if settings.openalex_api_key else None,
-        settings.openalex_url,
-        timeout=settings.openalex_timeout,
-    )
+    openalex.configure(settings)
     study = StudyFilter(
         fields=frozenset() if all_fields else frozenset(field or NATURAL_SCIENCE_FIELDS),
         min_citations=min_citations,
     )
-    archive = Archive(fulltext) if fulltext else None  # checked before any request
+    max_bytes = int(settings.kg_fulltext_max_mb * 1_000_000)
+    archive = Archive(fulltext, max_bytes) if fulltext else None  # checked before any request
+    wanted = _read_dois(dois) if dois is not None else None
     workspace = Workspace(settings.kg_workspace)
     try:
-        if dois is not None:
-            wanted = _read_dois(dois)
-            with progress(len(wanted)) as step:
-                report = fetching.fetch_dois(workspace, wanted, refresh, lambda n: step("DOIs", n))
-        else:
-            query = fetching.search_query(search or STUDY_TERMS, from_year, to_year, source)
-            with progress(limit or 0) as step:
-                report = fetching.fetch_search(
-                    workspace, query, limit, refresh, lambda n: step("works", n)
-                )
+        report = openalex.fetch_openalex(
+            workspace, settings, wanted, search, (from_year, to_year), source, limit, refresh,
+            settings.openalex_max_cost if max_cost is None else max_cost,
+        )  # fmt: skip
         kept = fetching.apply_filter(workspace, [w for w, _ in workspace.works()], study)
         texts = store_texts(workspace, workspace.works(kept_only=True), archive)
         web = None if no_fulltext else _fetch_fulltext(workspace, settings, fulltext_concurrency,
@@ -140,8 +150,10 @@ def fetch(
         f"{report.stored} stored for this query"
         + (f" of {report.total} matching" if report.total is not None else "")
     )
+    openalex.say_budget()
     if report.missing:
-        out.print(f"{len(report.missing)} DOI(s) not found in OpenAlex, e.g. {report.missing[0]}")
+        out.print(f"{len(report.missing)} DOI(s) not found in OpenAlex, e.g. {report.missing[0]}",
+                  markup=False)  # fmt: skip
     out.print(render.table([kept], title="Study filters over every work in the workspace"))
     if web is not None:
         found = ", ".join(f"{n} from {s}" for s, n in sorted(web.by_source.items())) or "none"
@@ -156,7 +168,8 @@ def fetch(
     bad = [Failure(w, r) for w, r in failures] + [Failure(w, r) for w, r in texts.failures]
     bad += [Failure(w, r) for w, r in (web.failures if web else [])]
     print_failures(bad, settings.kg_workspace / "fetch_failures.tsv" if bad else None)
-    out.print(f"Stored in {settings.kg_workspace / 'corpus.sqlite'}. Next: `kg load`.")
+    out.print(f"Stored in {settings.kg_workspace / 'corpus.sqlite'}. Next: `kg load`.",
+              markup=False)  # fmt: skip
 
 
 def _fetch_fulltext(
@@ -165,7 +178,9 @@ def _fetch_fulltext(
     services = Services(settings.europepmc_url, settings.plos_url, settings.biorxiv_url)
     politeness = Politeness(concurrency=concurrency, rate=settings.kg_fulltext_rate,
                             timeout=settings.kg_fulltext_timeout,
-                            email=settings.openalex_email)  # fmt: skip
+                            email=settings.openalex_email,
+                            max_bytes=int(settings.kg_fulltext_max_mb * 1_000_000),
+                            deadline=settings.kg_fulltext_deadline)  # fmt: skip
     todo = list(workspace.fulltext_todo(refresh))
     if not todo:
         return FulltextReport()
@@ -180,17 +195,19 @@ def _fetch_fulltext(
 
 def _read_dois(path: Path) -> list[str]:
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        text = regular_file(path, "the DOI file").read_text(encoding="utf-8", errors="replace")
     except OSError as error:
         raise InputRejected(f"cannot read the DOI file {path}: {error}") from error
+    lines = text.splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
 CorpusArgument = Annotated[
     Path | None,
     typer.Argument(
-        help="A .jsonl file of papers ({work, text} per line). "
-        "Default: the works `kg fetch` stored and kept."
+        help="Your papers: a .jsonl file (README: Your own papers), a .txt or .md paper, or "
+        "a folder of JATS / TEI files with a metadata.csv. Default: the works `kg fetch` "
+        "stored and kept."
     ),
 ]
 
@@ -306,13 +323,23 @@ def load(
         ),
     ] = None,
     reset: Annotated[
-        bool, typer.Option(help="Empty the graph first (after the input has been checked).")
+        bool,
+        typer.Option("--reset", help="Empty the graph first (after the input has been checked)."),
     ] = False,
     rebuild: Annotated[
         bool,
         typer.Option(
+            "--rebuild",
             help="Empty the graph and build it again from the workspace alone: how to finish "
-            "an interrupted build or replace a damaged graph file."
+            "an interrupted build or replace a damaged graph file.",
+        ),
+    ] = False,
+    drop_demo: Annotated[
+        bool,
+        typer.Option(
+            "--drop-demo",
+            help="Remove the demo's papers from the workspace and the graph first, so that "
+            "your own papers do not mix with them.",
         ),
     ] = False,
 ) -> None:
@@ -329,6 +356,7 @@ def load(
         raise InputRejected("--rebuild uses the workspace alone: give no corpus file")
     workspace = Workspace(settings.kg_workspace)
     try:
+        refuse_mixing(workspace, adding_own=corpus is not None, drop_demo=drop_demo)
         failures: list[Failure] = []
         ids: list[str] | None = None
         if corpus is not None:
@@ -340,7 +368,7 @@ def load(
         name = extractor or (_last_extractor(workspace) if rebuild else "rules")
         run = _run_to_load(name, workspace, settings, corpus, ids, failures)
         total = len(ids) if ids is not None else workspace.count_kept()
-        fresh = reset or rebuild
+        fresh = reset or rebuild or drop_demo
         with open_graph(settings, fresh=fresh, reads=False) as store, progress(total) as step:
             mode = "rebuild" if rebuild else "load"
             built = build_graph(store, workspace, run, mode, ids, fresh, step)
@@ -400,8 +428,10 @@ def _print_build(built: BuildSummary, name: str) -> None:
 @app.command()
 @friendly
 def cost(format: FormatOption = "table") -> None:
-    """What the LLM calls recorded in the workspace cost: calls, tokens, dollars by model."""
-    workspace = Workspace(load_settings().kg_workspace)
+    """What the calls recorded in the workspace cost: the LLM's (calls, tokens, dollars by
+    model) and OpenAlex's (calls by kind, at the documented prices per call)."""
+    settings = load_settings()
+    workspace = Workspace(settings.kg_workspace)
     try:
         lines = workspace.costs()
     finally:
@@ -424,6 +454,13 @@ def cost(format: FormatOption = "table") -> None:
         "LLM calls in the ledger (cost is an estimate)",
         ("model", "calls", "failed", "input_tokens", "output_tokens", "cost_usd", "seconds"),
     )
+    if format == "table":  # machine formats keep one table per command
+        emit(
+            openalex.cost_rows(settings.kg_workspace),
+            format,
+            "OpenAlex calls in the request log (at the documented prices)",
+            ("kind", "calls", "usd_per_call", "cost_usd"),
+        )
 
 
 @app.command("eval")
@@ -447,7 +484,7 @@ def evaluate(
     for number, label in enumerate(gold, start=1):
         path = labels.parent / label.file
         try:
-            text = parse_xml(path.read_bytes(), f"W{number}").text
+            text = parse_xml(regular_file(path, "the paper").read_bytes(), f"W{number}").text
         except (OSError, InputRejected) as error:
             raise InputRejected(f"cannot read {path} of the labels: {error}") from error
         papers.append(Paper(work=Work(id=f"W{number}", title=text.title), text=text))
@@ -473,7 +510,7 @@ def evaluate(
                         ("reused models", scores.models))
     ]  # fmt: skip
     out.print(render.table(rows, title=f"{extractor} extractor on {len(gold)} labelled papers"))
-    summary = {
+    summary: dict[str, float | int] = {
         "kappa_uses_ptms": round(scores.uses_ptms.kappa, 3),
         "pattern_accuracy": round(scores.pattern_accuracy, 3),
         "stage_accuracy": round(scores.stage_accuracy, 3),
@@ -484,9 +521,9 @@ def evaluate(
         "stage_accuracy_all": round(scores.stage_accuracy_all, 3),
         "roles_labelled": scores.role_labelled,
         "role_accuracy": round(scores.role_accuracy, 3),
-        "papers_sent_to_llm": sent,
-        "input_tokens_per_call": round(tokens, 1),
     }
+    if llm is not None:  # the rules extractor sends nothing: no LLM columns for it
+        summary |= {"papers_sent_to_llm": sent, "input_tokens_per_call": round(tokens, 1)}
     out.print(render.table([summary], title="Pattern and stage accuracy over evidenced values "
                            "(_all: undetermined counted as wrong)"))  # fmt: skip
     mistakes = [

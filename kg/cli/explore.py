@@ -3,7 +3,7 @@
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.markup import escape
@@ -19,34 +19,49 @@ from kg.cli.app import (
     app,
     counts_line,
     emit,
+    err,
     friendly,
     open_graph,
     out,
     print_failures,
     progress,
+    require_workspace,
     warn_if_incomplete,
 )
 from kg.demo import TABLES, run_demo
 from kg.loader import counts
+from kg.mixing import where_line
 from kg.settings import Settings, load_settings
 
 
 @app.command()
 @friendly
-def demo(extractor: ExtractorOption = "rules", concurrency: ConcurrencyOption = 8) -> None:
+def demo(
+    extractor: ExtractorOption = "rules",
+    concurrency: ConcurrencyOption = 8,
+    force: Annotated[
+        bool, typer.Option("--force", help="Empty a graph that holds papers of your own too.")
+    ] = False,
+) -> None:
     """Build a fresh graph from the built-in synthetic corpus and answer the study's questions.
 
-    Empties the configured store first (with KG_STORE=neo4j: the whole Neo4j database). The
-    demo's 49 papers are kept in the workspace like any corpus: use another KG_WORKSPACE for
-    a real study.
+    Empties the configured store first (with KG_STORE=neo4j: the whole Neo4j database), and
+    refuses to when the graph or the workspace holds papers of your own (--force to do it
+    anyway). The demo's 49 papers are kept in the workspace, marked as the demo's: loading
+    your own papers beside them is refused, so use another KG_WORKSPACE for a real study.
     """
+    from extract.corpus import read_corpus
     from kg.demo import corpus_path
+    from kg.mixing import refuse_wiping
 
     settings = load_settings()
-    total = sum(1 for line in corpus_path().open() if line.strip())
+    demo_ids = [p.work.id for p in read_corpus(corpus_path()).papers]
+    total = len(demo_ids)
     workspace = Workspace(settings.kg_workspace)
     try:
         with open_graph(settings, fresh=True, reads=False) as store, progress(total) as step:
+            if not force:
+                refuse_wiping(store, workspace, demo_ids)
             options = ExtractOptions(concurrency=concurrency, step=step)
             chosen = EXTRACTORS[extractor](settings, workspace, options)
             result = run_demo(store, workspace, chosen, step)
@@ -100,14 +115,39 @@ def query(
         list[str] | None, typer.Option("--param", "-p", help="name=value, repeatable.")
     ] = None,
     format: FormatOption = "table",
+    all_fields: Annotated[
+        bool,
+        typer.Option(
+            "--all-fields",
+            help="Let max_rank widen into every field, not only the eight natural-science ones.",
+        ),
+    ] = False,
 ) -> None:
-    """Run one query module and print its answer (a table, or CSV / JSON for machines)."""
+    """Run one query module and print its answer (a table, or CSV / JSON for machines).
+
+    A model is found as the loader finds it (any case, hyphens, sizes; a family gives its
+    members), a field by id or name. A table cut by its limit says so on stderr.
+    """
     module = queries.get(name)
     values = _parse_params(param or [])
+    if all_fields and "science_fields" in module.parameters:
+        values["science_fields"] = "null"
     queries.parameters_for(module, values)  # reject bad parameters before starting a store
     with open_graph(load_settings()) as store:
-        rows = queries.run(store, name, values)
-    emit(rows, format, module.question, module.columns)
+        answer = queries.run_counted(store, name, values)
+    emit(answer.rows, format, module.question, module.columns)
+    if not answer.rows:
+        given = ", ".join(f"{k}={v}" for k, v in values.items()) or "the defaults"
+        err.print(f"no rows: nothing in the graph answers {name} with {given}", markup=False,
+                  highlight=False)  # fmt: skip
+    if answer.total is not None and answer.limit is not None and answer.total > answer.limit:
+        more = "more than " if answer.total >= queries.CAP else ""
+        err.print(
+            f"showing {len(answer.rows)} of {more}{answer.total} rows; "
+            f"`-p limit={answer.total}` shows them all",
+            markup=False,
+            highlight=False,
+        )
 
 
 @app.command("queries")
@@ -125,6 +165,12 @@ def list_queries(format: FormatOption = "table") -> None:
         for m in queries.modules().values()
     ]
     emit(listing, format, "Query modules (kg query NAME --param name=value)")
+    if format == "table":
+        from kg.glossary import COLUMNS
+
+        out.print("What the share columns and max_rank mean:", markup=False)
+        for name, meaning in COLUMNS.items():
+            out.print(f"  {name}: {meaning}", markup=False, highlight=False)
 
 
 @app.command()
@@ -149,20 +195,29 @@ def stats(format: FormatOption = "table") -> None:
         coverage = [{"text_read_from": k, "kept_works": v} for k, v in workspace.coverage().items()]
     finally:
         workspace.close()
-    tables = {
-        f"Graph: {name}": [found],
-        "Papers by extraction status, extractor and text source (only 'extracted' papers "
-        "count in shares)": statuses,
-        "Workspace: where each kept work's text comes from": coverage,
-        "Papers per field (primary topic)": by_field,
-        "Papers per year": by_year,
-        "Reuses whose pattern and stage the papers evidence, and the share left undetermined "
-        "(left out of every share)": evidenced,
+    tables = {  # key (for --format json): title (for people)
+        "graph": (f"Graph: {name}", [found]),
+        "papers_by_status": (
+            "Papers by extraction status, extractor and text source (only "
+            "'extracted' papers count in shares)",
+            statuses,
+        ),
+        "text_sources": ("Workspace: where each kept work's text comes from", coverage),
+        "papers_per_field": ("Papers per field (primary topic)", by_field),
+        "papers_per_year": ("Papers per year", by_year),
+        "evidenced_values": (
+            "Reuses whose pattern and stage the papers evidence, and the share left "
+            "undetermined (left out of every share)",
+            evidenced,
+        ),
     }
     if format == "json":
-        sys.stdout.write(json.dumps(tables, indent=2, ensure_ascii=False) + "\n")
+        found_json: dict[str, object] = {"workspace": str(settings.kg_workspace.resolve())}
+        found_json |= {"store": name} | {k: rows for k, (_, rows) in tables.items()}
+        sys.stdout.write(json.dumps(found_json, indent=2, ensure_ascii=False) + "\n")
         return
-    for title, rows in tables.items():
+    out.print(where_line(settings), markup=False, highlight=False, soft_wrap=True)
+    for title, rows in tables.values():
         if rows:
             out.print(render.table(rows, title=title))
 
@@ -171,23 +226,33 @@ def stats(format: FormatOption = "table") -> None:
 @friendly
 def report(
     out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Folder for report.html, PNGs and CSVs.")
+        Path | None, typer.Option("--out", help="Folder for report.html, figures and CSVs.")
     ] = None,
+    format: Annotated[
+        Literal["png", "svg", "pdf"],
+        typer.Option("--format", "-f", help="The figures' format: png, svg or pdf."),
+    ] = "png",
+    dpi: Annotated[int, typer.Option(min=50, max=1200, help="Resolution of PNG figures.")] = 150,
 ) -> None:
-    """Write one self-contained HTML report (answers, tables, figures) with PNGs and CSVs.
+    """Write one self-contained HTML report (answers, tables, figures) with the figures and
+    CSVs beside it.
 
-    Open report.html in any browser; no server is needed.
+    Open report.html in any browser; no server is needed. The figures carry no title: their
+    titles and captions are in the report, so a journal's caption can take them as they are.
     """
     from kg.report import write_report  # matplotlib loads only when a report is asked for
 
     settings = load_settings()
+    if out_dir is None:  # the default folder is in the workspace: never make one for it
+        require_workspace(settings)
     target = out_dir or settings.kg_workspace / "report"
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise InputRejected(f"--out {target}: cannot make that folder ({error})") from error
     with open_graph(settings) as store:
-        written = write_report(store, target, store.name, _build_line(settings, store.name))
+        build = _build_line(settings, store.name)
+        written = write_report(store, target, store.name, build, format, dpi)
     h = written.headlines
     out.print(
         f"Leading field: {h.leading_field}; pattern: {h.top_pattern} ({h.pattern_basis()}); "
@@ -218,7 +283,10 @@ def flows(
     by: Annotated[str, typer.Option(help="model or family.")] = "model",
     top: Annotated[int, typer.Option(min=1, help="How many bridging PTMs to list.")] = 10,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for flows.graphml.")] = None,
-    format: FormatOption = "table",
+    format: Annotated[
+        Literal["table", "json"],
+        typer.Option("--format", "-f", help="table (for people) or json (both tables at once)."),
+    ] = "table",
 ) -> None:
     """PTM flows between fields: bridging PTMs, the diffusion timeline, and GraphML for Gephi.
 
@@ -229,25 +297,36 @@ def flows(
 
     if by not in {"model", "family"}:
         raise InputRejected("--by takes model or family")
-    if format == "csv":
-        raise InputRejected("kg flows prints two tables: use --format json (or the GraphML)")
     settings = load_settings()
     with open_graph(settings) as store:
         rows = queries.run(store, "ptm_field_flows" if by == "model" else "family_field_flows")
     graph = flow_graph.bipartite(rows, by=by)
-    ranked = [vars(b) for b in flow_graph.bridges(graph)[:top]]
-    adoptions = [vars(a) for a in flow_graph.timeline(graph)][-top:]
+    every = flow_graph.bridges(graph)
+    ranked = [_named(vars(b), by) for b in every[:top]]
+    latest = flow_graph.timeline(graph)[::-1][:top]  # newest first
+    adoptions = [_named(vars(a), by) for a in latest]
     path = flow_graph.write_graphml(graph, (out_dir or settings.kg_workspace) / "flows.graphml")
     if format == "json":
         sys.stdout.write(json.dumps({"bridges": ranked, "latest_adoptions": adoptions,
                                      "graphml": str(path)}, indent=2) + "\n")  # fmt: skip
         return
     out.print(render.table(ranked, title=f"PTMs bridging fields (by {by})"))
-    out.print(render.table(adoptions, title="Latest first adoptions (model reaches field)"))
+    out.print(
+        render.table(adoptions, title=f"Latest first adoptions ({by} reaches field), newest first")
+    )
     out.print(
         f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges → {path} "
-        "(Gephi opens it)"
+        "(Gephi opens it)",
+        markup=False,
     )
+    if len(every) > top:
+        err.print(f"showing the top {top} of {len(every)} {by}s in each table; `--top "
+                  f"{len(every)}` shows them all", markup=False, highlight=False)  # fmt: skip
+
+
+def _named(row: dict[str, object], by: str) -> dict[str, object]:
+    """A flows row with its first column headed by what it holds: model or family."""
+    return {(by if key == "model" else key): value for key, value in row.items()}
 
 
 @app.command()
@@ -261,47 +340,27 @@ def browser(
     settings = load_settings()
     favourites, style = export_kit(out_dir or settings.kg_workspace / "browser")
     warn_if_incomplete(settings, None)
-    guide = f"""Neo4j Browser: {BROWSER_URL}  (after `docker compose up -d`; user neo4j,
-password NEO4J_PASSWORD from .env). Load the graph with `KG_STORE=neo4j kg demo` or `kg load`.
-
-  Style:    drag {style} onto the Browser window (Paper, Model, Field, Pattern and Stage
-            get their own colours and captions).
-  Queries:  Favorites (star icon) > Import, and pick {favourites}; each file is one
-            question, with its parameters in its header.
-  Params:   set them before running a query, e.g.  :param max_rank => 0
-  Behind a number: papers_behind lists the papers a table counted, e.g.
-            :param model => 'ESM-2'  (and field, pattern, stage, max_rank, limit)
-  Start:    MATCH (m:Model {{name: 'ESM-2'}})<-[r:REUSES]-(p:Paper)-[:IN_FIELD]->(f:Field)
-            RETURN m, r, p, f LIMIT 50"""
-    out.print(guide, markup=False, highlight=False)
-
-
-@app.command()
-@friendly
-def models(
-    unknown: Annotated[
-        bool, typer.Option("--unknown", help="List reused names outside every table instead.")
-    ] = False,
-    min_papers: Annotated[
-        int, typer.Option(min=1, help="With --unknown: names seen in at least this many papers.")
-    ] = 2,
-    format: FormatOption = "table",
-) -> None:
-    """The model catalogue by modality and source, or (--unknown) the reused names that no
-    table knows, seen in several papers: candidates to curate in extract/aliases.py."""
-    if unknown:
-        with open_graph(load_settings()) as store:
-            rows = queries.run(store, "unknown_models", {"min_papers": str(min_papers)})
-        module = queries.get("unknown_models")
-        emit(rows, format, module.question, module.columns)
-        return
-    from extract.aliases import MODELS
-    from extract.catalogue import catalogue_rows
-
-    counts: dict[tuple[str, str], int] = {}
-    for info in MODELS:
-        counts[(info.modality, "curated")] = counts.get((info.modality, "curated"), 0) + 1
-    for _, _, modality, source, _ in catalogue_rows():
-        counts[(modality, source)] = counts.get((modality, source), 0) + 1
-    rows = [{"modality": m, "source": s, "models": n} for (m, s), n in sorted(counts.items())]
-    emit(rows, format, f"Model catalogue: {sum(counts.values())} names")
+    prose = [
+        f"Neo4j Browser: {BROWSER_URL} (after `docker compose up -d`; user neo4j, password "
+        "NEO4J_PASSWORD from .env). Load the graph with `KG_STORE=neo4j kg demo` or `kg load`.",
+        f"Style: drag {style} onto the Browser window (Paper, Model, Field, Pattern and Stage "
+        "get their own colours and captions).",
+        f"Queries: Favorites (star icon) > Import, and pick {favourites}; each file is one "
+        "question, with its parameters in its header. Set them before running a query:",
+        "Behind a number: papers_behind lists the papers a table counted (also field, "
+        "pattern, stage, max_rank, limit):",
+        "Start with:",
+    ]
+    code = [
+        ":param max_rank => 0",
+        ":param science_fields => [11, 13, 16, 19, 23, 24, 28, 31]",
+        ":param model => 'ESM-2'",
+        "MATCH (m:Model {name: 'ESM-2'})<-[r:REUSES]-(p:Paper)-[:IN_FIELD]->(f:Field) "
+        "RETURN m, r, p, f LIMIT 50",
+    ]
+    blocks = [(prose[0], []), (prose[1], []), (prose[2], code[:2]), (prose[3], code[2:3]),
+              (prose[4], code[3:])]  # fmt: skip
+    for text, lines in blocks:
+        out.print(text, markup=False, highlight=False)  # prose wraps to the terminal
+        for line in lines:  # Cypher is never wrapped, so it pastes as it is
+            out.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)

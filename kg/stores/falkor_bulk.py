@@ -54,6 +54,8 @@ def value(v: Any) -> bytes:
     if isinstance(v, bool):
         return b"\x01\x01" if v else b"\x01\x00"
     if isinstance(v, int):
+        if not -(2**63) <= v < 2**63:  # records keep to int64; say so if one did not
+            raise QueryFailed(f"{v} does not fit the 64-bit integer a property holds")
         return _LONG.pack(4, v)
     if isinstance(v, float):
         return _DOUBLE.pack(2, v)

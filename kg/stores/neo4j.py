@@ -45,6 +45,8 @@ class Neo4jStore(ClosesOnExit):
             raise StoreUnavailable(f"lost the connection to {self.name}: {error}") from error
         except Neo4jError as error:
             raise QueryFailed(f"{self.name} refused the query: {error.message}") from error
+        except (OverflowError, TypeError, ValueError) as error:  # the driver cannot send it
+            raise QueryFailed(f"{self.name} refused a parameter: {error}") from error
         return [record.data() for record in records]
 
     def setup_schema(self) -> None:
