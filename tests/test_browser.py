@@ -35,10 +35,11 @@ def test_browser_runs_a_favourite_with_its_parameters_and_the_style(
     with Neo4jStore(neo4j.uri, "neo4j", neo4j.password) as store:
         load_demo(store, tmp_path / "ws")
         expected = queries.run(store, MODULE, {k: str(v) for k, v in PARAMS.items()})
+    module = queries.get(MODULE)
+    params = module.defaults() | PARAMS  # Browser needs every parameter the module reads
     favourites, style = export_kit(tmp_path / "kit")
     with zipfile.ZipFile(favourites) as kit:
         assert f"ptm-kg/{MODULE}.cypher" in kit.namelist()
-    module = queries.get(MODULE)
     request = {
         "chromium": "/usr/bin/chromium",
         "url": f"{neo4j.browser_url}?dbms=bolt://neo4j@127.0.0.1:{neo4j.bolt_port}"
@@ -46,7 +47,7 @@ def test_browser_runs_a_favourite_with_its_parameters_and_the_style(
         "password": neo4j.password,
         "favourites": str(favourites),
         "style": str(style),
-        "params": PARAMS,
+        "params": params,
         "folder": "ptm-kg",
         "question": module.question,
         "screenshot": str(tmp_path / "browser.png"),
