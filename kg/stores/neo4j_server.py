@@ -151,7 +151,7 @@ class Neo4jServer:
             self._write_conf()
         env = dict(os.environ, NEO4J_HOME=str(self.home), NEO4J_CONF=str(self.home / "conf"))
         command = self._java("org.neo4j.cli.AdminTool", *args, heap=heap)
-        done = subprocess.run(command, env=env, capture_output=True, text=True,
+        done = subprocess.run(command, env=env, cwd=self.home, capture_output=True, text=True,
                               preexec_fn=_die_with_parent)  # fmt: skip
         if done.returncode != 0:
             tail = "\n".join((done.stdout + done.stderr).splitlines()[-8:])
