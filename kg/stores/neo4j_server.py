@@ -51,6 +51,10 @@ class ToolMissing(ConfigError):
     """java or mvn is not installed: Neo4j cannot be started here."""
 
 
+class _ExitedAtStart(StoreUnavailable):
+    """The server ended before Bolt answered (a port taken meanwhile, a bad setting)."""
+
+
 def _die_with_parent() -> None:  # runs in the child between fork and exec
     libc = ctypes.CDLL("libc.so.6", use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
@@ -160,7 +164,17 @@ class Neo4jServer:
 
     def start(self, detached: bool = False) -> None:
         """Start the server and wait until Bolt answers. `detached`: for `make neo4j`, the
-        server outlives us (its own session, no parent-death signal)."""
+        server outlives us (its own session, no parent-death signal). A port found free
+        can be taken by another process before Neo4j binds it: then we try new ports."""
+        for attempt in range(3):
+            try:
+                self._start_once(detached)
+                return
+            except _ExitedAtStart:
+                if attempt == 2:
+                    raise
+
+    def _start_once(self, detached: bool) -> None:
         self._write_conf()
         log = (self.home / "console.log").open("ab")
         command = self._java("org.neo4j.server.CommunityEntryPoint", f"--home-dir={self.home}",
@@ -178,7 +192,7 @@ class Neo4jServer:
         with neo4j.GraphDatabase.driver(self.uri, auth=(USER, self.password)) as driver:
             while time.monotonic() - began < _START_TIMEOUT_S:
                 if self._proc.poll() is not None:
-                    raise StoreUnavailable(f"Neo4j exited at start; see {self.log_tail()}")
+                    raise _ExitedAtStart(f"Neo4j exited at start:\n{self.log_tail()}")
                 try:
                     driver.verify_connectivity()
                     self.started_in = time.monotonic() - began
