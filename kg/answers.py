@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from extract.errors import InputRejected
 from kg import queries
-from kg.stores.base import GraphStore, Row
+from kg.graph.stores.base import GraphStore, Row
 
 HEADLINE_TABLES = ("ptm_reuse_by_field", "patterns_overall", "stages_overall")
 

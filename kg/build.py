@@ -24,7 +24,7 @@ from extract.records import Extraction, ExtractionFailure, Outcome, Paper, Work
 from extract.rules import RulesExtractor
 from extract.taxonomy import Role
 from extract.workspace import Run, Workspace, text_sha
-from kg.loader import (
+from kg.graph.loader import (
     BATCH_SIZE,
     Refused,
     counts,
@@ -34,8 +34,8 @@ from kg.loader import (
     pending_row,
     work_row,
 )
+from kg.graph.stores.base import GraphStore
 from kg.settings import Settings
-from kg.stores.base import GraphStore
 
 if TYPE_CHECKING:  # instructor and openai take seconds to import: only LLM runs pay for them
     from extract.llm import LLMConfig, RunStats
@@ -202,7 +202,7 @@ def paper_rows(
                     summary.failed += 1
                 else:
                     summary.extracted += 1
-                    summary.reuses += len(row["reuses"])
+                    summary.reuses += len(row["edges"]["REUSES"])
             yield work, row
 
 

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 
 from extract.taxonomy import NATURAL_SCIENCE_FIELDS
 from kg import render
-from kg.stores.base import GraphStore, Row
+from kg.graph.stores.base import GraphStore, Row
 
 UNDETERMINED = "undetermined"
 
@@ -46,7 +46,7 @@ WITH p, collect(f.name) AS fields, collect(f.id) AS field_ids
 RETURN p.id AS paper_id, p.doi AS doi, p.title AS title, p.year AS year,
        p.journal AS journal, field_ids[0] AS primary_field_id, fields[0] AS primary_field,
        fields, p.status AS status, p.extractor AS extractor,
-       p.prompt_version AS extractor_version, p.uses_dl AS uses_dl,
+       p.extractor_version AS extractor_version, p.uses_dl AS uses_dl,
        p.uses_ptms AS uses_ptms, p.text_source AS text_source,
        p.cited_by_count AS cited_by_count
 ORDER BY paper_id""",

@@ -8,8 +8,8 @@ holds papers of one's own.
 
 from extract.errors import InputRejected
 from extract.workspace import Workspace
+from kg.graph.stores.base import GraphStore
 from kg.settings import Settings, mask_url
-from kg.stores.base import GraphStore
 
 DEMO_ORIGIN = "demo:"
 

@@ -12,8 +12,8 @@ from matplotlib import rc_context
 from kg import queries, render
 from kg.answers import Headlines, headlines
 from kg.figures import FIGURES, FigureSpec, ImageFormat, save
+from kg.graph.stores.base import GraphStore, Row
 from kg.output import write_text
-from kg.stores.base import GraphStore, Row
 
 TITLE = "ptm-kg report: reuse of pre-trained models in the natural sciences"
 TABLES = (

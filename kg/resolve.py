@@ -12,7 +12,7 @@ from extract.aliases import key
 from extract.catalogue import resolve as resolve_model
 from extract.errors import InputRejected
 from extract.taxonomy import Pattern, Stage
-from kg.stores.base import GraphStore
+from kg.graph.stores.base import GraphStore
 
 
 def _suggest(wanted: str, known: dict[str, str]) -> str:

@@ -15,7 +15,9 @@ WITH f, count(u) AS undetermined
 MATCH (q:Paper)-[q_rel:IN_FIELD]->(f)
 WHERE q_rel.rank <= $max_rank
   AND (q_rel.rank = 0 OR $science_fields IS NULL OR f.id IN $science_fields)
-MATCH (q)-[i:IMPACTS]->(s:Stage)
+MATCH (q)-[i:REUSES]->(:Model)
+WHERE i.stage <> 'undetermined'
+MATCH (s:Stage {name: i.stage})
 RETURN f.id AS field_id,
        f.name AS field,
        s.name AS stage,

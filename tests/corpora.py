@@ -15,7 +15,7 @@ from extract.records import Extraction, ExtractionFailure, FieldRef, Outcome, Re
 from extract.taxonomy import DOMAINS, FIELDS, Pattern, Role, Stage
 from extract.workspace import Run, Workspace
 from kg.demo import run_demo
-from kg.stores.base import GraphStore
+from kg.graph.stores.base import GraphStore
 
 SIZE = 2400
 YEARS = list(range(2006, 2026))

@@ -13,8 +13,8 @@ import pytest
 
 from kg import queries
 from kg.browser import export_kit
-from kg.stores.neo4j import Neo4jStore
-from kg.stores.neo4j_server import Neo4jServer
+from kg.graph.stores.neo4j import Neo4jStore
+from kg.graph.stores.neo4j_server import Neo4jServer
 from tests.corpora import load_demo
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]

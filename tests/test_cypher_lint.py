@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from kg import queries
-from kg.schema import LABELS, PROPERTY_KEYS, RELATIONSHIP_TYPES
+from kg.graph.schema import LABELS, PROPERTY_KEYS, RELATIONSHIP_TYPES
 
 LINT_DIR = Path(__file__).parent / "cypherlint"
 SCHEMA = {
@@ -56,8 +56,8 @@ def test_the_linter_catches_what_we_rely_on_it_for() -> None:
 
 
 def test_the_loader_and_schema_statements_pass_the_neo4j_linter() -> None:
-    from kg.loader import EXTRACTIONS_CYPHER, WORKS_CYPHER
-    from kg.schema import SEED_HUBS, seed_parameters
+    from kg.graph.loader import EXTRACTIONS_CYPHER, WORKS_CYPHER
+    from kg.graph.schema import SEED_HUBS, seed_parameters
 
     files = [
         {"path": "works", "text": WORKS_CYPHER, "parameters": {"rows": []}},

@@ -10,8 +10,8 @@ from extract.corpus import read_corpus
 from extract.rules import extract
 from kg.demo import corpus_path
 from kg.export import TABLES, export
-from kg.loader import counts, load_extractions, load_works
-from kg.stores.base import GraphStore
+from kg.graph.loader import counts, load_extractions, load_works
+from kg.graph.stores.base import GraphStore
 
 
 @pytest.fixture

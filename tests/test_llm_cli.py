@@ -13,7 +13,7 @@ from extract.corpus import read_corpus
 from extract.evidence import index_for
 from extract.rules import extract as rules
 from kg.demo import corpus_path
-from kg.stores.falkor import FalkorStore
+from kg.graph.stores.falkor import FalkorStore
 from tests.llm_server import LLMServer
 from tests.test_cli import kg
 

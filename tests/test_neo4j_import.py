@@ -9,10 +9,10 @@ import pytest
 
 from kg import queries
 from kg.build import build_graph, paper_rows
-from kg.loader import counts, work_row
-from kg.stores.falkor import FalkorStore
-from kg.stores.neo4j import Neo4jStore
-from kg.stores.neo4j_import import write_import
+from kg.graph.loader import counts, work_row
+from kg.graph.stores.falkor import FalkorStore
+from kg.graph.stores.neo4j import Neo4jStore
+from kg.graph.stores.neo4j_import import write_import
 from tests.conftest import neo4j_server
 from tests.corpora import synthetic_workspace
 from tests.test_stores_agree import typed

@@ -11,7 +11,7 @@ import pytest
 
 from extract.oa_fulltext import Politeness, Services, fetch_fulltexts, plos_journal, pmcid_of
 from extract.records import Work
-from kg.stores.falkor import FalkorStore
+from kg.graph.stores.falkor import FalkorStore
 from tests.fulltext_server import Answer, FulltextServer, real_papers
 from tests.openalex_server import OpenAlexServer
 from tests.test_cli import KG

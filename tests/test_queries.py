@@ -5,8 +5,8 @@ import pytest
 from extract.errors import InputRejected
 from extract.taxonomy import NATURAL_SCIENCE_FIELDS
 from kg import queries
-from kg.loader import load_extractions, load_works
-from kg.stores.base import GraphStore
+from kg.graph.loader import load_extractions, load_works
+from kg.graph.stores.base import GraphStore
 from tests.graphs import EXTRACTIONS, ROLE_EXTRACTIONS, ROLE_WORKS, WORKS
 
 BIO, AGRI, CHEM, CS = (

@@ -14,9 +14,9 @@ from extract.rules import extract
 from kg import flows, queries
 from kg.demo import corpus_path
 from kg.figures import FIGURES
-from kg.loader import load_extractions, load_works
+from kg.graph.loader import load_extractions, load_works
+from kg.graph.stores.base import GraphStore
 from kg.report import TITLE, write_report
-from kg.stores.base import GraphStore
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -16,11 +16,11 @@ import pytest
 from extract.errors import InputRejected
 from kg import queries
 from kg.build import build_graph
-from kg.loader import counts
-from kg.stores.base import GraphStore
-from kg.stores.falkor import FalkorStore
-from kg.stores.neo4j import Neo4jStore
-from kg.stores.neo4j_server import Neo4jServer
+from kg.graph.loader import counts
+from kg.graph.stores.base import GraphStore
+from kg.graph.stores.falkor import FalkorStore
+from kg.graph.stores.neo4j import Neo4jStore
+from kg.graph.stores.neo4j_server import Neo4jServer
 from tests.corpora import load_demo, synthetic_workspace
 
 pytestmark = pytest.mark.neo4j

@@ -21,8 +21,8 @@ from extract.secrets import mask
 from extract.workspace import Workspace
 from kg import render
 from kg.build import Step
+from kg.graph.stores import GraphStore, open_store
 from kg.settings import Settings, mask_url
-from kg.stores import GraphStore, open_store
 
 app = typer.Typer(
     help=(

@@ -47,7 +47,7 @@ from kg.cli.app import (
     progress,
     regular_file,
 )
-from kg.loader import work_row
+from kg.graph.loader import work_row
 from kg.mixing import refuse_mixing
 from kg.settings import Settings, load_settings
 
@@ -558,7 +558,7 @@ def neo4j_import(
     Neo4j and any `KG_STORE=neo4j kg` command adds the constraints and indexes.
     """
     from kg.build import paper_rows
-    from kg.stores.neo4j_import import write_import
+    from kg.graph.stores.neo4j_import import write_import
 
     settings = load_settings()
     workspace = Workspace(settings.kg_workspace)

@@ -29,7 +29,7 @@ from kg.cli.app import (
     warn_if_incomplete,
 )
 from kg.demo import TABLES, run_demo
-from kg.loader import counts
+from kg.graph.loader import counts
 from kg.mixing import where_line
 from kg.settings import Settings, load_settings
 

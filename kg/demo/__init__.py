@@ -14,7 +14,7 @@ from extract.workspace import Workspace
 from kg import queries
 from kg.answers import Headlines, headlines
 from kg.build import BuildSummary, Step, build_graph, extract_run
-from kg.stores.base import GraphStore, Row
+from kg.graph.stores.base import GraphStore, Row
 
 # The tables the demo prints, behind the three headline answers.
 TABLES = ("ptm_reuse_by_field", "patterns_overall", "patterns_by_field", "stages_overall")
