@@ -34,6 +34,7 @@ from kg.graph.loader import (
     pending_row,
     work_row,
 )
+from kg.graph.statements import statement
 from kg.graph.stores.base import GraphStore
 from kg.settings import Settings
 
@@ -223,7 +224,7 @@ def build_graph(
     build_id = workspace.start_build(store.name, mode, run)
     summary = BuildSummary()
     bulk = False
-    if reset or not store.run("MATCH (p:Paper) RETURN count(p) AS n")[0]["n"]:
+    if reset or not store.run(statement("lookup/paper_count"))[0]["n"]:
         tallied: list[BuildSummary] = []
 
         def stream() -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:

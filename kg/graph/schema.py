@@ -178,6 +178,14 @@ SCHEMA = Schema(
 # The names, for the callers that only count or list them.
 LABELS = SCHEMA.labels
 RELATIONSHIP_TYPES = SCHEMA.relationship_types
+PROPERTY_KEYS = tuple(
+    dict.fromkeys(
+        [
+            *(p for n in SCHEMA.nodes for p in n.properties),
+            *(p for r in SCHEMA.relationships for p in r.properties),
+        ]
+    )
+)
 
 
 def work_row(work: Work, schema: Schema = SCHEMA) -> Row:
