@@ -7,9 +7,14 @@ adaptation, "unknown" -> undetermined). A value it cannot place is left as it is
 validation refuses that one reuse with the allowed values in the reason.
 
 Evidence: the cited sentence numbers are looked up in the excerpts the model read; numbers
-that name no sentence are ignored. With no valid number, a quote found in the paper's text
-(extract.evidence, tolerant of what copying does to text) stands instead. Otherwise the reuse
-is refused with the reason.
+that name no sentence are ignored. A cited sentence counts only where it, or the sentence
+beside it, names the model (its name, an alias, or a model found there that resolves to
+it). With no such sentence, a quote found in the paper's text (extract.evidence, tolerant of
+what copying does to text) stands instead. Otherwise the reuse is refused with the reason.
+
+Type: a kind of network (CNN, BiLSTM), software, a data set or a statistical method is not a
+trained network (extract.kinds), nor is a name no table knows that does not look like a
+model's (extract.open_world); such an entry is refused, whatever role it was given.
 """
 
 import re
@@ -18,7 +23,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from extract.aliases import key
+from extract.catalogue import resolve
 from extract.evidence import PaperIndex
+from extract.kinds import is_generic_architecture, is_known_non_model
+from extract.open_world import looks_like_a_model, named_models
 from extract.taxonomy import Pattern, Role, Stage
 
 _SUFFIXES = re.compile(r"[ _-]*(?:reuse|pattern|stage|role|phase|step)$")
@@ -111,21 +120,51 @@ class Rejected(BaseModel):
         return cls(model=model, reason=str(error))
 
 
-def evidence_for(numbers: list[int], quote: str | None, context: dict[str, Any]) -> str:
-    """The evidence a reuse stands on: its cited sentences, or its quote when found."""
+def not_a_model(name: str) -> str | None:
+    """Why the name is not a trained network, or None when it may be one."""
+    if is_generic_architecture(name):
+        return f"{name!r} is a kind of network, not a model"
+    if is_known_non_model(name):
+        return f"{name!r} is software, a data set or a statistical method, not a model"
+    if resolve(name).modality == "unknown" and not looks_like_a_model(name):
+        return f"{name!r} is in no model table and does not look like a model's name"
+    return None
+
+
+def names_model(sentence: str, model: str) -> bool:
+    """Does the sentence name the model: its written name, an alias, or a mention of it?"""
+    info = resolve(model)
+    wanted = {key(model), key(info.name), *(key(alias) for alias in info.aliases)} - {""}
+    bare = key(sentence)
+    if any(name in bare for name in wanted):
+        return True
+    return any(m.model.name == info.name for m in named_models(sentence))
+
+
+def evidence_for(
+    numbers: list[int], quote: str | None, context: dict[str, Any], model: str = ""
+) -> str:
+    """The evidence a reuse stands on: its cited sentences where they (or a neighbour) name
+    the model, or its quote when found in the paper."""
     excerpts = context.get("context")
     paper: PaperIndex | None = context.get("paper")
     if excerpts is None:  # read back from the ledger: the stored quote is the evidence
         if not quote:
             raise ValueError("no evidence: cite the numbers of the sentences that show the use")
         return quote
-    cited = [s for s in (excerpts.sentence(n) for n in dict.fromkeys(numbers)) if s]
-    if cited:
-        return " ".join(cited[:2])  # the evidence an edge carries stays readable
+    cited = [(n, s) for n in dict.fromkeys(numbers) if (s := excerpts.sentence(n))]
+    naming = [
+        s for n, s in cited
+        if not model or any(names_model(t, model) for t in (excerpts.sentence(n - 1) or "", s,
+                                                            excerpts.sentence(n + 1) or ""))
+    ]  # fmt: skip
+    if naming:
+        return " ".join(naming[:2])  # the evidence an edge carries stays readable
     if quote and paper is not None and paper.why_not_found(quote) is None:
         return quote
     shown = ", ".join(map(str, numbers[:5])) or "none"
+    where = "cites no sentence of the excerpts" if not cited else f"cites no sentence naming {model}"
     raise ValueError(
-        f"the evidence cites no sentence of the excerpts (numbers: {shown}; the excerpts have "
+        f"the evidence {where} (numbers: {shown}; the excerpts have "
         f"{len(excerpts.sentences)}) and its quote is not in the paper"
     )

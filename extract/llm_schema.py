@@ -27,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from extract.catalogue import resolve
 from extract.llm_checks import (
     Rejected,
     coerce_numbers,
@@ -34,6 +35,7 @@ from extract.llm_checks import (
     coerce_role,
     coerce_stage,
     evidence_for,
+    not_a_model,
 )
 from extract.records import Text
 from extract.taxonomy import Pattern, Role, Stage
@@ -104,9 +106,16 @@ class ReuseAnswer(BaseModel):
     form: Text = Field(description="what was done with the model, in a few words")
 
     @model_validator(mode="after")
-    def _evidence_is_in_the_paper(self, info: ValidationInfo) -> Self:
-        """The quote becomes the cited sentences themselves (what the graph stores)."""
-        self.quote = evidence_for(self.evidence, self.quote, info.context or {})
+    def _a_model_with_evidence(self, info: ValidationInfo) -> Self:
+        """A trained network, never a kind of network, software or data; the quote becomes
+        the cited sentences that name it (what the graph stores). A model a table knows is
+        never the paper's own: "created" becomes "used" (the rules' rule, extract.roles)."""
+        why = not_a_model(self.model)
+        if why:
+            raise ValueError(why)
+        self.quote = evidence_for(self.evidence, self.quote, info.context or {}, self.model)
+        if self.role is Role.created and resolve(self.model).modality != "unknown":
+            self.role = Role.used
         return self
 
 

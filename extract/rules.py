@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import reduce
 from itertools import chain, islice
 from typing import Any
 
@@ -24,7 +25,7 @@ from extract.open_world import DL_CONTEXT, is_trap, named_models
 from extract.passages import Passage, passages, sentences
 from extract.records import Extraction, ExtractionFailure, Outcome, Paper, PaperText, Reuse
 from extract.roles import about_the_field, created_names, is_background_section, is_created
-from extract.taxonomy import Pattern, Role, Stage
+from extract.taxonomy import Pattern, Role, Stage, stronger_role
 
 EXTRACTOR = "rules"
 VERSION = "rules-3"
@@ -76,8 +77,7 @@ def _mentions(text: PaperText, created: dict[str, str]) -> list[_Found]:
 def _record(mentions: list[_Found]) -> Reuse:
     """One model's record: its role over all mentions (created, else used, else mentioned),
     and for a reuse the pattern and stage its best-evidenced mention gives."""
-    roles = {found.role for found in mentions}
-    role = next(r for r in (Role.created, Role.used, Role.mentioned) if r in roles)
+    role = reduce(stronger_role, (found.role for found in mentions))
     best = max((f for f in mentions if f.role is role), key=_score)
     info = best.mention.model
     if role is Role.used:
