@@ -163,7 +163,7 @@ def evidence_for(
     if quote and paper is not None and paper.why_not_found(quote) is None:
         return quote
     shown = ", ".join(map(str, numbers[:5])) or "none"
-    where = "cites no sentence of the excerpts" if not cited else f"cites no sentence naming {model}"
+    where = f"cites no sentence naming {model}" if cited else "cites no sentence of the excerpts"
     raise ValueError(
         f"the evidence {where} (numbers: {shown}; the excerpts have "
         f"{len(excerpts.sentences)}) and its quote is not in the paper"

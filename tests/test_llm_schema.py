@@ -129,7 +129,8 @@ PLANKTON = PaperText(
         "A CNN classifier and the ImageNet data set served as baselines. "
         "We present PlanktoNet, a network we trained on 2 million images.",)),),
 )  # fmt: skip
-PLANKTON_CHECKS = {"context": select(PLANKTON), "paper": PaperIndex(PLANKTON.sections[0].paragraphs[0])}
+PLANKTON_CHECKS = {"context": select(PLANKTON),
+                   "paper": PaperIndex(PLANKTON.sections[0].paragraphs[0])}  # fmt: skip
 
 
 def _numbered(checks: dict[str, Any], words: str) -> int:
