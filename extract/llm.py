@@ -199,7 +199,8 @@ class LLMExtractor:
             self.stats.cache_hits += 1
             self._tick("hit", 0)
             stored = PaperAnswer.model_validate_json(  # the ledger's answer, this run's cap
-                cached.answer, context={"max_reuses": self.config.max_reuses})
+                cached.answer, context={"max_reuses": self.config.max_reuses}
+            )
             return to_extraction(paper.work.id, stored)
         warning = window_warning(self.config, context)
         if warning:
@@ -323,18 +324,22 @@ class LLMExtractor:
         spent = usage_of(completion)
         tokens_in, tokens_out = tokens_in + spent[0], tokens_out + spent[1]
         dropped = [r.model_dump() for r in answer.rejected]
-        return Call(
-            **base,
-            status="ok",
-            response=completion.model_dump_json() if completion is not None else None,
-            answer=answer.model_dump_json(),
-            dropped=json.dumps(dropped),
-            attempts=attempts,
-            input_tokens=tokens_in,
-            output_tokens=tokens_out,
-            latency_s=time.perf_counter() - started,
-            cost_usd=cost_usd(self.config.model, tokens_in, tokens_out),
-        ), answer, "answered"
+        return (
+            Call(
+                **base,
+                status="ok",
+                response=completion.model_dump_json() if completion is not None else None,
+                answer=answer.model_dump_json(),
+                dropped=json.dumps(dropped),
+                attempts=attempts,
+                input_tokens=tokens_in,
+                output_tokens=tokens_out,
+                latency_s=time.perf_counter() - started,
+                cost_usd=cost_usd(self.config.model, tokens_in, tokens_out),
+            ),
+            answer,
+            "answered",
+        )
 
     def _failed(
         self,
