@@ -115,10 +115,18 @@ def _split(paper: PaperText) -> tuple[list[Passage], list[Passage], list[Passage
 
 
 def speaks_of_deep_learning(paper: PaperText) -> bool:
-    """The prefilter's decision: False sends the paper to no LLM (and the rules extractor
-    says uses_dl = False unless it found a reuse)."""
+    """The prefilter's decision: False sends the paper to no LLM."""
     head, body, _ = _split(paper)
     return sends(head, body)
+
+
+def works_with_deep_learning(paper: PaperText) -> bool:
+    """The rules extractor's uses_dl, stricter than the prefilter: a strong cue in the body
+    sections that can hold a reuse (methods, results...); the title and abstract count only
+    for a paper with no body. An abstract that speaks of the field ("CNNs are increasingly
+    proposed for ...") is a reason to send a paper to an LLM, not evidence of use."""
+    head, body, _ = _split(paper)
+    return sends([], body) if body else sends(head, [])
 
 
 def _cost(passage: Passage) -> int:

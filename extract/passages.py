@@ -69,7 +69,13 @@ class Passage:
 
     @property
     def can_hold_reuse(self) -> bool:
-        return not is_not_reuse_heading(self.own_heading)
+        """False under a section of prior work, outlook or back matter at any level of the
+        heading path ("Introduction / Deep learning for plankton"), unless a level speaks
+        of results ("Results and Discussion / Limitations")."""
+        levels = self.heading.split(" / ")
+        if any(_RESULTS.search(level) for level in levels):
+            return True
+        return not any(is_not_reuse_heading(level) for level in levels)
 
     @property
     def is_introduction(self) -> bool:

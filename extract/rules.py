@@ -18,7 +18,7 @@ from itertools import chain, islice
 from typing import Any
 
 from extract.catalogue import Mention, resolve
-from extract.context import speaks_of_deep_learning
+from extract.context import works_with_deep_learning
 from extract.cues import PRIORITY, Site, pattern, stage
 from extract.extractor import Done
 from extract.open_world import DL_CONTEXT, is_trap, named_models
@@ -125,7 +125,7 @@ def extract(text: PaperText) -> Extraction:
     records += _unseen_creations(created, by_model)
     used = any(r.role is Role.used for r in records)
     made = any(r.role is Role.created for r in records)
-    uses_dl = used or made or speaks_of_deep_learning(text)  # the LLM prefilter's rule
+    uses_dl = used or made or works_with_deep_learning(text)
     return Extraction(
         work_id=text.work_id,
         uses_dl=uses_dl,

@@ -1,0 +1,45 @@
+"""Fixes from the review of roles and the LLM path, on invented sentences: sections nested
+under prior work, uses_dl in the rules, and the bench's gold reuses."""
+
+from extract.records import PaperText, Section
+from extract.rules import extract
+from extract.taxonomy import Role
+
+
+def test_a_subsection_of_the_introduction_holds_no_reuse() -> None:
+    text = PaperText(work_id="W1", title="Plankton", sections=(
+        Section(heading="Introduction / Deep learning for plankton", paragraphs=(
+            "Zhang et al. trained ResNet-50 on plankton images [4].",)),
+        Section(heading="Methods", paragraphs=("We counted plankton by hand.",)),
+    ))  # fmt: skip
+    result = extract(text)
+    assert {r.model: r.role for r in result.reuses} == {"ResNet-50": Role.mentioned}
+    assert not result.uses_ptms
+
+
+def test_a_subsection_under_results_and_discussion_still_holds_reuse() -> None:
+    text = PaperText(work_id="W1", title="Plankton", sections=(
+        Section(heading="Results and Discussion / Limitations", paragraphs=(
+            "We fine-tuned ResNet-50 on our plankton images.",)),
+    ))  # fmt: skip
+    assert {r.model: r.role for r in extract(text).reuses} == {"ResNet-50": Role.used}
+
+
+def test_an_abstract_about_the_field_is_no_deep_learning_use_for_the_rules() -> None:
+    text = PaperText(
+        work_id="W1", title="Bird surveys by ear",
+        abstract="Convolutional neural networks are increasingly proposed for bird surveys, "
+        "but we rely on trained observers.",
+        sections=(Section(heading="Methods", paragraphs=(
+            "Observers counted birds at 40 points along transects.",)),),
+    )  # fmt: skip
+    assert not extract(text).uses_dl
+
+
+def test_an_abstract_counts_for_the_rules_when_there_is_no_body() -> None:
+    text = PaperText(
+        work_id="W1",
+        title="Bird surveys",
+        abstract="We classified bird calls with a convolutional neural network.",
+    )
+    assert extract(text).uses_dl
