@@ -43,3 +43,34 @@ def test_an_abstract_counts_for_the_rules_when_there_is_no_body() -> None:
         abstract="We classified bird calls with a convolutional neural network.",
     )
     assert extract(text).uses_dl
+
+
+def _used(*methods: str) -> dict[str, tuple[str, str]]:
+    text = PaperText(
+        work_id="W1", title="A study", sections=(Section(heading="Methods", paragraphs=methods),)
+    )
+    return {r.model: (r.pattern.value, r.stage.value)
+            for r in extract(text).with_role(Role.used)}  # fmt: skip
+
+
+def test_frozen_features_under_a_newly_trained_head_are_adaptation() -> None:
+    found = _used("We froze the ResNet-50 backbone and trained a new classification head on "
+                  "its features.")  # fmt: skip
+    assert found["ResNet-50"][0] == "adaptation"
+
+
+def test_frozen_features_fed_to_a_classical_classifier_stay_deployment() -> None:
+    found = _used("Features from the frozen ResNet-50 were fed to a random forest.")
+    assert found["ResNet-50"][0] == "deployment"
+
+
+def test_segmenting_images_is_observation() -> None:
+    assert _used("We segmented nuclei in every image with Cellpose.")["Cellpose"][1] == (
+        "Observation"
+    )
+
+
+def test_we_used_x_to_do_something_is_deployment() -> None:
+    assert _used("We used DeepLabCut to estimate poses of the mice.")["DeepLabCut"][0] == (
+        "deployment"
+    )
