@@ -1,6 +1,8 @@
 """Fixes from the review of roles and the LLM path, on invented sentences: sections nested
 under prior work, uses_dl in the rules, and the bench's gold reuses."""
 
+import pytest
+
 from extract.records import PaperText, Section
 from extract.rules import extract
 from extract.taxonomy import Role
@@ -74,3 +76,25 @@ def test_we_used_x_to_do_something_is_deployment() -> None:
     assert _used("We used DeepLabCut to estimate poses of the mice.")["DeepLabCut"][0] == (
         "deployment"
     )
+
+
+def test_labels_of_created_or_mentioned_models_are_not_gold_reuses() -> None:
+    from extract.evaluate import Label
+
+    label = Label.model_validate({"file": "p.xml", "reuses": [
+        {"model": "ESM-2", "pattern": ["adaptation"], "stage": ["Test"]},
+        {"model": "U-Net", "role": "used", "pattern": ["deployment"], "stage": ["Observation"]},
+        {"model": "PlanktoNet", "role": "created"},
+        {"model": "AlexNet", "role": "mentioned"},
+    ]})  # fmt: skip
+    assert [g.model for g in label.gold_reuses] == ["ESM-2", "U-Net"]
+
+
+def test_the_benches_count_only_gold_reuses(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import context_recall, llm_requests
+
+    llm_requests.main(["tests/data/labels.jsonl"])  # a mentioned label has no pattern
+    context_recall.main(["tests/data/labels.jsonl"])
+    said = capsys.readouterr().out
+    assert "gold reuses kept: 3/3" in said
+    assert "gold reused models inside the selected context: 3/3" in said
