@@ -321,3 +321,20 @@ def test_models_introduced_in_natural_science_papers_and_their_reusers(roles: Gr
     ]  # fmt: skip
     # introduced outside the natural sciences: not listed
     assert ask(roles, "models_introduced", "model", science_fields="[17]") == []
+
+
+def test_headlines_when_no_reuse_has_an_evidenced_value(store: GraphStore) -> None:
+    from extract.taxonomy import Pattern, Stage
+    from kg.answers import answer
+    from tests.graphs import extraction, reuse, work
+
+    load_works(store, [work(1, 2021, 13), work(2, 2022, 13)])
+    load_extractions(store, [
+        extraction(1, True, reuse("ESM-2", Pattern.undetermined, Stage.undetermined)),
+        extraction(2, True, reuse("AlphaFold2", Pattern.undetermined, Stage.undetermined)),
+    ])  # fmt: skip
+    headlines, _ = answer(store)  # no "the graph holds no PTM reuse yet"
+    assert (headlines.top_pattern, headlines.top_stage) == (None, None)
+    assert headlines.stage_name == "no evidenced stage"
+    assert headlines.stage_detail() == "(all 2 reuses have an undetermined stage)"
+    assert headlines.pattern_detail() == "(all 2 reuses have an undetermined pattern)"
