@@ -64,11 +64,7 @@ _SYNONYMS: dict[type[StrEnum], dict[str, str]] = {
 _UNDETERMINED = {"undetermined", "unknown", "unclear", "none", "na", "null", "notstated", ""}
 
 
-def _coerce(kind: type[StrEnum], value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    folded = _SUFFIXES.sub("", value.strip().lower())
-    squashed = re.sub(r"[^a-z]", "", folded)
+def _place(kind: type[StrEnum], squashed: str) -> StrEnum | None:
     for member in kind:
         if squashed == re.sub(r"[^a-z]", "", member.value.lower()):
             return member
@@ -76,7 +72,24 @@ def _coerce(kind: type[StrEnum], value: Any) -> Any:
         return kind(_SYNONYMS[kind][squashed])
     if squashed in _UNDETERMINED and "undetermined" in kind.__members__:
         return kind("undetermined")
-    return value
+    return None
+
+
+def _coerce(kind: type[StrEnum], value: Any) -> Any:
+    """The value as written first ("reuse" is a synonym of used), then without a suffix
+    ("adaptation_reuse"); a value that is only a suffix word ("pattern", "stage") is left
+    for validation to refuse, never read as undetermined."""
+    if not isinstance(value, str):
+        return value
+    folded = value.strip().lower()
+    placed = _place(kind, re.sub(r"[^a-z]", "", folded))
+    if placed is not None:
+        return placed
+    stripped = _SUFFIXES.sub("", folded)
+    if stripped == folded or not re.sub(r"[^a-z]", "", stripped):
+        return value
+    placed = _place(kind, re.sub(r"[^a-z]", "", stripped))
+    return value if placed is None else placed
 
 
 def coerce_pattern(value: Any) -> Any:

@@ -98,3 +98,25 @@ def test_the_benches_count_only_gold_reuses(capsys: pytest.CaptureFixture[str]) 
     said = capsys.readouterr().out
     assert "gold reuses kept: 3/3" in said
     assert "gold reused models inside the selected context: 3/3" in said
+
+
+def test_the_schema_explains_each_role_with_an_invented_example() -> None:
+    from extract.llm_schema import PaperAnswer
+
+    role = PaperAnswer.model_json_schema()["$defs"]["ReuseAnswer"]["properties"]["role"]
+    said = role["description"]
+    parts = said.split("created:")[0], said.split("created:")[1].split("mentioned:")[0]
+    assert said.startswith("used:") and all("('" in part for part in parts)
+    assert "('" in said.split("mentioned:")[1]  # each role with an invented example
+    assert "introduction" in said and "example of the field" in said
+
+
+def test_a_synonym_is_read_before_its_suffix_is_stripped() -> None:
+    from extract.llm_checks import coerce_pattern, coerce_role, coerce_stage
+    from extract.taxonomy import Pattern
+
+    assert coerce_role("reuse") is Role.used
+    assert coerce_role("Reused") is Role.used
+    assert coerce_pattern("adaptation_reuse") is Pattern.adaptation
+    for word in ("pattern", "stage", "step", "phase"):  # no value: refused, not undetermined
+        assert coerce_pattern(word) == word and coerce_stage(word) == word
