@@ -94,18 +94,36 @@ def about_the_field(sentence: str) -> bool:
 _MAY_CREATE = re.compile(r"\b(?:[Ww]e|[Oo]ur|call\w*|named|termed|dubbed|hereafter)\b")
 _MODEL_LIKE = re.compile(r"\b[A-Za-z][a-z]*[A-Z0-9]")
 
-# Someone's earlier model, cited: reused, even when "we" made it.
-_EARLIER = re.compile(r"\b(?:previously|earlier|prior|before|our (?:previous|earlier|recent))\b",
-                      re.IGNORECASE)  # fmt: skip
+# The authors' earlier model, or someone's cited one: reused, even when "we" made it. Tied to
+# the name ("we previously developed X", "our earlier model X", "X, which we developed
+# before"), not to a "before" anywhere in the sentence ("... denoises images before
+# classification").
+_EARLIER_BEFORE = re.compile(
+    r"\b(?:previously|earlier|formerly|our (?:previous|earlier|recent|prior|former))\b"
+    r"(?:[^,;.]{0,50})$",
+    re.IGNORECASE,
+)
+_EARLIER_AFTER = re.compile(
+    r"^,?\s*(?:which |that )?(?:we |was |were )?(?:had |have |has )?(?:been )?"
+    r"(?:previously|earlier|formerly|already)\b|^,?\s*(?:which |that )?we (?:\w+ )?"
+    r"(?:developed|published|described|introduced|presented|proposed) (?:before|earlier|"
+    r"previously|in (?:our|a) (?:previous|earlier|prior) (?:work|study|paper))",
+    re.IGNORECASE,
+)
 _CITED = re.compile(r"^\s*(?:\[\d|\([^()]*\d{4}[a-z]?\))")
 
 
+def _earlier(sentence: str, start: int, end: int) -> bool:
+    """Does the sentence say, of the name at [start, end), that it was made before?"""
+    before = sentence[max(0, start - 80) : start]
+    return bool(_EARLIER_BEFORE.search(before) or _EARLIER_AFTER.match(sentence[end:]))
+
+
 def _candidates(sentence: str) -> Iterable[str]:
-    if _EARLIER.search(sentence):
-        return
     for rx in _CREATIONS:
         for match in rx.finditer(sentence):
-            if not _CITED.match(sentence[match.end("name") :]):
+            start, end = match.span("name")
+            if not _CITED.match(sentence[end:]) and not _earlier(sentence, start, end):
                 yield match.group("name").rstrip(".-")
 
 

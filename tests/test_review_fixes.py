@@ -120,3 +120,26 @@ def test_a_synonym_is_read_before_its_suffix_is_stripped() -> None:
     assert coerce_pattern("adaptation_reuse") is Pattern.adaptation
     for word in ("pattern", "stage", "step", "phase"):  # no value: refused, not undetermined
         assert coerce_pattern(word) == word and coerce_stage(word) == word
+
+
+def test_before_elsewhere_in_the_sentence_does_not_veto_creation() -> None:
+    text = PaperText(work_id="W1", title="Plankton", sections=(
+        Section(heading="Methods", paragraphs=(
+            "We present PlanktoNet, a convolutional network that denoises images before "
+            "classification.",)),
+    ))  # fmt: skip
+    assert {r.model: r.role for r in extract(text).reuses} == {"PlanktoNet": Role.created}
+
+
+@pytest.mark.parametrize("sentence", [
+    "We previously developed PlanktoNet, a convolutional network for plankton images.",
+    "Our earlier network PlanktoNet, a convolutional classifier, was applied to the images.",
+    "PlanktoNet, which we developed before, is a convolutional network for plankton.",
+])  # fmt: skip
+def test_the_authors_earlier_model_is_not_created_here(sentence: str) -> None:
+    text = PaperText(
+        work_id="W1",
+        title="Plankton",
+        sections=(Section(heading="Methods", paragraphs=(sentence,)),),
+    )
+    assert Role.created not in {r.role for r in extract(text).reuses}
