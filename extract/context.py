@@ -152,7 +152,9 @@ def select(paper: PaperText, budget: int = DEFAULT_BUDGET) -> Context:
     spent = _fill(body, ranked, chosen, sum(approx_tokens(p.text) for p in head), budget - reserve)
     excerpts = stage_excerpts(everything, [body[i] for i in chosen], reserve)
     stage_tokens = sum(e.tokens for e in excerpts)
-    _fill(body, ranked, chosen, spent + stage_tokens, budget)
+    excerpted = {id(e.passage) for e in excerpts}  # never read twice, under two numberings
+    rest = [i for i in ranked if id(body[i]) not in excerpted]
+    _fill(body, rest, chosen, spent + stage_tokens, budget)
     picked = [body[i] for i in sorted(chosen)]
     return _render(head, picked, excerpts, everything, has_cue, stage_tokens)
 

@@ -195,10 +195,6 @@ def pattern(site: Site) -> tuple[Pattern, str]:
     return Pattern.undetermined, "no evidence of what was done with the model"
 
 
-def has_pattern_cue(site: Site) -> bool:
-    return pattern(site)[0] is not Pattern.undetermined
-
-
 def stage(site: Site) -> Stage:
     """The stage the sentence (or the next) evidences; the rarer stages have the more
     specific cues, so the first table entry that matches wins."""

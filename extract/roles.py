@@ -16,17 +16,10 @@
 import re
 from collections.abc import Iterable
 
+from extract.aliases import key
 from extract.catalogue import resolve
 from extract.open_world import NAME, looks_like_a_model
 from extract.passages import Passage, sentences
-
-# Headings of sections where a model is only talked about (prior work, outlook); other
-# sections that hold no reuse (references, acknowledgements, funding) name no model at all.
-BACKGROUND_SECTIONS = re.compile(
-    r"introduction|background|related work|prior work|previous work|discussion|future work|"
-    r"outlook|perspectives|limitations",
-    re.IGNORECASE,
-)
 
 _MAKE = r"(?:present|propose|introduce|develop|developed|design|designed|describe|release|"
 _MAKE += r"released|create|created|build|built|establish|devise|devised)"
@@ -78,10 +71,6 @@ _AUTHORS_ACT = re.compile(
     r"tested|assessed)\b|\bhere\b",
     re.IGNORECASE,
 )
-
-
-def is_background_section(passage: Passage) -> bool:
-    return bool(BACKGROUND_SECTIONS.search(passage.heading))
 
 
 def about_the_field(sentence: str) -> bool:
@@ -146,15 +135,11 @@ def _unknown(name: str) -> bool:
     return resolve(name).modality == "unknown"
 
 
-def _key(name: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", name.casefold())
-
-
 def is_created(written: str, created: Iterable[str]) -> bool:
     """The written name is one the paper created, or a variant of one ("X-Lite", "X2")."""
-    wanted = _key(written)
+    wanted = key(written)
     for name in created:
-        own = _key(name)
+        own = key(name)
         if wanted == own or (wanted.startswith(own) and written.casefold().startswith(
                 name.casefold())):  # fmt: skip
             return True

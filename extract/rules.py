@@ -24,7 +24,7 @@ from extract.extractor import Done
 from extract.open_world import DL_CONTEXT, is_trap, named_models
 from extract.passages import Passage, passages, sentences
 from extract.records import Extraction, ExtractionFailure, Outcome, Paper, PaperText, Reuse
-from extract.roles import about_the_field, created_names, is_background_section, is_created
+from extract.roles import about_the_field, created_names, is_created
 from extract.taxonomy import Pattern, Role, Stage, stronger_role
 
 EXTRACTOR = "rules"
@@ -59,7 +59,7 @@ def _role(mention: Mention, sentence: str, passage: Passage, created: dict[str, 
 def _mentions(text: PaperText, created: dict[str, str]) -> list[_Found]:
     found: list[_Found] = []
     for passage in passages(text):
-        if not passage.can_hold_reuse and not is_background_section(passage):
+        if not passage.can_hold_reuse and not passage.is_background:
             continue  # references, acknowledgements, funding: no role at all
         split = sentences(passage.text)
         named = [named_models(sentence) for sentence in split]

@@ -143,3 +143,56 @@ def test_the_authors_earlier_model_is_not_created_here(sentence: str) -> None:
         sections=(Section(heading="Methods", paragraphs=(sentence,)),),
     )
     assert Role.created not in {r.role for r in extract(text).reuses}
+
+
+@pytest.mark.parametrize(("heading", "background", "back_matter"), [
+    ("Literature review", True, False), ("Motivation", True, False),
+    ("2. State of the art", True, False), ("Introduction / Deep learning for plankton", True,
+                                           False),
+    ("Results and Discussion", False, False), ("Results / Regions of interest", False, False),
+    ("Conflicts of interest", False, True), ("Acknowledgements", False, True),
+    ("Conclusions", False, False), ("Conclusions and future work", True, False),
+])  # fmt: skip
+def test_one_section_classifier_judges_whole_headings(
+    heading: str, background: bool, back_matter: bool
+) -> None:
+    from extract.passages import Passage
+
+    passage = Passage(heading, "text")
+    assert (passage.is_background, passage.is_back_matter) == (background, back_matter)
+    assert passage.can_hold_reuse is not (background or back_matter)
+
+
+def test_models_under_a_literature_review_are_kept_as_mentioned() -> None:
+    text = PaperText(work_id="W1", title="Plankton", sections=(
+        Section(heading="Literature review", paragraphs=(
+            "Zhang et al. trained ResNet-50 on plankton images [4].",)),
+        Section(heading="Methods", paragraphs=("We counted plankton by hand.",)),
+    ))  # fmt: skip
+    assert {r.model: r.role for r in extract(text).reuses} == {"ResNet-50": Role.mentioned}
+
+
+def test_a_results_section_about_regions_of_interest_gives_stage_evidence() -> None:
+    from extract.passages import Passage
+    from extract.stage_evidence import stage_excerpts
+
+    methods = Passage("Methods", "We fine-tuned ResNet-50 on our plankton images.")
+    results = Passage("Results / Regions of interest",
+                      "ResNet-50 detected plankton in 90% of the frames.")  # fmt: skip
+    excerpts = stage_excerpts([methods, results], [methods], 1000)
+    assert [e.passage.heading for e in excerpts] == ["Results / Regions of interest"]
+
+
+def test_a_paragraph_given_as_stage_evidence_is_not_also_picked_whole() -> None:
+    from extract.context import select
+
+    filler = " ".join(f"Sample {n} was stored at four degrees." for n in range(30))
+    text = PaperText(work_id="W1", title="Plankton", abstract="We study plankton.", sections=(
+        Section(heading="Methods", paragraphs=(
+            "We fine-tuned the pre-trained ResNet-50 network on our plankton images.",)),
+        Section(heading="Results", paragraphs=(
+            "ResNet-50 detected plankton in 90% of the frames. " + filler,)),
+    ))  # fmt: skip
+    for budget in (250, 400, 3000):
+        said = select(text, budget).sentences
+        assert len(said) == len(set(said)), budget
