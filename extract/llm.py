@@ -47,6 +47,7 @@ from extract.llm_request import (
     ending,
     failure_reason,
     messages,
+    output_limit,
     raw_answer,
     repair_messages,
     usage_of,
@@ -311,7 +312,7 @@ class LLMExtractor:
                 # resend only what failed: the answer and why (or, with none, the question)
                 request = sent if raw is None else repair_messages(raw, failure_reason(error))
             except IncompleteOutputException as error:
-                why = (f"the answer stopped at max_tokens={self._decoding['max_tokens']} "
+                why = (f"the answer stopped at {output_limit(self._decoding)} "
                        "(set from KG_LLM_MAX_REUSES); the model may be looping")  # fmt: skip
                 spent = usage_of(error.last_completion)
                 failed = self._failed(base, started, why, error.last_completion, attempts,

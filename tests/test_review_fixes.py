@@ -196,3 +196,22 @@ def test_a_paragraph_given_as_stage_evidence_is_not_also_picked_whole() -> None:
     for budget in (250, 400, 3000):
         said = select(text, budget).sentences
         assert len(said) == len(set(said)), budget
+
+
+@pytest.mark.parametrize("model", ["o3-mini", "o1", "gpt-5", "openai/o4-mini", "gpt-5-mini"])
+def test_reasoning_models_get_max_completion_tokens_and_their_own_temperature(
+    model: str,
+) -> None:
+    from extract.llm_request import LLMConfig, decoding, output_limit
+
+    options = decoding(LLMConfig(model=model, base_url="http://x/v1"))
+    assert "max_tokens" not in options and "temperature" not in options
+    assert output_limit(options).startswith("max_completion_tokens=")
+
+
+@pytest.mark.parametrize("model", ["gpt-4o-mini", "llama3.1:8b", "qwen2.5", "olmo-2"])
+def test_other_models_keep_max_tokens_and_temperature_zero(model: str) -> None:
+    from extract.llm_request import LLMConfig, decoding
+
+    options = decoding(LLMConfig(model=model, base_url="http://x/v1"))
+    assert options["temperature"] == 0.0 and "max_tokens" in options
