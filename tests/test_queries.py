@@ -94,6 +94,10 @@ def test_a_limited_answer_says_how_many_rows_there_are_in_all(graph: GraphStore)
     assert queries.run_counted(graph, "patterns_overall").total is None
 
 
+def test_patterns_overall_is_empty_on_an_empty_graph(store: GraphStore) -> None:
+    assert queries.run(store, "patterns_overall") == []
+
+
 def test_patterns_overall_as_shares_of_reuses_and_of_papers(graph: GraphStore) -> None:
     assert ask(graph, "patterns_overall", "pattern", "reuses", "papers", "reuse_share",
                "paper_share") == [
@@ -333,7 +337,10 @@ def test_headlines_when_no_reuse_has_an_evidenced_value(store: GraphStore) -> No
         extraction(1, True, reuse("ESM-2", Pattern.undetermined, Stage.undetermined)),
         extraction(2, True, reuse("AlphaFold2", Pattern.undetermined, Stage.undetermined)),
     ])  # fmt: skip
-    headlines, _ = answer(store)  # no "the graph holds no PTM reuse yet"
+    headlines, tables = answer(store)  # no "the graph holds no PTM reuse yet"
+    assert tables["patterns_overall"] == [{"pattern": None, "reuses": 0, "papers": 0,
+                                           "reuse_share": None, "paper_share": None,
+                                           "undetermined": 2}]  # fmt: skip
     assert (headlines.top_pattern, headlines.top_stage) == (None, None)
     assert headlines.stage_name == "no evidenced stage"
     assert headlines.stage_detail() == "(all 2 reuses have an undetermined stage)"
