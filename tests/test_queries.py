@@ -96,6 +96,7 @@ def test_a_limited_answer_says_how_many_rows_there_are_in_all(graph: GraphStore)
 
 def test_patterns_overall_is_empty_on_an_empty_graph(store: GraphStore) -> None:
     assert queries.run(store, "patterns_overall") == []
+    assert queries.run(store, "pattern_stage") == []
 
 
 def test_patterns_overall_as_shares_of_reuses_and_of_papers(graph: GraphStore) -> None:
@@ -341,6 +342,9 @@ def test_headlines_when_no_reuse_has_an_evidenced_value(store: GraphStore) -> No
     assert tables["patterns_overall"] == [{"pattern": None, "reuses": 0, "papers": 0,
                                            "reuse_share": None, "paper_share": None,
                                            "undetermined": 2}]  # fmt: skip
+    assert queries.run(store, "pattern_stage") == [{"pattern": None, "stage": None,
+                                                    "stage_order": None, "reuses": 0,
+                                                    "undetermined": 2}]  # fmt: skip
     assert (headlines.top_pattern, headlines.top_stage) == (None, None)
     assert headlines.stage_name == "no evidenced stage"
     assert headlines.stage_detail() == "(all 2 reuses have an undetermined stage)"
