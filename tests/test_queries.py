@@ -342,6 +342,11 @@ def test_headlines_when_no_reuse_has_an_evidenced_value(store: GraphStore) -> No
     assert tables["patterns_overall"] == [{"pattern": None, "reuses": 0, "papers": 0,
                                            "reuse_share": None, "paper_share": None,
                                            "undetermined": 2}]  # fmt: skip
+    by_field = ask(store, "patterns_by_field", "field_id", "pattern", "reuses", "reuse_share",
+                   "undetermined")  # fmt: skip
+    assert by_field == [(13, None, 0, None, 2)]
+    by_year = ask(store, "patterns_by_year", "year", "pattern", "reuses", "undetermined")
+    assert by_year == [(2021, None, 0, 1), (2022, None, 0, 1)]
     assert queries.run(store, "pattern_stage") == [{"pattern": None, "stage": None,
                                                     "stage_order": None, "reuses": 0,
                                                     "undetermined": 2}]  # fmt: skip
