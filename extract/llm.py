@@ -199,10 +199,10 @@ class LLMExtractor:
         if cached is not None and cached.answer is not None:
             self.stats.cache_hits += 1
             self._tick("hit", 0)
-            stored = PaperAnswer.model_validate_json(  # the ledger's answer, this run's cap
-                cached.answer, context={"max_reuses": self.config.max_reuses}
+            cap = {"max_reuses": self.config.max_reuses}  # the ledger's answer, this run's cap
+            return to_extraction(
+                paper.work.id, PaperAnswer.model_validate_json(cached.answer, context=cap)
             )
-            return to_extraction(paper.work.id, stored)
         warning = window_warning(self.config, context)
         if warning:
             self.stats.over_window += 1
@@ -325,22 +325,13 @@ class LLMExtractor:
         spent = usage_of(completion)
         tokens_in, tokens_out = tokens_in + spent[0], tokens_out + spent[1]
         dropped = [r.model_dump() for r in answer.rejected]
-        return (
-            Call(
-                **base,
-                status="ok",
-                response=completion.model_dump_json() if completion is not None else None,
-                answer=answer.model_dump_json(),
-                dropped=json.dumps(dropped),
-                attempts=attempts,
-                input_tokens=tokens_in,
-                output_tokens=tokens_out,
-                latency_s=time.perf_counter() - started,
-                cost_usd=cost_usd(self.config.model, tokens_in, tokens_out),
-            ),
-            answer,
-            "answered",
-        )
+        call = Call(**base, status="ok",
+                    response=completion.model_dump_json() if completion is not None else None,
+                    answer=answer.model_dump_json(), dropped=json.dumps(dropped),
+                    attempts=attempts, input_tokens=tokens_in, output_tokens=tokens_out,
+                    latency_s=time.perf_counter() - started,
+                    cost_usd=cost_usd(self.config.model, tokens_in, tokens_out))  # fmt: skip
+        return call, answer, "answered"
 
     def _failed(
         self,

@@ -524,16 +524,13 @@ def evaluate(
     }
     if llm is not None:  # the rules extractor sends nothing: no LLM columns for it
         summary |= {"papers_sent_to_llm": sent, "input_tokens_per_call": round(tokens, 1)}
-    for kind in ("pattern", "stage"):  # narrow tables: every column shows at 80 columns
-        wanted = ("matched_reuses", f"{kind}_accuracy", f"{kind}_accuracy_all",
-                  f"{kind}_undetermined")  # fmt: skip
-        out.print(render.table([{k: summary[k] for k in wanted}], title=f"{kind.capitalize()} "
-                               "accuracy over evidenced values (_all: undetermined counted as "
-                               "wrong)"))  # fmt: skip
-    shown = ("matched_reuses", "pattern_accuracy", "pattern_accuracy_all", "pattern_undetermined",
-             "stage_accuracy", "stage_accuracy_all", "stage_undetermined")  # fmt: skip
-    out.print(render.table([{k: v for k, v in summary.items() if k not in shown}],
-                           title="Agreement on uses_ptms, and roles"))  # fmt: skip
+    groups = {f"{k.capitalize()} accuracy over evidenced values (_all: undetermined counted as "
+              "wrong)": ("matched_reuses", f"{k}_accuracy", f"{k}_accuracy_all",
+                         f"{k}_undetermined") for k in ("pattern", "stage")}  # fmt: skip
+    taken = {column for group in groups.values() for column in group[1:]}
+    groups["Agreement on uses_ptms, and roles"] = tuple(set(summary) - taken)
+    for title, wanted in groups.items():  # narrow tables: every column shows at 80 columns
+        out.print(render.table([{k: v for k, v in summary.items() if k in wanted}], title=title))
     mistakes = [
         {"paper": p.file, "misses": "; ".join(p.misses), "false alarms": "; ".join(p.false_alarms),
          "created (not scored)": "; ".join(p.created)}
