@@ -524,9 +524,11 @@ def evaluate(
     }
     if llm is not None:  # the rules extractor sends nothing: no LLM columns for it
         summary |= {"papers_sent_to_llm": sent, "input_tokens_per_call": round(tokens, 1)}
-    groups = {f"{k.capitalize()} accuracy over evidenced values (_all: undetermined counted as "
-              "wrong)": ("matched_reuses", f"{k}_accuracy", f"{k}_accuracy_all",
-                         f"{k}_undetermined") for k in ("pattern", "stage")}  # fmt: skip
+    groups: dict[str, tuple[str, ...]] = {
+        f"{k.capitalize()} accuracy over evidenced values (_all: undetermined counted as wrong)":
+        ("matched_reuses", f"{k}_accuracy", f"{k}_accuracy_all", f"{k}_undetermined")
+        for k in ("pattern", "stage")
+    }  # fmt: skip
     taken = {column for group in groups.values() for column in group[1:]}
     groups["Agreement on uses_ptms, and roles"] = tuple(set(summary) - taken)
     for title, wanted in groups.items():  # narrow tables: every column shows at 80 columns
