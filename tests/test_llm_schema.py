@@ -148,6 +148,31 @@ def test_the_llm_path_refuses_kinds_of_network_and_non_models(name: str) -> None
     assert answer.reuses == [] and name in answer.rejected[0].reason
 
 
+def test_the_llm_path_keeps_a_plain_model_name_no_table_knows() -> None:
+    text = PaperText(
+        work_id="W3",
+        title="Enhancers",
+        abstract="We study enhancers.",
+        sections=(
+            Section(
+                heading="Methods",
+                paragraphs=("We ran the pre-trained Borzoi network on our enhancer sequences.",),
+            ),
+        ),
+    )
+    checks = {"context": select(text), "paper": PaperIndex(text.sections[0].paragraphs[0])}
+    at = _numbered(checks, "Borzoi")
+    answer = PaperAnswer.model_validate(
+        {
+            "uses_dl": True,
+            "uses_ptms": True,
+            "reuses": [raw(model="Borzoi", evidence=[at], pattern="deployment")],
+        },
+        context=checks,
+    )
+    assert [r.model for r in answer.reuses] == ["Borzoi"] and answer.rejected == []
+
+
 def test_a_known_model_the_llm_calls_created_is_used() -> None:
     at = _numbered(PLANKTON_CHECKS, "fine-tuned U-Net")
     own = _numbered(PLANKTON_CHECKS, "PlanktoNet")
