@@ -12,7 +12,7 @@ from extract.corpus import Failure, read_corpus
 from extract.extractor import Extractor
 from extract.workspace import Workspace
 from kg import queries
-from kg.answers import Headlines, headlines
+from kg.answers import Headlines, evidenced_row, headlines
 from kg.build import BuildSummary, Step, build_graph, extract_run
 from kg.graph.stores.base import GraphStore, Row
 
@@ -44,4 +44,5 @@ def run_demo(
     ids = [p.work.id for p in corpus.papers]
     built = build_graph(store, workspace, extracted.run, "demo", ids, reset=True, step=step)
     tables = {name: queries.run(store, name) for name in TABLES}
-    return DemoResult(built, corpus.failures + extracted.failures, tables, headlines(tables))
+    answers = headlines(tables, evidenced_row(store))
+    return DemoResult(built, corpus.failures + extracted.failures, tables, answers)
