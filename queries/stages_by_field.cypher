@@ -16,9 +16,8 @@ WITH f, count(u) AS undetermined
 MATCH (q:Paper)-[q_rel:IN_FIELD]->(f)
 WHERE q_rel.rank <= $max_rank
   AND (q_rel.rank = 0 OR $science_fields IS NULL OR f.id IN $science_fields)
-OPTIONAL MATCH (q)-[i:REUSES]->(:Model)
-WHERE i.stage <> 'undetermined'
-OPTIONAL MATCH (s:Stage {name: i.stage})
+OPTIONAL MATCH (q)-[i:REUSES]->(:Model), (s:Stage)
+WHERE i.stage = s.name
 WITH f, undetermined, s, count(i) AS reuses,
      count(DISTINCT CASE WHEN i IS NOT NULL THEN q END) AS papers
 WITH f, undetermined,

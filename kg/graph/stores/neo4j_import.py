@@ -40,32 +40,36 @@ def write_import(
     rows: Callable[[], Iterator[PaperRows]], folder: Path, schema: Schema = SCHEMA
 ) -> str:
     """Write one CSV per label and relationship type into `folder`; return the command.
-    Two passes over `rows()`: the nodes edges end at, then papers and edges."""
+    One pass: the hubs, then each paper, the nodes its edges end at that no earlier paper
+    named, and its edges (the import tool reads all nodes before any relationship)."""
     folder.mkdir(parents=True, exist_ok=True)
     files = {name: (folder / f"{name}.csv").open("w", newline="", encoding="utf-8")
              for name in (*schema.labels, *schema.relationship_types)}  # fmt: skip
     try:
         writers = {name: csv.writer(handle) for name, handle in files.items()}
         for node in schema.nodes:
-            props = dict(node.properties)
-            writers[node.label].writerow([f":ID({node.label})", *_header(props)])
+            writers[node.label].writerow([f":ID({node.label})", *_header(dict(node.properties))])
         for rel in schema.relationships:
             ends = [f":START_ID({rel.start})", f":END_ID({rel.end})"]
             writers[rel.type].writerow([ends[0], *_header(dict(rel.properties)), ends[1]])
-        for label, by_key in end_nodes(schema, rows()).by_label.items():
-            columns = tuple(schema.node(label).properties)
-            writers[label].writerows([key, *(_cell(props.get(n)) for n in columns)]
-                                     for key, props in by_key.items())  # fmt: skip
-        paper = schema.node(schema.paper)
-        paper_names = tuple(paper.properties)
-        names = {rel.type: tuple(rel.properties) for rel in schema.relationships}
+        columns = {node.label: tuple(node.properties) for node in schema.nodes}
+        columns |= {rel.type: tuple(rel.properties) for rel in schema.relationships}
         end_key = {rel.type: schema.node(rel.end).key for rel in schema.relationships}
+        written = end_nodes(schema, ())  # the hubs
+        for label, by_key in written.by_label.items():
+            writers[label].writerows([key, *(_cell(props.get(n)) for n in columns[label])]
+                                     for key, props in by_key.items())  # fmt: skip
         for work, outcome in rows():
             props = paper_node(schema, work, outcome)
-            writers[paper.label].writerow([work["id"], *(_cell(props.get(n)) for n in paper_names)])
+            paper = [_cell(props.get(n)) for n in columns[schema.paper]]
+            writers[schema.paper].writerow([work["id"], *paper])
             for rel, edge in edges_of(schema, work, outcome):
-                cells = (_cell(edge["props"].get(n)) for n in names[rel.type])
-                writers[rel.type].writerow([work["id"], *cells, edge["end"][end_key[rel.type]]])
+                end = edge["end"][end_key[rel.type]]
+                if written.add(rel.end, end, edge["end"]):
+                    writers[rel.end].writerow([end, *(_cell(edge["end"].get(n))
+                                                      for n in columns[rel.end])])  # fmt: skip
+                cells = (_cell(edge["props"].get(n)) for n in columns[rel.type])
+                writers[rel.type].writerow([work["id"], *cells, end])
     finally:
         for handle in files.values():
             handle.close()
