@@ -136,3 +136,13 @@ def test_neo4j_import_files_hold_the_same_graph(tmp_path: Path) -> None:
     assert {k: len(v) - 1 for k, v in lines.items()} == {
         "Pattern": 3, "Stage": 6, "Field": 4, "Model": 5, "Paper": 9, "IN_FIELD": 11,
         "REUSES": 9, "INTRODUCES": 1}  # fmt: skip
+
+
+def test_a_paper_records_which_extractor_version_answered(store: GraphStore) -> None:
+    load(store)
+    load_extractions(store, [extraction(1, False).model_copy(update={"extractor_version": "r7"})])
+    rows = store.run(
+        "MATCH (p:Paper {id: 'W1'}) "
+        "RETURN p.extractor AS e, p.extractor_version AS v, p.prompt_version AS old"
+    )
+    assert rows == [{"e": "hand", "v": "r7", "old": None}]
