@@ -37,6 +37,7 @@ from extract.context import Context, select
 from extract.errors import SourceUnavailable
 from extract.evidence import index_for
 from extract.extractor import Done
+from extract.ledger import Call, Ledger
 from extract.llm_request import (
     MODES,
     LLMConfig,
@@ -55,7 +56,6 @@ from extract.llm_request import (
 from extract.llm_schema import PROMPT_VERSION, PaperAnswer
 from extract.records import Extraction, ExtractionFailure, Outcome, Paper, Reuse
 from extract.taxonomy import Role
-from extract.workspace import Call, Workspace
 
 Progress = Callable[[str, int], None]  # ("call" | "hit" | "prefilter" | "failed", tokens)
 
@@ -128,7 +128,7 @@ class LLMExtractor:
     def __init__(
         self,
         config: LLMConfig,
-        workspace: Workspace,
+        workspace: Ledger,
         concurrency: int = 8,
         progress: Progress | None = None,
     ) -> None:
@@ -272,7 +272,7 @@ class LLMExtractor:
         """The call's record, and how it ended: answered, failed, unreachable or timeout."""
         sent = messages(context)
         base = {"key": key, "work_id": paper.work.id, "model": self.config.model,
-                "prompt_version": PROMPT_VERSION, "mode": self.config.mode,
+                "extractor_version": PROMPT_VERSION, "mode": self.config.mode,
                 "request": json.dumps(sent, ensure_ascii=False)}  # fmt: skip
         checks = {"context": context, "paper": index_for(paper.text),
                   "max_reuses": self.config.max_reuses}  # fmt: skip
@@ -365,7 +365,7 @@ class LLMExtractor:
 def extract_papers(
     papers: Sequence[Paper],
     config: LLMConfig,
-    workspace: Workspace,
+    workspace: Ledger,
     concurrency: int = 8,
     progress: Progress | None = None,
 ) -> tuple[list[Extraction], list[ExtractionFailure], RunStats]:

@@ -7,9 +7,9 @@ holds papers of one's own.
 """
 
 from extract.errors import InputRejected
-from extract.workspace import Workspace
 from kg.settings import Settings, mask_url
 from kg.stores.base import GraphStore
+from kg.workspace import Workspace
 
 DEMO_ORIGIN = "demo:"
 

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from extract import fetch
 from extract.errors import SourceUnavailable
-from extract.openalex import StudyFilter
-from extract.workspace import Workspace
+from extract.parse_openalex import StudyFilter
+from kg.sources import openalex as fetch
+from kg.workspace import Workspace
 from tests.openalex_server import OpenAlexServer
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from extract.archive import Archive, store_texts
 from extract.errors import InputRejected
-from extract.fulltext import full_text_of, parse_xml
+from extract.parse_fulltext import full_text_of, parse_xml
 from extract.records import Work
-from extract.workspace import Workspace
+from kg.sources.archive import Archive, store_texts
+from kg.workspace import Workspace
 
 DATA = Path(__file__).parent / "data"
 MINE, OTHER = "10.1101/2099.01.01.000001", "10.1101/2099.01.01.000002"

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from extract.corpus import read_corpus
 from extract.evidence import index_for
 from extract.rules import extract as rules
 from kg.demo import corpus_path
+from kg.sources.corpus import read_corpus
 from kg.stores.falkor import FalkorStore
 from tests.llm_server import LLMServer
 from tests.test_cli import kg

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from extract.llm import LLMConfig, extract_papers
-from extract.workspace import Workspace
+from kg.workspace import Workspace
 from tests.test_llm import paper
 
 pytestmark = pytest.mark.local_llm

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
-from extract.oa_fulltext import Politeness, Services, fetch_fulltexts, plos_journal, pmcid_of
 from extract.records import Work
+from kg.sources.fulltext import Politeness, fetch_fulltexts
+from kg.sources.fulltext.europepmc import pmcid_of
+from kg.sources.fulltext.plos import plos_journal
 from kg.stores.falkor import FalkorStore
 from tests.fulltext_server import Answer, FulltextServer, real_papers
 from tests.openalex_server import OpenAlexServer
@@ -89,7 +91,7 @@ def test_fetch_reads_full_text_from_each_service_and_load_finds_its_models(
     assert first.returncode == 0, first.stderr
     with sqlite3.connect(tmp_path / "ws" / "corpus.sqlite") as db:
         status = dict(db.execute("SELECT w.doi, coalesce(f.status, t.text_source) || '/' ||"
-                                 " coalesce(f.source, t.text_source) FROM works w"
+                                 " coalesce(f.service, t.text_source) FROM works w"
                                  " LEFT JOIN fulltext f ON f.work_id = w.id"
                                  " LEFT JOIN texts t ON t.work_id = w.id"))  # fmt: skip
         stored_xml = db.execute("SELECT count(*) FROM fulltext WHERE xml IS NOT NULL").fetchone()
@@ -148,7 +150,7 @@ def test_bad_answers_keep_the_abstract_and_say_why(tmp_path: Path) -> None:
         for marker, answer in faults.items():
             # PLOS answers badly (Europe PMC, asked first, knows none of these DOIs)
             web.faults[f"file?id=10.1371/journal.{marker}"] = [answer] * 4
-        services = Services(f"{web.url}/epmc", f"{web.url}/plos", f"{web.url}/biorxiv")
+        services = web.services()
         politeness = Politeness(rate=1000, retries=1, timeout=5)
         dois = [f"10.1371/journal.{m}" for m in faults] + ["10.1371/journal.pone.0050698"]
         web.plos_xml["10.1371/journal.pone.0050698"] = papers["10.1371/journal.pone.0050698"]
@@ -166,7 +168,7 @@ def test_bad_answers_keep_the_abstract_and_say_why(tmp_path: Path) -> None:
     assert "empty body" in (by_doi["W1"].reason or "")
     assert "rss" in (by_doi["W2"].reason or "")
     assert "Payload" in (by_doi["W4"].reason or "") or "payload" in (by_doi["W4"].reason or "")
-    assert by_doi["W5"].status == "fulltext" and by_doi["W5"].source == "plos"
+    assert by_doi["W5"].status == "fulltext" and by_doi["W5"].service == "plos"
     assert report.by_status == {"failed": 4, "not_found": 1, "fulltext": 1}
 
 
@@ -179,7 +181,7 @@ def test_429_with_retry_after_is_waited_for(tmp_path: Path) -> None:
         web.faults["file?id=10.1371/journal.pone.0050698"] = [
             Answer(429, b"", headers={"Retry-After": "1"})
         ]
-        services = Services(f"{web.url}/epmc", f"{web.url}/plos", f"{web.url}/biorxiv")
+        services = web.services()
         os.environ["SSL_CERT_FILE"] = str(web.ca_path)
         try:
             found: list[Any] = []

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from extract.llm import LLMConfig, extract_papers
-from extract.workspace import Workspace
+from kg.workspace import Workspace
 from tests.llm_server import DROP, HANG, LLMServer
 from tests.openalex_server import OpenAlexServer
 from tests.test_cli import KG, kg

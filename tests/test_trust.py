@@ -97,7 +97,7 @@ def test_a_nul_character_is_cleaned_and_every_paper_loads(tmp_path: Path) -> Non
 
 def test_an_llm_answer_with_a_nul_is_cleaned_before_the_ledger(tmp_path: Path) -> None:
     from extract.llm import LLMConfig, extract_papers
-    from extract.workspace import Workspace
+    from kg.workspace import Workspace
 
     workspace = Workspace(tmp_path)
     with LLMServer() as server:
@@ -321,9 +321,9 @@ def test_output_paths_and_archives_are_checked_up_front(tmp_path: Path) -> None:
 
 
 def test_an_archive_file_that_parses_to_nothing_keeps_the_abstract(tmp_path: Path) -> None:
-    from extract.archive import Archive, store_texts
     from extract.records import Work
-    from extract.workspace import Workspace
+    from kg.sources.archive import Archive, store_texts
+    from kg.workspace import Workspace
 
     archive = tmp_path / "texts.zip"
     with zipfile.ZipFile(archive, "w") as z:

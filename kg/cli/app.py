@@ -8,21 +8,21 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from extract.corpus import Failure
 from extract.errors import InputRejected, KgError
 from extract.secrets import mask
-from extract.workspace import Workspace
 from kg import render
-from kg.build import Step
+from kg.pipeline.extract import Step
 from kg.settings import Settings, mask_url
+from kg.sources.corpus import Failure
 from kg.stores import GraphStore, open_store
+from kg.workspace import Workspace
 
 app = typer.Typer(
     help=(
@@ -233,7 +233,7 @@ def counts_line(found: dict[str, int]) -> str:
     return ", ".join(f"{n} {name}" for name, n in found.items())
 
 
-ExtractorName = Literal["rules", "llm"]
+ExtractorName = str  # a name in kg/pipeline/extractors.py's registry, checked there
 ExtractorOption = Annotated[
     ExtractorName,
     typer.Option(help="rules (no model needed) or llm (KG_LLM_MODEL, KG_LLM_BASE_URL...)."),

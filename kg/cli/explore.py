@@ -9,9 +9,7 @@ import typer
 from rich.markup import escape
 
 from extract.errors import InputRejected
-from extract.workspace import Workspace
 from kg import queries, render
-from kg.build import EXTRACTORS, ExtractOptions
 from kg.cli.app import (
     ConcurrencyOption,
     ExtractorOption,
@@ -31,7 +29,10 @@ from kg.cli.app import (
 from kg.demo import TABLES, run_demo
 from kg.loader import counts
 from kg.mixing import where_line
+from kg.pipeline.extract import ExtractOptions
+from kg.pipeline.extractors import registered
 from kg.settings import Settings, load_settings
+from kg.workspace import Workspace
 
 
 @app.command()
@@ -50,9 +51,9 @@ def demo(
     anyway). The demo's 49 papers are kept in the workspace, marked as the demo's: loading
     your own papers beside them is refused, so use another KG_WORKSPACE for a real study.
     """
-    from extract.corpus import read_corpus
     from kg.demo import corpus_path
     from kg.mixing import refuse_wiping
+    from kg.sources.corpus import read_corpus
 
     settings = load_settings()
     demo_ids = [p.work.id for p in read_corpus(corpus_path()).papers]
@@ -63,7 +64,7 @@ def demo(
             if not force:
                 refuse_wiping(store, workspace, demo_ids)
             options = ExtractOptions(concurrency=concurrency, step=step)
-            chosen = EXTRACTORS[extractor](settings, workspace, options)
+            chosen = registered(extractor).make(settings, workspace, options)
             result = run_demo(store, workspace, chosen, step)
             name = store.name
     finally:

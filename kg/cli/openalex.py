@@ -3,12 +3,12 @@ run, the budget left after it, and what the logged calls cost."""
 
 from pathlib import Path
 
-from extract import fetch as fetching
-from extract.openalex import STUDY_TERMS
-from extract.openalex_budget import DOI_BATCH, KEY_HINT, PRICES, Estimate
-from extract.workspace import Workspace
+from extract.parse_openalex import STUDY_TERMS
 from kg.cli.app import err, out, progress
 from kg.settings import Settings
+from kg.sources import openalex as fetching
+from kg.sources.openalex_budget import DOI_BATCH, KEY_HINT, PRICES, Estimate
+from kg.workspace import Workspace
 
 
 def configure(settings: Settings) -> None:

@@ -6,7 +6,7 @@ connect and read timeouts on every request, retries with backoff on 429, 5xx, ti
 broken downloads (honouring Retry-After), and a User-Agent naming ptm-kg and the user's
 OPENALEX_EMAIL.
 
-Bounds (see extract/bounded.py): a body over `max_bytes` is refused from its Content-Length
+Bounds (see kg/sources/bounded.py): a body over `max_bytes` is refused from its Content-Length
 or while streaming; a request that has not ended within `deadline` seconds is abandoned;
 redirects are followed by hand, at most five, and only to http(s) on the host asked (or a
 host the caller allows). What is refused is not retried: the same request would fail the
@@ -21,7 +21,8 @@ from importlib.metadata import PackageNotFoundError, version
 
 import aiohttp
 
-from extract.bounded import CHUNK, Limits, Refused, host_of, redirect_target
+from kg.settings import Settings
+from kg.sources.bounded import CHUNK, Limits, Refused, host_of, redirect_target
 
 _RETRY = {429, 500, 502, 503, 504}
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -29,15 +30,21 @@ MAX_REDIRECTS = 5
 MAX_WAIT = 60.0  # seconds: the most a Retry-After is obeyed
 
 
+_DEFAULT = {name: field.default for name, field in Settings.model_fields.items()}
+
+
 @dataclass(frozen=True)
 class Politeness:
+    """How the client treats a service. Its defaults are the settings' (kg/settings.py);
+    `kg.settings.politeness` makes one from the settings in use."""
+
     concurrency: int = 8  # requests in flight, in all
-    rate: float = 10.0  # requests a second to one host
-    timeout: float = 30.0  # seconds to connect, and between bytes read
+    rate: float = _DEFAULT["kg_fulltext_rate"]  # requests a second to one host
+    timeout: float = _DEFAULT["kg_fulltext_timeout"]  # seconds to connect, between bytes read
     retries: int = 3
     email: str | None = None
-    max_bytes: int = 50_000_000  # the largest body accepted
-    deadline: float = 120.0  # seconds for one request, first byte sent to last byte read
+    max_bytes: int = int(_DEFAULT["kg_fulltext_max_mb"] * 1_000_000)  # largest body accepted
+    deadline: float = _DEFAULT["kg_fulltext_deadline"]  # seconds for one request, in all
 
     @property
     def user_agent(self) -> str:

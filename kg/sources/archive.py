@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from extract.errors import InputRejected
-from extract.fulltext import full_text_of, parse_xml
-from extract.openalex import rebuild_abstract
+from extract.parse_fulltext import full_text_of, parse_xml
+from extract.parse_openalex import rebuild_abstract
 from extract.records import PaperText, Work
-from extract.workspace import Workspace
+from kg.workspace import Workspace
 
 _SUFFIXES = (".xml", ".nxml")
 

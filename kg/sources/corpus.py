@@ -1,5 +1,5 @@
 """Corpus files: JSON Lines, one paper (work + text) per line; also a text or markdown paper,
-or a folder of JATS / TEI files with a metadata.csv (extract/own_papers.py).
+or a folder of JATS / TEI files with a metadata.csv (kg/sources/own_papers.py).
 
 A malformed line does not stop a read: it is returned as a failure with its line number and
 reason, and every other paper is kept.
@@ -13,8 +13,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from extract.errors import InputRejected
-from extract.own_papers import complete, from_folder, from_text
 from extract.records import Paper
+from kg.sources.own_papers import complete, from_folder, from_text
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 

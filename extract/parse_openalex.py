@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from extract.errors import InputRejected
-from extract.fulltext import normalise_doi
+from extract.parse_fulltext import normalise_doi
 from extract.records import FieldRef, Work
 from extract.taxonomy import NATURAL_SCIENCE_FIELDS
 

@@ -118,7 +118,7 @@ def from_text(path: Path) -> dict[str, Any]:
 def from_folder(folder: Path) -> Iterator[tuple[str, dict[str, Any] | InputRejected]]:
     """Each row of a folder's metadata.csv with its JATS or TEI file parsed, as a corpus line
     (or why it could not be read), with where it came from."""
-    from extract.fulltext import parse_xml
+    from extract.parse_fulltext import parse_xml
 
     sheet = folder / "metadata.csv"
     if not sheet.is_file():

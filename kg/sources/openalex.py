@@ -9,7 +9,7 @@ themselves are ours, because each must be bounded and its budget read:
   https://api.openalex.org whatever the config says, so mirrors and test servers need this.
 - every call has a connect and read timeout, a deadline for the whole call
   (OPENALEX_DEADLINE) and a size limit on its body (OPENALEX_MAX_MB), checked from
-  Content-Length and while streaming (extract/bounded.py). A redirect is followed only on
+  Content-Length and while streaming (kg/sources/bounded.py). A redirect is followed only on
   OpenAlex's own host.
 - retries with backoff on 5xx, timeouts, and a 429 or 403 for speed (honouring
   Retry-After; OpenAlex's errors page gives 403 as "rate limit exceeded, slow down"); a
@@ -17,7 +17,7 @@ themselves are ours, because each must be bounded and its budget read:
   (BudgetSpent). A 401 names OPENALEX_API_KEY.
 - every response's X-RateLimit-*-USD headers are read into `BUDGET`; what a run will cost is
   estimated from the result count and the documented prices before it goes on
-  (extract/openalex_budget.py), and `--max-cost` refuses what costs more.
+  (kg/sources/openalex_budget.py), and `--max-cost` refuses what costs more.
 - the workspace: each page is stored with its request URL before the next is asked for, so
   a rerun repeats no request and an interrupted fetch resumes from its last cursor. A page
   longer than asked (or than --limit) is cut to what was asked.
@@ -36,11 +36,12 @@ import pyalex
 import requests
 from pyalex.api import OpenAlexAuth
 
-from extract.bounded import Limits, Refused, host_of, read_capped, redirect_target
 from extract.errors import InputRejected, SourceUnavailable
-from extract.fulltext import normalise_doi
-from extract.openalex import StudyFilter, parse_work
-from extract.openalex_budget import (
+from extract.parse_fulltext import normalise_doi
+from extract.parse_openalex import StudyFilter, parse_work
+from extract.records import Work
+from kg.sources.bounded import Limits, Refused, host_of, read_capped, redirect_target
+from kg.sources.openalex_budget import (
     DOI_BATCH,
     FREE_KEY_BUDGET,
     NO_KEY_BUDGET,
@@ -52,8 +53,7 @@ from extract.openalex_budget import (
     doi_estimate,
     search_estimate,
 )
-from extract.records import Work
-from extract.workspace import Search, Workspace
+from kg.workspace import Search, Workspace
 
 # OpenAlex's errors page names 403 "rate limit exceeded; slow down": retried like a 429
 RETRY_CODES = frozenset({403, 429, 500, 502, 503, 504})

@@ -93,7 +93,7 @@ _V3 = """
 CREATE TABLE fulltext (
     work_id TEXT PRIMARY KEY,
     status TEXT NOT NULL,           -- fulltext | not_oa | not_found | failed
-    source TEXT,                    -- europepmc | plos | biorxiv | medrxiv
+    source TEXT,                    -- europepmc | plos | biorxiv | medrxiv (v4: service)
     url TEXT,
     http_status INTEGER,
     reason TEXT,                    -- why it failed
@@ -103,6 +103,14 @@ CREATE TABLE fulltext (
 ALTER TABLE texts ADD COLUMN text_source TEXT;
 UPDATE texts SET text_source = CASE source WHEN 'abstract' THEN 'abstract'
     WHEN 'corpus' THEN 'corpus' ELSE 'archive' END;
+"""
+
+# Version 4: one meaning per name. The ledger's `prompt_version` becomes `extractor_version`
+# (the name runs and extractions use), and a full-text lookup's `source` becomes `service`
+# (the service that found the text; `texts.source` stays the text's XML format).
+_V4 = """
+ALTER TABLE llm_calls RENAME COLUMN prompt_version TO extractor_version;
+ALTER TABLE fulltext RENAME COLUMN source TO service;
 """
 
 
@@ -149,6 +157,7 @@ MIGRATIONS: list[Migration] = [
     lambda db: run_script(db, V1),
     _migrate_v2,
     lambda db: run_script(db, _V3),
+    lambda db: run_script(db, _V4),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
