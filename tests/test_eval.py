@@ -4,8 +4,8 @@ from pathlib import Path
 from extract.evaluate import Binary, Label, score
 from extract.records import Extraction
 from extract.taxonomy import Pattern, Role, Stage
+from tests.fixtures import kg
 from tests.graphs import reuse
-from tests.test_cli import kg
 
 DATA = Path(__file__).parent / "data"
 

@@ -3,7 +3,6 @@ libxml2 cuts short under recover=True, entities and includes that reach out, bom
 zips, another paper's file. Pure parsing and the archive; no server."""
 
 import gzip
-import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -87,9 +86,7 @@ def test_a_billion_laughs_is_not_expanded() -> None:
         f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)
     )
     xml = f'<?xml version="1.0"?><!DOCTYPE article [{entities}]>'.encode()
-    started = time.monotonic()
     parsed = parse_xml(xml + jats(MINE, intro=b"&lol9;"))
-    assert time.monotonic() - started < 2
     assert len(parsed.text.model_dump_json()) < 10_000
 
 

@@ -220,7 +220,7 @@ def test_a_10_64898_biorxiv_doi_gets_its_full_text(web: FulltextServer) -> None:
 
 
 def test_kg_fetch_records_each_hostile_answer_and_keeps_every_abstract(tmp_path: Path) -> None:
-    from tests.test_oa_fulltext import openalex_work, run_kg
+    from tests.fixtures import openalex_work, run_kg
 
     bad = {"10.1371/journal.pone.0000001": hostile.endless(),
            "10.1371/journal.pone.0000003": hostile.drip(every=0.5),

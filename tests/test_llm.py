@@ -12,39 +12,12 @@ from openai.lib._pydantic import to_strict_json_schema
 from extract.errors import SourceUnavailable
 from extract.llm import LLMConfig, extract_papers
 from extract.llm_schema import PaperAnswer
-from extract.records import Paper, PaperText, Section, Work
 from extract.taxonomy import Pattern, Stage
 from kg.workspace import Workspace
+from tests.fixtures import GOOD, METHODS, answer, paper
 from tests.llm_server import CUT, HANG, LLMServer
 
-METHODS = (
-    "We fine-tuned the released ESM-2 650M checkpoint on 18,000 melting temperatures. "
-    "Structures were predicted with ColabFold using default settings."
-)
-
-
-def paper(n: int, methods: str = METHODS) -> Paper:
-    text = PaperText(
-        work_id=f"W{n}",
-        title=f"Paper {n} on enzyme stability",
-        abstract="We study enzymes.",
-        sections=(Section(heading="Methods", paragraphs=(methods,)),),
-    )
-    return Paper(work=Work(id=f"W{n}", title=text.title, year=2023), text=text)
-
-
-def answer(*reuses: tuple[str, str, str, list[int], str | None]) -> str:
-    """Sentences of `paper`'s excerpts: [S1] title, [S2] abstract, [S3] ESM-2, [S4] ColabFold."""
-    return json.dumps({
-        "uses_dl": True,
-        "uses_ptms": bool(reuses),
-        "reuses": [{"evidence": ids, "quote": q, "model": m, "role": "used", "pattern": p,
-                    "stage": s, "form": "fine-tuned"} for m, p, s, ids, q in reuses],
-    })  # fmt: skip
-
-
 FIRST_SENTENCE = METHODS.split(". ")[0] + "."
-GOOD = answer(("esm2", "adaptation", "Test", [3], None))
 
 
 @pytest.fixture
@@ -219,7 +192,7 @@ def test_requests_in_flight_never_exceed_the_bound(ledger: Workspace) -> None:
         slow.default = lambda _: GOOD
         papers = [paper(n) for n in range(12)]
         extract_papers(papers, config(slow), ledger, concurrency=3)
-        assert slow.max_in_flight == 3
+        assert slow.max_in_flight <= 3  # the bound; how close it gets depends on timing
 
 
 def test_a_rerun_makes_zero_requests(server: LLMServer, ledger: Workspace) -> None:

@@ -14,8 +14,8 @@ from extract.rules import extract as rules
 from kg.demo import corpus_path
 from kg.sources.corpus import read_corpus
 from kg.stores.falkor import FalkorStore
+from tests.fixtures import kg
 from tests.llm_server import LLMServer
-from tests.test_cli import kg
 
 PAPERS = {p.text.title: p for p in read_corpus(corpus_path()).papers}
 

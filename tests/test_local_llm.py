@@ -19,7 +19,7 @@ import pytest
 
 from extract.llm import LLMConfig, extract_papers
 from kg.workspace import Workspace
-from tests.test_llm import paper
+from tests.fixtures import paper
 
 pytestmark = pytest.mark.local_llm
 PYTHON = os.environ.get("KG_LLAMA_PYTHON", sys.executable)

@@ -14,29 +14,11 @@ from kg.sources.fulltext import Politeness, fetch_fulltexts
 from kg.sources.fulltext.europepmc import pmcid_of
 from kg.sources.fulltext.plos import plos_journal
 from kg.stores.falkor import FalkorStore
+from tests.fixtures import openalex_work, run_kg
 from tests.fulltext_server import Answer, FulltextServer, real_papers
 from tests.openalex_server import OpenAlexServer
-from tests.test_cli import KG
-from tests.test_reliability import env_for
 
 pytestmark = pytest.mark.slow
-BIOCHEM = {"id": "https://openalex.org/fields/13",
-           "display_name": "Biochemistry, Genetics and Molecular Biology"}  # fmt: skip
-
-
-def openalex_work(n: int, doi: str, pmcid: str | None = None) -> dict[str, Any]:
-    """A kept work whose abstract names no model: only its full text can."""
-    ids = {"openalex": f"https://openalex.org/W9{n}", "doi": f"https://doi.org/{doi}"}
-    if pmcid:
-        ids["pmcid"] = f"https://www.ncbi.nlm.nih.gov/pmc/articles/{pmcid}"
-    return {
-        "id": f"https://openalex.org/W9{n}", "doi": f"https://doi.org/{doi}", "ids": ids,
-        "title": f"Real paper {n}", "publication_year": 2023, "cited_by_count": 3,
-        "open_access": {"is_oa": True},
-        "topics": [{"score": 0.9, "field": BIOCHEM,
-                    "domain": {"display_name": "Life Sciences"}}],
-        "abstract_inverted_index": {"We": [0], "studied": [1], "proteins.": [2]},
-    }  # fmt: skip
 
 
 DOIS = {
@@ -65,15 +47,6 @@ def services(tmp_path: Path) -> Iterator[tuple[OpenAlexServer, FulltextServer]]:
         web.plos_xml[DOIS["plos_only"]] = papers[DOIS["plos_only"]]
         web.biorxiv_xml[DOIS["biorxiv_only"]] = papers[DOIS["biorxiv_only"]]
         yield openalex, web
-
-
-def run_kg(tmp_path: Path, openalex: OpenAlexServer, web: FulltextServer, *args: str) -> Any:
-    import subprocess
-
-    env = env_for(tmp_path, OPENALEX_URL=openalex.url, REQUESTS_CA_BUNDLE=str(openalex.ca_path),
-                  **web.env())  # fmt: skip
-    return subprocess.run([KG, *args], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=300)  # fmt: skip
 
 
 def fetch_dois(tmp_path: Path, services: tuple[OpenAlexServer, FulltextServer], *extra: str) -> Any:

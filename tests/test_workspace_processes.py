@@ -10,9 +10,16 @@ import pytest
 
 from extract.records import Extraction
 from kg.workspace.migrations import SCHEMA_VERSION, V1
-from tests.test_cli import KG
-from tests.test_reliability import env_for, run_until
-from tests.test_trust import a_paper, kg_env, one_line_error, tmpfs, write_corpus
+from tests.fixtures import (
+    KG,
+    a_paper,
+    env_for,
+    kg_env,
+    one_line_error,
+    run_until,
+    tmpfs,
+    write_corpus,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -91,10 +98,11 @@ def test_a_workspace_kept_busy_too_long_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from extract.errors import WorkspaceUnusable
+    from kg.workspace import Workspace
     from kg.workspace import database as module
 
     monkeypatch.setattr(module, "_BUSY_S", 0.2)
-    workspace = module.Workspace(tmp_path)
+    workspace = Workspace(tmp_path)
     other = sqlite3.connect(tmp_path / "corpus.sqlite", isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
     try:

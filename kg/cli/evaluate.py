@@ -8,7 +8,6 @@ import typer
 
 from extract.errors import InputRejected
 from extract.records import Extraction, Outcome, Paper, Work
-from kg import render
 from kg.cli.app import (
     ConcurrencyOption,
     ExtractorOption,
@@ -21,6 +20,7 @@ from kg.cli.app import (
 )
 from kg.pipeline.extract import ExtractOptions
 from kg.pipeline.extractors import registered
+from kg.questions import render
 from kg.settings import load_settings
 from kg.sources.corpus import Failure
 from kg.workspace import Workspace

@@ -9,7 +9,6 @@ import typer
 from rich.markup import escape
 
 from extract.errors import InputRejected
-from kg import queries, render
 from kg.cli.app import (
     ConcurrencyOption,
     ExtractorOption,
@@ -28,9 +27,10 @@ from kg.cli.app import (
 )
 from kg.demo import TABLES, run_demo
 from kg.loader import counts
-from kg.mixing import where_line
 from kg.pipeline.extract import ExtractOptions
 from kg.pipeline.extractors import registered
+from kg.pipeline.mixing import where_line
+from kg.questions import queries, render
 from kg.settings import Settings, load_settings
 from kg.workspace import Workspace
 
@@ -52,7 +52,7 @@ def demo(
     your own papers beside them is refused, so use another KG_WORKSPACE for a real study.
     """
     from kg.demo import corpus_path
-    from kg.mixing import refuse_wiping
+    from kg.pipeline.mixing import refuse_wiping
     from kg.sources.corpus import read_corpus
 
     settings = load_settings()
@@ -166,7 +166,7 @@ def list_queries(format: FormatOption = "table") -> None:
     ]
     emit(listing, format, "Query modules (kg query NAME --param name=value)")
     if format == "table":
-        from kg.glossary import COLUMNS
+        from kg.questions.glossary import COLUMNS
 
         out.print("What the share columns and max_rank mean:", markup=False)
         for name, meaning in COLUMNS.items():
@@ -240,7 +240,7 @@ def report(
     Open report.html in any browser; no server is needed. The figures carry no title: their
     titles and captions are in the report, so a journal's caption can take them as they are.
     """
-    from kg.report import write_report  # matplotlib loads only when a report is asked for
+    from kg.questions.report import write_report  # matplotlib loads only when a report is asked for
 
     settings = load_settings()
     if out_dir is None:  # the default folder is in the workspace: never make one for it
@@ -293,7 +293,7 @@ def flows(
     Builds the model-field graph (edge weight: papers) from the flow query, ranks models by
     the field pairs they alone connect and by betweenness, and writes flows.graphml.
     """
-    from kg import flows as flow_graph
+    from kg.questions import flows as flow_graph
 
     if by not in {"model", "family"}:
         raise InputRejected("--by takes model or family")
@@ -335,7 +335,7 @@ def browser(
     out_dir: Annotated[Path | None, typer.Option("--out", help="Where to write the kit.")] = None,
 ) -> None:
     """How to explore the graph in Neo4j Browser, with the queries and a style to load."""
-    from kg.browser import BROWSER_URL, export_kit
+    from kg.questions.browser import BROWSER_URL, export_kit
 
     settings = load_settings()
     favourites, style = export_kit(out_dir or settings.kg_workspace / "browser")

@@ -8,7 +8,6 @@ import typer
 from extract.errors import InputRejected
 from extract.parse_openalex import StudyFilter
 from extract.taxonomy import NATURAL_SCIENCE_FIELDS
-from kg import render
 from kg.cli import openalex
 from kg.cli.app import (
     app,
@@ -18,6 +17,7 @@ from kg.cli.app import (
     progress,
     regular_file,
 )
+from kg.questions import render
 from kg.settings import Settings, fulltext_services, load_settings, max_bytes, politeness
 from kg.sources import openalex as fetching
 from kg.sources.archive import Archive, store_texts

@@ -20,10 +20,10 @@ from kg.cli.app import (
 )
 from kg.cli.extract import CorpusArgument, import_corpus, run_extractor
 from kg.loader import work_row
-from kg.mixing import refuse_mixing
 from kg.pipeline.build import BuildSummary, build_graph, paper_rows
 from kg.pipeline.extract import ExtractOptions
 from kg.pipeline.extractors import registered
+from kg.pipeline.mixing import refuse_mixing
 from kg.settings import Settings, load_settings
 from kg.sources.corpus import Failure
 from kg.workspace import Run, Workspace

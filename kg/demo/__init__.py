@@ -9,10 +9,10 @@ from importlib import resources
 from pathlib import Path
 
 from extract.extractor import Extractor
-from kg import queries
-from kg.answers import Headlines, headlines
 from kg.pipeline.build import BuildSummary, build_graph
 from kg.pipeline.extract import Step, extract_run
+from kg.questions import queries
+from kg.questions.answers import Headlines, headlines
 from kg.sources.corpus import Failure, read_corpus
 from kg.stores.base import GraphStore, Row
 from kg.workspace import Workspace

@@ -21,7 +21,7 @@ from importlib import resources
 from typing import Any
 
 from extract.errors import InputRejected
-from kg.resolve import resolve_names
+from kg.questions.resolve import resolve_names
 from kg.stores.base import GraphStore, Row
 
 _PARAM = re.compile(r"^\$(\w+)\s*=\s*(\S+)\s*(.*)$")
@@ -149,7 +149,7 @@ def parameters_for(module: QueryModule, overrides: dict[str, str]) -> dict[str, 
 
 def run(store: GraphStore, name: str, overrides: dict[str, str] | None = None) -> list[Row]:
     """The module's answer; a model or field parameter is first resolved against the graph
-    (kg/resolve.py), so a name the graph does not hold is an error, not an empty table."""
+    (kg/questions/resolve.py), so a name the graph does not hold is an error, not an empty table."""
     module = get(name)
     values = resolve_names(store, parameters_for(module, overrides or {}))
     return store.run(module.cypher, values)

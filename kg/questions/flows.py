@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.output import write_whole
+from kg.questions.output import write_whole
 
 
 def bipartite(rows: Iterable[Mapping[str, Any]], by: str = "model") -> nx.Graph:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from matplotlib import rc_context
 
-from kg import queries, render
-from kg.answers import Headlines, headlines
-from kg.figures import FIGURES, FigureSpec, ImageFormat, save
-from kg.output import write_text
+from kg.questions import queries, render
+from kg.questions.answers import Headlines, headlines
+from kg.questions.figures import FIGURES, FigureSpec, ImageFormat, save
+from kg.questions.output import write_text
 from kg.stores.base import GraphStore, Row
 
 TITLE = "ptm-kg report: reuse of pre-trained models in the natural sciences"

@@ -4,13 +4,13 @@ import zipfile
 from importlib import resources
 from pathlib import Path
 
-from kg import queries
+from kg.questions import queries
 
 BROWSER_URL = "http://localhost:7474"
 
 
 def style_text() -> str:
-    return (resources.files("kg.browser") / "style.grass").read_text(encoding="utf-8")
+    return (resources.files("kg.questions.browser") / "style.grass").read_text(encoding="utf-8")
 
 
 def export_kit(out: Path) -> tuple[Path, Path]:

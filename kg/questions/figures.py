@@ -18,7 +18,7 @@ from typing import Literal
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from kg.output import write_whole
+from kg.questions.output import write_whole
 from kg.stores.base import Row
 
 ImageFormat = Literal["png", "svg", "pdf"]
@@ -33,7 +33,7 @@ def _figure(width: float, height: float) -> tuple[Figure, Axes]:
 
 
 def save(figure: Figure, path: Path, dpi: int) -> Path:
-    """Write the figure whole or not at all (see kg/output.py)."""
+    """Write the figure whole or not at all (see kg/questions/output.py)."""
     figure.tight_layout()
     metadata = {"Title": None} if path.suffix == ".pdf" else None
     return write_whole(path, lambda partial: figure.savefig(partial, dpi=dpi, metadata=metadata))

@@ -3,8 +3,7 @@
 from dataclasses import dataclass
 
 from extract.errors import InputRejected
-from kg import queries
-from kg.stores.base import GraphStore, Row
+from kg.stores.base import Row
 
 HEADLINE_TABLES = ("ptm_reuse_by_field", "patterns_overall", "stages_overall")
 
@@ -58,9 +57,3 @@ def headlines(tables: dict[str, list[Row]]) -> Headlines:
         stage_evidenced=sum(row["reuses"] for row in tables["stages_overall"]),
         stage_undetermined=stage.get("undetermined", 0),
     )
-
-
-def answer(store: GraphStore) -> tuple[Headlines, dict[str, list[Row]]]:
-    """Run the three tables and read the answers off them."""
-    tables = {name: queries.run(store, name) for name in HEADLINE_TABLES}
-    return headlines(tables), tables

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from extract.taxonomy import NATURAL_SCIENCE_FIELDS
-from kg import render
+from kg.questions import render
 from kg.stores.base import GraphStore, Row
 
 UNDETERMINED = "undetermined"
