@@ -300,12 +300,14 @@ def test_an_archive_file_that_parses_to_nothing_keeps_the_abstract(tmp_path: Pat
     work = Work(id="W1", doi="10.1371/journal.pone.0000001", title="T")
     unnamed = Work(id="W2", doi="10.5555/found.by.its.doi.only", title="U")  # read every file
     raw = {"abstract_inverted_index": {"We": [0], "fine-tuned": [1], "BERT": [2]}}
-    first = store_texts(workspace, [(work, raw)], None)
-    report = store_texts(workspace, [(work, raw), (unnamed, {})], Archive(archive))
+    assert store_texts(workspace, [(work, raw)], None) == []
+    failures = store_texts(workspace, [(work, raw), (unnamed, {})], Archive(archive))
     text = workspace.text("W1")
+    sources = workspace.text_sources(["W1", "W2"])
     workspace.close()
-    assert first.abstract_only == 1 and text is not None and text.abstract == "We fine-tuned BERT"
-    failed = dict(report.failures)
+    assert sources == {"W1": "abstract"} and text is not None
+    assert text.abstract == "We fine-tuned BERT"
+    failed = dict(failures)
     assert "has no body" in failed["W1"]  # not counted as full text
     assert "broken.xml" in failed
 

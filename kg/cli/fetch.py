@@ -146,7 +146,7 @@ def fetch(
     out.print(f"Texts: {full} full text, {abstract} abstract only, {nothing} with neither")
     rows = [{"text read from": k, "kept works": v} for k, v in coverage.items()]
     out.print(render.table(rows, title="Where each kept work's text comes from"))
-    bad = [Failure(w, r) for w, r in failures] + [Failure(w, r) for w, r in texts.failures]
+    bad = [Failure(w, r) for w, r in failures] + [Failure(w, r) for w, r in texts]
     bad += [Failure(w, r) for w, r in (web.failures if web else [])]
     print_failures(bad, settings.kg_workspace / "fetch_failures.tsv" if bad else None)
     out.print(f"Stored in {settings.kg_workspace / 'corpus.sqlite'}. Next: `kg load`.",

@@ -13,7 +13,6 @@ a zip entry's declared size is the zip's word, not a fact.
 
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -110,14 +109,6 @@ class Archive:
             self._zip.close()
 
 
-@dataclass
-class TextReport:
-    full_text: int = 0
-    abstract_only: int = 0
-    nothing: int = 0
-    failures: list[tuple[str, str]] = field(default_factory=list)
-
-
 def abstract_text(work: Work, raw: dict[str, Any]) -> PaperText:
     return PaperText(
         work_id=work.id,
@@ -131,34 +122,29 @@ def store_texts(
     workspace: Workspace,
     works: Iterable[tuple[Work, dict[str, Any]]],
     archive: Archive | None,
-) -> TextReport:
+) -> list[tuple[str, str]]:
     """Full text from the archive where it has the work's DOI, else the abstract. A text
     stored by an earlier run is kept, unless an abstract can now be upgraded to full text,
-    so a rerun neither re-parses XML nor rewrites abstracts."""
-    report = TextReport()
+    so a rerun neither re-parses XML nor rewrites abstracts. Returns the failures (work or
+    file, reason); `Workspace.coverage` tells what was stored."""
+    failures: list[tuple[str, str]] = []
     for work, raw in works:
         stored = workspace.text(work.id)
         if stored is not None and stored.source != "abstract":
-            report.full_text += 1
             continue
         member = archive.find(work.doi) if archive and work.doi else None
         if archive is not None and member is not None:
             try:
                 text = full_text_of(parse_xml(archive.read(member), work.id), work.doi)
                 workspace.store_text(text, f"{archive.path}:{member}", "archive")
-                report.full_text += 1
                 continue
             except InputRejected as error:
-                report.failures.append((work.id, f"{member}: {error}; the abstract is kept"))
+                failures.append((work.id, f"{member}: {error}; the abstract is kept"))
         if stored is None:
             stored = abstract_text(work, raw)
             if stored.abstract:
                 workspace.store_text(stored, "openalex:abstract_inverted_index", "abstract")
-        if stored.abstract:
-            report.abstract_only += 1
-        else:
-            report.nothing += 1
     if archive is not None:
-        listed = {f.split(":", 1)[0] for _, f in report.failures}
-        report.failures += [(m, r) for m, r in archive.failures if m not in listed]
-    return report
+        listed = {f.split(":", 1)[0] for _, f in failures}
+        failures += [(m, r) for m, r in archive.failures if m not in listed]
+    return failures

@@ -17,12 +17,13 @@ goes on.
 
 import asyncio
 import ssl
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 
+from extract.in_flight import as_finished
 from extract.records import Work
 from kg.sources.bounded import Refused
 from kg.sources.fulltext.client import Client, Failed, Politeness
@@ -81,32 +82,22 @@ async def _fetch_all(
         timeout=timeout, headers=headers, connector=connector
     ) as session:
         client = Client(session, politeness)
-        pending: set[asyncio.Task[Found]] = set()
 
-        def hand_over(finished: set[asyncio.Task[Found]]) -> None:
-            for task in finished:
-                found = task.result()
-                store(found)
-                report.by_status[found.status] = report.by_status.get(found.status, 0) + 1
-                if found.service:
-                    report.by_service[found.service] = report.by_service.get(found.service, 0) + 1
-                if found.status == "failed":
-                    report.failures.append((found.work_id, found.reason or "failed"))
+        def look_up(item: tuple[Work, dict[str, Any]]) -> Awaitable[Found]:
+            report.asked += 1
+            return _look_up(Lookup(client, *item), services, registered)
 
-        try:
-            for work, raw in todo:
-                report.asked += 1
-                lookup = Lookup(client, work, raw)
-                pending.add(asyncio.create_task(_look_up(lookup, services, registered)))
-                if len(pending) >= 4 * politeness.concurrency:
-                    done, pending = await asyncio.wait(pending, return_when="FIRST_COMPLETED")
-                    hand_over(done)
-            while pending:
-                done, pending = await asyncio.wait(pending, return_when="FIRST_COMPLETED")
-                hand_over(done)
+        def hand_over(found: Found) -> None:
+            store(found)
+            report.by_status[found.status] = report.by_status.get(found.status, 0) + 1
+            if found.service:
+                report.by_service[found.service] = report.by_service.get(found.service, 0) + 1
+            if found.status == "failed":
+                report.failures.append((found.work_id, found.reason or "failed"))
+
+        try:  # works read four per request slot ahead
+            await as_finished(todo, look_up, 4 * politeness.concurrency, hand_over)
         finally:
-            for task in pending:
-                task.cancel()
             report.requests = client.requests
 
 
