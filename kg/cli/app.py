@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from extract.errors import InputRejected, KgError
 from extract.secrets import mask
+from kg.os_errors import os_error_hint
 from kg.pipeline.extract import Step
 from kg.questions import render
 from kg.settings import Settings, mask_url
@@ -81,14 +82,7 @@ def _log_masked(debug: bool) -> None:
 
 
 def _hint(error: BaseException) -> str:
-    errno = getattr(error, "errno", None)
-    if errno == 28 or "disk is full" in str(error):
-        return "free some disk space and run the command again"
-    if errno in (13, 30) or "readonly" in str(error):
-        return "the path is not writable: fix its permissions or choose another"
-    if errno in (17, 20, 21):
-        return "a file stands where a directory is needed (or the reverse): choose another path"
-    return "run again with --debug for the traceback"
+    return os_error_hint(error) or "run again with --debug for the traceback"
 
 
 def say_error(message: str) -> None:

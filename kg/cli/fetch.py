@@ -17,9 +17,9 @@ from kg.cli.app import (
     progress,
     regular_file,
 )
+from kg.pipeline.fetch import apply_filter
 from kg.questions import render
 from kg.settings import Settings, fulltext_services, load_settings, max_bytes, politeness
-from kg.sources import openalex as fetching
 from kg.sources.archive import Archive, store_texts
 from kg.sources.corpus import Failure
 from kg.sources.fulltext import Found, FulltextReport, fetch_fulltexts
@@ -116,7 +116,7 @@ def fetch(
             workspace, settings, wanted, search, (from_year, to_year), source, limit, refresh,
             settings.openalex_max_cost if max_cost is None else max_cost,
         )  # fmt: skip
-        kept = fetching.apply_filter(workspace, [w for w, _ in workspace.works()], study)
+        kept = apply_filter(workspace, [w for w, _ in workspace.works()], study)
         texts = store_texts(workspace, workspace.works(kept_only=True), archive)
         web = None if no_fulltext else _fetch_fulltext(workspace, settings, fulltext_concurrency,
                                                        refresh)  # fmt: skip

@@ -1,8 +1,9 @@
 """OpenAlex into the workspace: pyalex builds the queries, we make the calls.
 
 pyalex gives the query builder (`Works().search(...).filter(...)`, `filter_or`, singletons
-by `Works("doi:...")`), its one config object (email, API key) and its auth (`OpenAlexAuth`:
-the key as a Bearer header, the email as From). Only public pyalex API is used. The calls
+by `Works("doi:...")`, whose `url` property gives the request) and its one config object
+(email, API key, user agent: sent as a Bearer header, From and User-Agent). Only pyalex's
+public API is used (pinned to the releases tested, see pyproject.toml). The calls
 themselves are ours, because each must be bounded and its budget read:
 
 - `Works.url` honours `pyalex.config.openalex_url`: pyalex 0.18–0.21 build every URL on
@@ -34,11 +35,10 @@ from urllib.parse import quote_plus, urlsplit, urlunsplit
 
 import pyalex
 import requests
-from pyalex.api import OpenAlexAuth
 
 from extract.errors import InputRejected, SourceUnavailable
 from extract.parse_fulltext import normalise_doi
-from extract.parse_openalex import StudyFilter, parse_work
+from extract.parse_openalex import parse_work
 from extract.records import Work
 from kg.sources.bounded import Limits, Refused, host_of, read_capped, redirect_target
 from kg.sources.openalex_budget import (
@@ -151,13 +151,21 @@ def _unreachable(error: requests.exceptions.RequestException) -> SourceUnavailab
     )
 
 
+def _identity() -> dict[str, str]:
+    """Who asks, from pyalex's public config: the key as a Bearer token, the email as From."""
+    config = pyalex.config
+    headers = {"Authorization": f"Bearer {config.api_key}"} if config.api_key else {}
+    headers |= {"From": config.email} if config.email else {}
+    return headers | ({"User-Agent": config.user_agent} if config.user_agent else {})
+
+
 def _call(url: str, connection: _Connection) -> tuple[int, bytes, float | None]:
     """One GET and its redirects (on OpenAlex's host only): status, body, Retry-After."""
     started = time.monotonic()
     allowed = frozenset({host_of(pyalex.config.openalex_url)})
     for _ in range(6):
         response = connection.session.get(
-            url, auth=OpenAlexAuth(pyalex.config), timeout=connection.timeout, stream=True,
+            url, headers=_identity(), timeout=connection.timeout, stream=True,
             allow_redirects=False,
         )  # fmt: skip
         with response:
@@ -385,14 +393,3 @@ def fetch_dois(
             progress(len(batch))
     report.stored = len(workspace.works_by_doi(wanted))
     return report
-
-
-def apply_filter(workspace: Workspace, works: Iterable[Work], study: StudyFilter) -> dict[str, int]:
-    """Record the filter's decision for each work; returns kept and per-reason counts."""
-    decisions = {w.id: study.reason_to_drop(w) for w in works}
-    workspace.set_dropped(decisions)
-    summary: dict[str, int] = {"kept": 0}
-    for reason in decisions.values():
-        key = reason or "kept"
-        summary[key] = summary.get(key, 0) + 1
-    return summary

@@ -13,6 +13,7 @@ from typing import Any
 from extract.errors import WorkspaceUnusable
 from extract.records import ExtractionFailure, Outcome
 from extract.secrets import mask
+from kg.os_errors import os_error_hint
 from kg.workspace.migrations import migrate, refuse_newer
 
 
@@ -36,10 +37,10 @@ def _unusable(path: Path, error: BaseException) -> WorkspaceUnusable:
     text = str(error)
     if "disk I/O error" in text and _no_space(path):  # SQLite's word for a failed shm/wal
         text = f"disk full ({text})"
-    if "disk is full" in text or "disk full" in text or getattr(error, "errno", None) == 28:
-        hint = "free some disk space (or set KG_WORKSPACE elsewhere) and run the command again"
-    elif "readonly" in text or "read-only" in text or getattr(error, "errno", None) in (13, 30):
-        hint = "the workspace is not writable: fix its permissions or set KG_WORKSPACE"
+        error = OSError(28, text)
+    known = os_error_hint(error, "the workspace", "set KG_WORKSPACE elsewhere")
+    if known is not None:
+        hint = known
     elif "locked" in text or "busy" in text:
         hint = (f"another kg command kept it busy for over {_BUSY_S} s: let it finish (or "
                 "stop it) and run this one again")  # fmt: skip
