@@ -41,8 +41,13 @@ def fetch(
     ] = None,
     from_year: Annotated[int, typer.Option(help="First publication year.")] = 2000,
     to_year: Annotated[int, typer.Option(help="Last publication year.")] = 2025,
-    source: Annotated[
-        str | None, typer.Option(help="Only this OpenAlex source (journal), e.g. S202381698.")
+    journal: Annotated[
+        str | None,
+        typer.Option(
+            "--journal",
+            "--source",
+            help="Only this journal (an OpenAlex source id), e.g. S202381698.",
+        ),
     ] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Stop after this many works.")] = None,
     field: Annotated[
@@ -113,7 +118,7 @@ def fetch(
         raise
     try:
         report = openalex.fetch_openalex(
-            workspace, settings, wanted, search, (from_year, to_year), source, limit, refresh,
+            workspace, settings, wanted, search, (from_year, to_year), journal, limit, refresh,
             settings.openalex_max_cost if max_cost is None else max_cost,
         )  # fmt: skip
         kept = apply_filter(workspace, [w for w, _ in workspace.works()], study)

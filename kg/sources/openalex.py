@@ -115,7 +115,7 @@ def search_query(
     terms: Iterable[str],
     from_year: int,
     to_year: int,
-    source: str | None = None,
+    journal: str | None = None,
     open_access_only: bool = True,
 ) -> Works:
     """Works matching any of the phrases, as the study searched: articles, in a year range."""
@@ -128,8 +128,8 @@ def search_query(
     query = query.filter(publication_year=f"{from_year}-{to_year}", type="article")
     if open_access_only:
         query = query.filter(is_oa=True)
-    if source:
-        query = query.filter(primary_location={"source": {"id": source}})
+    if journal:  # OpenAlex calls a journal a source
+        query = query.filter(primary_location={"source": {"id": journal}})
     return query
 
 
