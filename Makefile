@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINT_DIR := tests/cypherlint
+BROWSER_DIR := tests/browser
 
-.PHONY: demo test test-llm lint typecheck chromium clean
+.PHONY: demo test test-llm lint typecheck chromium neo4j neo4j-stop clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "ptm-kg needs Python 3.12+ (see .python-version)"'
@@ -17,6 +18,21 @@ $(STAMP): pyproject.toml
 $(LINT_DIR)/node_modules: $(LINT_DIR)/package.json $(LINT_DIR)/package-lock.json
 	cd $(LINT_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $(LINT_DIR)/node_modules
+
+# The Browser test drives Neo4j Browser with playwright-core (no browser download: it uses
+# Debian's chromium).
+$(BROWSER_DIR)/node_modules: $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
+	cd $(BROWSER_DIR) && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	touch $(BROWSER_DIR)/node_modules
+
+# A Neo4j 5.26 community server in the background (Java 17, Maven, neo4j-maven/pom.xml),
+# fresh each time, on free loopback ports: `eval "$$(make -s neo4j)"` sets NEO4J_URI,
+# NEO4J_USER and NEO4J_PASSWORD. Its files live in .neo4j/.
+neo4j: $(STAMP)
+	@$(BIN)/python -m kg.stores.neo4j_server start
+
+neo4j-stop: $(STAMP)
+	@$(BIN)/python -m kg.stores.neo4j_server stop
 
 # The report test renders the HTML report in headless Chromium: installed with apt-get when
 # we are root on Debian, else named for the user to install.
@@ -39,7 +55,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: $(STAMP) $(LINT_DIR)/node_modules chromium lint typecheck
+test: $(STAMP) $(LINT_DIR)/node_modules $(BROWSER_DIR)/node_modules chromium lint typecheck
 	$(BIN)/pytest
 
 # Not part of `make test`: builds llama-cpp-python from source (about eight minutes) and
@@ -49,4 +65,5 @@ test-llm: $(STAMP)
 	$(BIN)/pytest -m local_llm
 
 clean:
-	rm -rf $(VENV) $(LINT_DIR)/node_modules .kg .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LINT_DIR)/node_modules $(BROWSER_DIR)/node_modules neo4j-maven/target .kg \
+		.pytest_cache .mypy_cache .ruff_cache

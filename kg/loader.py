@@ -15,7 +15,6 @@ are found; each is reported with its id and the store's reason, and the rest is 
 """
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from itertools import batched
 from typing import Any
 
@@ -23,15 +22,9 @@ from extract.errors import QueryFailed
 from extract.records import Extraction, ExtractionFailure, Outcome, Reuse, Work
 from extract.taxonomy import Role
 from kg.schema import LABELS, RELATIONSHIP_TYPES
-from kg.stores.base import GraphStore
+from kg.stores.base import GraphStore, Refused
 
-
-@dataclass(frozen=True)
-class Refused:
-    """A record the store would not take, and its reason."""
-
-    id: str
-    reason: str
+__all__ = ["Refused"]  # kept here too: where the loader's callers have always found it
 
 
 BATCH_SIZE = 1000

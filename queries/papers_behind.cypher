@@ -20,6 +20,8 @@ WHERE p.status = 'extracted'
 MATCH (p)-[f_rel:IN_FIELD]->(f:Field)
 WHERE f_rel.rank <= $max_rank
   AND (f_rel.rank = 0 OR $science_fields IS NULL OR f.id IN $science_fields)
+WITH p, f, m, r
+ORDER BY m.name, f.name
 WITH p, collect(DISTINCT f.name) AS fields, collect(DISTINCT f.id) AS field_ids,
      collect(DISTINCT m.name) AS models,
      collect(DISTINCT r.pattern) AS patterns, collect(DISTINCT r.stage) AS stages

@@ -9,6 +9,8 @@ MATCH (p:Paper)-[:REUSES]->(m:Model)
 MATCH (p)-[f_rel:IN_FIELD]->(f:Field)
 WHERE f_rel.rank <= $max_rank
   AND (f_rel.rank = 0 OR $science_fields IS NULL OR f.id IN $science_fields)
+WITH m, p, f
+ORDER BY f.name
 WITH m, count(DISTINCT f) AS fields, count(DISTINCT p) AS papers, min(p.year) AS first_year, collect(DISTINCT f.name) AS field_names
 RETURN m.name AS model,
        m.family AS family,

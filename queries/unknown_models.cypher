@@ -8,6 +8,8 @@
 // Columns: model, family, papers, written_as, found_by
 MATCH (p:Paper)-[r:REUSES]->(m:Model)
 WHERE m.modality = 'unknown'
+WITH m, p, r
+ORDER BY r.mention, r.found_by
 WITH m, count(DISTINCT p) AS papers, collect(DISTINCT r.mention) AS written_as,
      collect(DISTINCT r.found_by) AS found_by
 WHERE papers >= $min_papers

@@ -1,17 +1,59 @@
-"""Fixtures: a temporary workspace, a real embedded FalkorDB store, and Neo4j when configured."""
+"""Fixtures: a temporary workspace, a real embedded FalkorDB store, and a real Neo4j.
 
-import os
+The Neo4j tests share one Neo4j 5.26 community server, started once per session from the
+jars Maven resolves for neo4j-maven/pom.xml (kg/stores/neo4j_server.py); they skip only where
+java or mvn is missing, and say so.
+"""
+
+import shutil
 import subprocess
+import tempfile
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from kg.stores.base import GraphStore
 from kg.stores.falkor import FalkorStore
+from kg.stores.neo4j_server import NEO4J_VERSION, Neo4jServer, classpath, tools_missing
 
-NEO4J_URI = os.environ.get("NEO4J_URI")
-NEO4J_SKIP = "Neo4j tests need a running Neo4j 5: set NEO4J_URI (and NEO4J_PASSWORD)"
+NEO4J_HOME_PREFIX = "kg-neo4j-"  # every server the tests start lives under such a folder
+_NEO4J_TIMES: list[str] = []
+
+
+@contextmanager
+def neo4j_server(**options: str) -> Iterator[Neo4jServer]:
+    """A fresh Neo4j server for the duration of the block; skipped without java or mvn."""
+    if reason := tools_missing():
+        pytest.skip(reason)
+    began = time.monotonic()
+    classpath()  # the first call resolves the jars with Maven
+    resolved = time.monotonic() - began
+    home = Path(tempfile.mkdtemp(prefix=NEO4J_HOME_PREFIX))
+    server = Neo4jServer(home / "neo4j", **options)
+    try:
+        server.create()
+        server.start()
+        _NEO4J_TIMES.append(f"Neo4j {NEO4J_VERSION} started in {server.started_in:.1f} s "
+                            f"(Maven classpath {resolved:.1f} s)")  # fmt: skip
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def neo4j() -> Iterator[Neo4jServer]:
+    """The session's Neo4j server."""
+    with neo4j_server() as server:
+        yield server
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for line in _NEO4J_TIMES:
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture
@@ -26,19 +68,14 @@ def falkor(tmp_path: Path) -> Iterator[GraphStore]:
 
 @pytest.fixture(params=["falkor", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
-    """Each store the tests can reach, emptied; Neo4j is skipped with a reason when unset."""
+    """Each store, emptied: the embedded FalkorDB, and the session's Neo4j."""
     if request.param == "falkor":
         opened: GraphStore = FalkorStore(tmp_path / "ws")
     else:
-        if not NEO4J_URI:
-            pytest.skip(NEO4J_SKIP)  # visible reason: NEO4J_URI is unset
         from kg.stores.neo4j import Neo4jStore
 
-        opened = Neo4jStore(
-            NEO4J_URI,
-            os.environ.get("NEO4J_USER", "neo4j"),
-            os.environ.get("NEO4J_PASSWORD", ""),
-        )
+        server: Neo4jServer = request.getfixturevalue("neo4j")
+        opened = Neo4jStore(server.uri, "neo4j", server.password)
     try:
         opened.reset()
         yield opened
@@ -47,8 +84,10 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore
 
 
 def _our_servers() -> list[str]:
-    found = subprocess.run(["pgrep", "-af", "kg-falkor-"], capture_output=True, text=True)
-    return [line for line in found.stdout.splitlines() if "redis-server" in line]
+    found = subprocess.run(["pgrep", "-af", "kg-falkor-|" + NEO4J_HOME_PREFIX],
+                           capture_output=True, text=True)  # fmt: skip
+    return [line for line in found.stdout.splitlines()
+            if "redis-server" in line or "CommunityEntryPoint" in line]  # fmt: skip
 
 
 _ALREADY_RUNNING: set[str] = set()
@@ -59,8 +98,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """No embedded redis-server started by the tests may outlive the test run."""
+    """No redis-server or Neo4j started by the tests may outlive the test run."""
     left = [line for line in _our_servers() if line not in _ALREADY_RUNNING]
     if left:
-        print("\nredis-server processes left behind by the tests:\n" + "\n".join(left))
+        print("\nservers left behind by the tests:\n" + "\n".join(left))
         session.exitstatus = 1

@@ -185,3 +185,12 @@ def papers_in_store(workspace: Path, graph: str = "ptmkg") -> int:
         finally:
             client.close()
     return 0
+
+
+def typed(value: Any) -> Any:
+    """A value with its type spelt out, so 1 == 1.0 and True == 1 do not pass."""
+    if isinstance(value, list):
+        return [typed(v) for v in value]
+    if isinstance(value, dict):
+        return {k: typed(v) for k, v in value.items()}
+    return (type(value).__name__, value)

@@ -94,7 +94,8 @@ def demo(
     out.print(f"The graph lives in {escape(name)}.")
     out.print("Ask it more: `kg queries` lists the questions, `kg query top_ptms` asks one.")
     if settings.kg_store == "neo4j":
-        out.print("Explore it in Neo4j Browser: http://localhost:7474")
+        out.print("Explore it in Neo4j Browser: http://localhost:7474 with docker compose; "
+                  "`make neo4j` printed its own address")  # fmt: skip
 
 
 def _parse_params(raw: list[str]) -> dict[str, str]:

@@ -75,9 +75,9 @@ def build_graph(
 ) -> BuildSummary:
     """Load the kept works (all, or `ids`) with `run`'s stored outcomes, as one recorded
     build. With `reset` the store is emptied first and, where it can, filled by its bulk
-    path (FalkorDB's GRAPH.BULK) rather than MERGE statements: the same graph, faster. The
-    store is saved before the build is marked completed: a build that says completed is on
-    disk. A graph without papers is filled by the bulk path too."""
+    path (FalkorDB's GRAPH.BULK, Neo4j's CREATE batches) rather than MERGE statements: the
+    same graph, faster. The store is saved before the build is marked completed: a build
+    that says completed is on disk. A graph without papers is filled by the bulk path too."""
     build_id = workspace.start_build(store.name, mode, run)
     summary = BuildSummary()
     bulk = False
@@ -91,12 +91,13 @@ def build_graph(
             if tally is not None:
                 tallied.append(tally)
 
-        bulk = store.load_fresh(stream)
-        if bulk:
+        refused = store.load_fresh(stream)
+        bulk = refused is not None
+        if refused is not None:
             summary = tallied[0]
-            summary.papers = summary.extracted + summary.failed + summary.pending
+            summary.refused = refused
             if step:
-                step("loaded", summary.papers)
+                step("loaded", summary.extracted + summary.failed + summary.pending)
         else:
             store.reset()
     if not bulk:
@@ -108,5 +109,7 @@ def build_graph(
                 step("loaded", len(chunk))
     store.save()
     summary.counts = counts(store)
+    if bulk:
+        summary.papers = summary.counts["Paper"]  # a fresh graph holds just these papers
     workspace.finish_build(build_id, summary.papers, summary.failed, summary.counts)
     return summary

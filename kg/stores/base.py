@@ -2,10 +2,19 @@
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol, Self
 
 Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A record the store would not take, and its reason."""
+
+    id: str
+    reason: str
 
 
 class GraphStore(Protocol):
@@ -25,10 +34,10 @@ class GraphStore(Protocol):
         """Make what was written durable, or raise StoreUnavailable saying why it is not."""
         ...
 
-    def load_fresh(self, rows: Callable[[], Iterator[tuple[Row, Row]]]) -> bool:
+    def load_fresh(self, rows: Callable[[], Iterator[tuple[Row, Row]]]) -> list[Refused] | None:
         """Empty the store and load (work row, outcome row) pairs by its bulk path; `rows()`
-        gives the same stream each time it is called. False when it has no bulk path (the
-        caller then resets and MERGEs)."""
+        gives the same stream each time it is called. Returns the records it refused, or
+        None when it has no bulk path (the caller then resets and MERGEs)."""
         ...
 
     def reset(self) -> None:

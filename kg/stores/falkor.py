@@ -30,7 +30,7 @@ from falkordb import Edge, FalkorDB, Node
 
 from extract.errors import QueryFailed, StoreUnavailable
 from kg.schema import INDEXES, KEYS, SEED_HUBS, seed_parameters
-from kg.stores.base import ClosesOnExit, Row
+from kg.stores.base import ClosesOnExit, Refused, Row
 from kg.stores.falkor_bulk import BulkWriter, bulk_load
 
 
@@ -301,13 +301,13 @@ class FalkorStore(ClosesOnExit):
     def save(self) -> None:
         self._server.save()
 
-    def load_fresh(self, rows: Callable[[], Iterator[tuple[Row, Row]]]) -> bool:
+    def load_fresh(self, rows: Callable[[], Iterator[tuple[Row, Row]]]) -> list[Refused]:
         """Delete the graph and write it anew with GRAPH.BULK, then set up its schema."""
         with contextlib.suppress(redis.ResponseError):  # no graph yet
             self._graph.delete()
         bulk_load(BulkWriter(self._db.connection, self._graph.name), rows)
         self.setup_schema()
-        return True
+        return []  # GRAPH.BULK takes all or nothing: a refusal raises
 
     def reset(self) -> None:
         with contextlib.suppress(redis.ResponseError):  # no graph yet

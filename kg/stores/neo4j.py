@@ -9,7 +9,8 @@ from neo4j.exceptions import AuthError, ConfigurationError, Neo4jError, ServiceU
 from extract.errors import QueryFailed, StoreUnavailable
 from kg.schema import INDEXES, KEYS, SEED_HUBS, seed_parameters
 from kg.settings import mask_url
-from kg.stores.base import ClosesOnExit, Row
+from kg.stores.base import ClosesOnExit, Refused, Row
+from kg.stores.neo4j_fresh import fresh_load
 
 _DELETE_BATCH = "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS deleted"
 
@@ -19,7 +20,11 @@ class Neo4jStore(ClosesOnExit):
         self.name = f"Neo4j at {mask_url(uri)} (database {database!r})"
         self._database = database
         try:
-            self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+            # notifications off: the server's hints (e.g. "relationship type INTRODUCES does
+            # not exist" on a graph without one) are not the user's business
+            self._driver = neo4j.GraphDatabase.driver(
+                uri, auth=(user, password), notifications_min_severity="OFF"
+            )
             self._driver.verify_connectivity()
         except AuthError as error:
             raise StoreUnavailable(
@@ -56,9 +61,12 @@ class Neo4jStore(ClosesOnExit):
                 self.run(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
         self.run(SEED_HUBS, seed_parameters())
 
-    def load_fresh(self, rows: Callable[[], Iterator[tuple[Row, Row]]]) -> bool:
-        """No bulk path here: `neo4j-admin database import` needs the server stopped."""
-        return False
+    def load_fresh(self, rows: Callable[[], Iterator[tuple[Row, Row]]]) -> list[Refused]:
+        """Empty the database and fill it with CREATE batches (kg/stores/neo4j_fresh.py);
+        `neo4j-admin database import` is faster still but needs the server stopped."""
+        self.reset()
+        refused = fresh_load(self, rows)
+        return [Refused(paper, reason) for paper, reason in refused.items()]
 
     def save(self) -> None:
         """Nothing to do: each `run` is a transaction, durable once it returns."""

@@ -7,6 +7,11 @@ typed property (strings need no type), `:START_ID(space)` and `:END_ID(space)` f
 relationship's ends; the label and type come from `--nodes=Label=file` and
 `--relationships=TYPE=file`. The rows are the loader's own, as for FalkorDB's GRAPH.BULK, so
 the imported graph is the one `kg load` would MERGE.
+
+The command is checked against the real tool (5.26, `org.neo4j.cli.AdminTool`) by
+tests/test_neo4j_import.py: `--multiline-fields=true` because quoted cells may span lines,
+`--overwrite-destination=true` spelt with its value so that the database name after it is
+not read as the option's argument.
 """
 
 import csv
@@ -88,4 +93,6 @@ def write_import(rows: Callable[[], Iterator[PaperRows]], folder: Path) -> str:
             handle.close()
     nodes = " ".join(f"--nodes={n}={folder / n}.csv" for n in _KEYS)
     rels = " ".join(f"--relationships={r}={folder / r}.csv" for r in _ENDS)
-    return f"neo4j-admin database import full {nodes} {rels} --overwrite-destination neo4j"
+    # Titles and quotes can hold line breaks: the importer must read quoted fields across lines.
+    options = "--multiline-fields=true --overwrite-destination=true"
+    return f"neo4j-admin database import full {nodes} {rels} {options} neo4j"
