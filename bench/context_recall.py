@@ -50,7 +50,7 @@ def main(paths: list[str]) -> None:
             held = set(context.sentences) if sent else set()
             later = [p for p in passages(text) if (p.is_results or p.is_discussion)
                      and not p.is_methods]  # fmt: skip
-            for reuse in label.reuses:
+            for reuse in label.gold_reuses:
                 gold += 1
                 names = [key(n) for n in [reuse.model, *reuse.aliases] if len(key(n)) >= 3]
                 if sent and any(name in folded for name in names):
@@ -72,7 +72,7 @@ def main(paths: list[str]) -> None:
             if wanted:
                 aims += 1
                 aims_inside += all(s in held for s in wanted)
-            gold_names = [key(n) for r in label.reuses for n in [r.model, *r.aliases]
+            gold_names = [key(n) for r in label.gold_reuses for n in [r.model, *r.aliases]
                           if len(key(n)) >= 3]  # fmt: skip
 
             for p in passages(text):

@@ -66,8 +66,8 @@ def main(paths: list[str]) -> None:
             papers.append(Paper(work=Work(id=text.work_id, title=text.title), text=text))
             gold[text.title] = [
                 (r.model, [key(x) for x in [r.model, *r.aliases] if len(key(x)) >= 3],
-                 r.pattern[0], r.stage[0])
-                for r in label.reuses
+                 (r.pattern or ["undetermined"])[0], (r.stage or ["undetermined"])[0])
+                for r in label.gold_reuses
             ]  # fmt: skip
     with LLMServer() as server, tempfile.TemporaryDirectory() as where:
         server.default = model_answer(gold)

@@ -115,10 +115,18 @@ def _split(paper: PaperText) -> tuple[list[Passage], list[Passage], list[Passage
 
 
 def speaks_of_deep_learning(paper: PaperText) -> bool:
-    """The prefilter's decision: False sends the paper to no LLM (and the rules extractor
-    says uses_dl = False unless it found a reuse)."""
+    """The prefilter's decision: False sends the paper to no LLM."""
     head, body, _ = _split(paper)
     return sends(head, body)
+
+
+def works_with_deep_learning(paper: PaperText) -> bool:
+    """The rules extractor's uses_dl, stricter than the prefilter: a strong cue in the body
+    sections that can hold a reuse (methods, results...); the title and abstract count only
+    for a paper with no body. An abstract that speaks of the field ("CNNs are increasingly
+    proposed for ...") is a reason to send a paper to an LLM, not evidence of use."""
+    head, body, _ = _split(paper)
+    return sends([], body) if body else sends(head, [])
 
 
 def _cost(passage: Passage) -> int:
@@ -144,7 +152,9 @@ def select(paper: PaperText, budget: int = DEFAULT_BUDGET) -> Context:
     spent = _fill(body, ranked, chosen, sum(approx_tokens(p.text) for p in head), budget - reserve)
     excerpts = stage_excerpts(everything, [body[i] for i in chosen], reserve)
     stage_tokens = sum(e.tokens for e in excerpts)
-    _fill(body, ranked, chosen, spent + stage_tokens, budget)
+    excerpted = {id(e.passage) for e in excerpts}  # never read twice, under two numberings
+    rest = [i for i in ranked if id(body[i]) not in excerpted]
+    _fill(body, rest, chosen, spent + stage_tokens, budget)
     picked = [body[i] for i in sorted(chosen)]
     return _render(head, picked, excerpts, everything, has_cue, stage_tokens)
 

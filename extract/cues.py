@@ -4,13 +4,16 @@ The pattern is read from what was done to the weights:
 
 - adaptation: the weights were updated (fine-tuning, transfer learning with training,
   re-training a released network on new data, LoRA and other parameter-efficient tuning,
-  distillation);
+  distillation), or a new head was trained on its frozen features (docs/definitions.md);
 - conceptual: the architecture or idea was re-implemented, trained from scratch, or derived
   into the authors' own network ("a network based on the U-Net architecture", a kind of
   network tied to its authors by a citation);
-- deployment: the model was run or read as released ("frozen", "as a feature extractor",
-  "embeddings from X", "predictions of X", "using X to ...", "X was run with default
-  settings").
+- deployment: the model was run or read as released ("frozen" with no new head, "as a
+  feature extractor" for a classical method, "embeddings from X", "predictions of X", "using
+  X to ...", "X was run with default settings").
+
+The stage follows docs/definitions.md too: detecting, segmenting, tracking or counting in
+images or recordings is Observation.
 
 Cues are regular expressions over the sentence, plus constructions tied to the mention
 itself (the words right before or after it). When nothing decides, the answer is
@@ -48,6 +51,10 @@ PATTERN_CUES = _cues(
      "parameter-efficient tuning"),
     (r"distill\w*", A, "distillation"),
     (r"re-?trained (\w+ ){0,3}on (our|the new|a new|custom)", A, "retraining"),
+    (r"\b(?:new|newly[- ]trained|additional|added|trainable|linear|classification|regression|"
+     r"task[- ]specific)\s+(?:[\w-]+ ){0,2}(?:head|output layer|dense layers?|fully[- ]connected "
+     r"layers?|softmax layer)s?\b|\blinear prob\w*|\b(?:head|output layer)s? (?:was|were) "
+     r"(?:then )?trained", A, "frozen features under a newly trained head"),
     (r"\b(start\w*|initiali[sz]\w*) from (\S+ ){0,4}(pre-?trained|released) (weights|"
      r"checkpoints?|backbones?|models?|networks?)|\b(start\w*|initiali[sz]\w*) from (\S+ ){0,5}"
      r"(backbones?|checkpoints?|weights) pre-?trained", A, "training from released weights"),
@@ -86,7 +93,8 @@ _BEFORE = _cues(
     (rf"\b(?:fine-?tuned|re-?trained|further trained)\s+{_ARTICLE}$", A, "fine-tuning"),
     (rf"\b(?:architecture of|modell?ed on|(?:network|model|architecture)s? (?:based on|"
      rf"following|derived from))\s+{_ARTICLE}$", C, "architecture reused"),
-    (rf"\b(?:using|with|via|through|by|ran|run|running|applied|applying|employed|employing|"
+    (rf"\b(?:using|used|use|uses|with|via|through|by|ran|run|running|applied|applying|"
+     rf"employed|employing|"
      rf"queried|querying)\s+{_ARTICLE}$", D, "run as released"),
     (r"\b(?:the |a |an )?(?:released |publicly available )?pre-?trained\s+(?:[\w-]+ ){0,1}$", D,
      NO_TRAINING_SAID),
@@ -108,13 +116,13 @@ STAGE_CUES = _cues(
      Stage.Background, "literature"),
     (r"hypothes\w*|candidate\w*|prioriti[sz]\w*|generat\w* (new |novel )?(designs|sequences|"
      r"molecules)", Stage.Hypothesis, "hypotheses"),
-    (r"\b(detect\w*|track\w*|monitor\w*|count\w*|survey\w*|camera[- ]trap\w*|"
+    (r"\b(detect\w*|segment\w*|track\w*|monitor\w*|count\w*|survey\w*|camera[- ]trap\w*|"
      r"recordings?|observ\w*)", Stage.Observation, "observation"),
     (r"\b(analy[sz]\w*|quantif\w*|cluster(ed|ing)\b|interpret\w*|visuali[sz]\w*|statistic\w*)",
      Stage.Analysis, "analysis"),
     (r"manuscript|draft\w*|report(ed|ing)? (the |our )?(findings|results)|summari[sz]\w* "
      r"(the |our )?(findings|results)", Stage.Conclusion, "reporting"),
-    (r"\b(predict\w*|classif\w*|simulat\w*|experiment\w*|test\w*|segment\w*|estimat\w*|"
+    (r"\b(predict\w*|classif\w*|simulat\w*|experiment\w*|test\w*|estimat\w*|"
      r"infer\w*|evaluat\w*)", Stage.Test, "experiment"),
 )  # fmt: skip
 
@@ -185,10 +193,6 @@ def pattern(site: Site) -> tuple[Pattern, str]:
         best = min(later, key=lambda f: (-PRIORITY[f[1]], f[0]))
         return best[1], best[2]
     return Pattern.undetermined, "no evidence of what was done with the model"
-
-
-def has_pattern_cue(site: Site) -> bool:
-    return pattern(site)[0] is not Pattern.undetermined
 
 
 def stage(site: Site) -> Stage:

@@ -47,6 +47,12 @@ class Label(BaseModel):
     natural_science: bool | None = None
     notes: str = ""
 
+    @property
+    def gold_reuses(self) -> list[GoldReuse]:
+        """The entries that are reuses to find: role used, or no role (created and
+        mentioned entries are named by the paper, not reused)."""
+        return [gold for gold in self.reuses if gold.role in (None, Role.used)]
+
 
 def read_labels(path: Path) -> list[Label]:
     if not path.is_file():  # a FIFO would hang the read
@@ -190,7 +196,7 @@ def score(pairs: list[tuple[Label, Extraction | None]]) -> Scores:
 def _score_reuses(scores: Scores, result: PaperResult, label: Label, used: list[Reuse]) -> None:
     """Models, patterns and stages of one labelled paper's reuses."""
     unmatched = list(used)
-    gold_reuses = [gold for gold in label.reuses if gold.role in (None, Role.used)]
+    gold_reuses = label.gold_reuses
     for gold in gold_reuses:
         found = _match(gold, unmatched)
         if found is None:

@@ -15,14 +15,12 @@ Type knowledge, not a list of names seen in any labelled paper:
 
 import re
 
+from extract.aliases import key
+
 
 def _words(text: str) -> frozenset[str]:
-    """The words of `text`, as `_bare` compares them."""
-    return frozenset(_bare(word) for word in text.split())
-
-
-def _bare(name: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", name.casefold())
+    """The words of `text`, as extract.aliases.key compares them."""
+    return frozenset(key(word) for word in text.split())
 
 
 # Words that name a kind of network, and what may stand beside them in a compound.
@@ -92,7 +90,7 @@ _KIND_BEFORE = re.compile(
 def is_known_non_model(name: str) -> bool:
     """Software, a data set or database, or a statistical method, by name or by its form."""
     first = name.split(" ")[0]
-    bare, first_bare = _bare(name), _bare(first)
+    bare, first_bare = key(name), key(first)
     kinds = (_SOFTWARE, _DATA, _STATISTICS)
     if any(bare in kind or first_bare in kind for kind in kinds):
         return True

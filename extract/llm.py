@@ -49,6 +49,7 @@ from extract.llm_request import (
     ending,
     failure_reason,
     messages,
+    output_limit,
     raw_answer,
     repair_messages,
     usage_of,
@@ -56,7 +57,7 @@ from extract.llm_request import (
 )
 from extract.llm_schema import PROMPT_VERSION, PaperAnswer
 from extract.records import Extraction, ExtractionFailure, Outcome, Paper, Reuse
-from extract.taxonomy import Role
+from extract.taxonomy import Role, stronger_role
 
 Progress = Callable[[str, int], None]  # ("call" | "hit" | "prefilter" | "failed", tokens)
 
@@ -73,12 +74,14 @@ def call_key(config: LLMConfig, context: Context) -> str:
 
 def to_extraction(work_id: str, answer: PaperAnswer, extractor: str = "llm") -> Extraction:
     """One reuse per model (the counting unit is the paper-model edge): a model the answer
-    lists twice keeps its first entry, or its first "used" one."""
+    lists twice keeps the entry with the stronger role (extract.taxonomy ROLE_PRECEDENCE, as
+    the rules extractor does), the first one among equals. A model only mentioned is no
+    evidence that the authors use deep learning."""
     by_model: dict[str, Reuse] = {}
     for given in answer.reuses:
         info = resolve(given.model)
         seen = by_model.get(info.name)
-        if seen is not None and (seen.role == Role.used or given.role != Role.used):
+        if seen is not None and stronger_role(seen.role, given.role) is seen.role:
             continue
         by_model[info.name] = Reuse(
             mention=given.model,
@@ -95,7 +98,7 @@ def to_extraction(work_id: str, answer: PaperAnswer, extractor: str = "llm") -> 
     reuses = list(by_model.values())
     return Extraction(
         work_id=work_id,
-        uses_dl=answer.uses_dl or bool(reuses),
+        uses_dl=answer.uses_dl or any(r.role is not Role.mentioned for r in reuses),
         uses_ptms=any(r.role == Role.used for r in reuses),  # only with checked evidence
         reuses=tuple(reuses),
         extractor=extractor,
@@ -181,7 +184,10 @@ class LLMExtractor:
         if cached is not None and cached.answer is not None:
             self.stats.cache_hits += 1
             self._tick("hit", 0)
-            return to_extraction(paper.work.id, PaperAnswer.model_validate_json(cached.answer))
+            cap = {"max_reuses": self.config.max_reuses}  # the ledger's answer, this run's cap
+            return to_extraction(
+                paper.work.id, PaperAnswer.model_validate_json(cached.answer, context=cap)
+            )
         warning = window_warning(self.config, context)
         if warning:
             self.stats.over_window += 1
@@ -190,7 +196,7 @@ class LLMExtractor:
         async with slots:
             if self._refused is not None:  # a 401/403 came back meanwhile: ask no more
                 raise self._refused
-            call, ending = await self._ask(paper, context, key)
+            call, answer, ending = await self._ask(paper, context, key)
             if ending == "refused":
                 self._refused = self._refusal()
                 raise self._refused
@@ -200,12 +206,12 @@ class LLMExtractor:
         for kind in self._in_a_row:
             self._in_a_row[kind] = self._in_a_row[kind] + 1 if ending == kind else 0
         self._stop_if_gone(call)
-        if call.status != "ok" or call.answer is None:
+        if call.status != "ok" or answer is None:
             self.stats.failed += 1
             return ExtractionFailure(work_id=paper.work.id, extractor=self.name,
                                      extractor_version=self.version,
                                      reason=f"LLM call failed: {call.error}")  # fmt: skip
-        return to_extraction(paper.work.id, PaperAnswer.model_validate_json(call.answer))
+        return to_extraction(paper.work.id, answer)  # as validated against the excerpts
 
     def _refusal(self) -> SourceUnavailable:
         """One line for a 401 or 403, never with the endpoint's text (it may echo the key)."""
@@ -253,8 +259,11 @@ class LLMExtractor:
         )
         return answer, completion
 
-    async def _ask(self, paper: Paper, context: Context, key: str) -> tuple[Call, str]:
-        """The call's record, and how it ended: answered, failed, unreachable or timeout."""
+    async def _ask(
+        self, paper: Paper, context: Context, key: str
+    ) -> tuple[Call, PaperAnswer | None, str]:
+        """The call's record, the answer as validated against the excerpts (None when the
+        call failed), and how it ended: answered, failed, unreachable or timeout."""
         sent = messages(context)
         base = {"key": key, "work_id": paper.work.id, "model": self.config.model,
                 "extractor_version": PROMPT_VERSION, "mode": self.config.mode,
@@ -279,40 +288,35 @@ class LLMExtractor:
                     why = describe(endpoint_error, self.config.timeout_s)
                     failed = self._failed(base, started, why, None, attempts, tokens_in,
                                           tokens_out)  # fmt: skip
-                    return failed, ending(endpoint_error)
+                    return failed, None, ending(endpoint_error)
                 if attempts > self.config.reasks:
                     why = f"no valid answer: {error}"
                     failed = self._failed(base, started, why, error.last_completion,
                                           attempts, tokens_in, tokens_out)  # fmt: skip
-                    return failed, "failed"
+                    return failed, None, "failed"
                 # resend only what failed: the answer and why (or, with none, the question)
                 request = sent if raw is None else repair_messages(raw, failure_reason(error))
             except IncompleteOutputException as error:
-                why = (f"the answer stopped at max_tokens={self._decoding['max_tokens']} "
+                why = (f"the answer stopped at {output_limit(self._decoding)} "
                        "(set from KG_LLM_MAX_REUSES); the model may be looping")  # fmt: skip
                 spent = usage_of(error.last_completion)
                 failed = self._failed(base, started, why, error.last_completion, attempts,
                                       tokens_in + spent[0], tokens_out + spent[1])  # fmt: skip
-                return failed, "failed"
+                return failed, None, "failed"
             except (openai.OpenAIError, ValidationError) as error:
                 failed = self._failed(base, started, describe(error, self.config.timeout_s),
                                       None, attempts, tokens_in, tokens_out)  # fmt: skip
-                return failed, ending(error)
+                return failed, None, ending(error)
         spent = usage_of(completion)
         tokens_in, tokens_out = tokens_in + spent[0], tokens_out + spent[1]
         dropped = [r.model_dump() for r in answer.rejected]
-        return Call(
-            **base,
-            status="ok",
-            response=completion.model_dump_json() if completion is not None else None,
-            answer=answer.model_dump_json(),
-            dropped=json.dumps(dropped),
-            attempts=attempts,
-            input_tokens=tokens_in,
-            output_tokens=tokens_out,
-            latency_s=time.perf_counter() - started,
-            cost_usd=cost_usd(self.config.model, tokens_in, tokens_out),
-        ), "answered"
+        call = Call(**base, status="ok",
+                    response=completion.model_dump_json() if completion is not None else None,
+                    answer=answer.model_dump_json(), dropped=json.dumps(dropped),
+                    attempts=attempts, input_tokens=tokens_in, output_tokens=tokens_out,
+                    latency_s=time.perf_counter() - started,
+                    cost_usd=cost_usd(self.config.model, tokens_in, tokens_out))  # fmt: skip
+        return call, answer, "answered"
 
     def _failed(
         self,

@@ -7,9 +7,15 @@ adaptation, "unknown" -> undetermined). A value it cannot place is left as it is
 validation refuses that one reuse with the allowed values in the reason.
 
 Evidence: the cited sentence numbers are looked up in the excerpts the model read; numbers
-that name no sentence are ignored. With no valid number, a quote found in the paper's text
-(extract.evidence, tolerant of what copying does to text) stands instead. Otherwise the reuse
-is refused with the reason.
+that name no sentence are ignored. A cited sentence counts only where it, or the sentence
+beside it, names the model (its name, an alias, or a model found there that resolves to
+it). With no such sentence, a quote found in the paper's text (extract.evidence, tolerant of
+what copying does to text) stands instead. Otherwise the reuse is refused with the reason.
+
+Type: a kind of network (CNN, BiLSTM), software, a data set or a statistical method is not a
+trained network (extract.kinds); such an entry is refused, whatever role it was given. The
+rules' test of how a name looks (a capital inside, a digit) is not applied: the LLM reads
+the paper, and real models have plain names (Borzoi, Evo) no table knows yet.
 """
 
 import re
@@ -18,7 +24,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from extract.aliases import key
+from extract.catalogue import resolve
 from extract.evidence import PaperIndex
+from extract.kinds import is_generic_architecture, is_known_non_model
+from extract.open_world import named_models
 from extract.taxonomy import Pattern, Role, Stage
 
 _SUFFIXES = re.compile(r"[ _-]*(?:reuse|pattern|stage|role|phase|step)$")
@@ -55,11 +65,7 @@ _SYNONYMS: dict[type[StrEnum], dict[str, str]] = {
 _UNDETERMINED = {"undetermined", "unknown", "unclear", "none", "na", "null", "notstated", ""}
 
 
-def _coerce(kind: type[StrEnum], value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    folded = _SUFFIXES.sub("", value.strip().lower())
-    squashed = re.sub(r"[^a-z]", "", folded)
+def _place(kind: type[StrEnum], squashed: str) -> StrEnum | None:
     for member in kind:
         if squashed == re.sub(r"[^a-z]", "", member.value.lower()):
             return member
@@ -67,7 +73,24 @@ def _coerce(kind: type[StrEnum], value: Any) -> Any:
         return kind(_SYNONYMS[kind][squashed])
     if squashed in _UNDETERMINED and "undetermined" in kind.__members__:
         return kind("undetermined")
-    return value
+    return None
+
+
+def _coerce(kind: type[StrEnum], value: Any) -> Any:
+    """The value as written first ("reuse" is a synonym of used), then without a suffix
+    ("adaptation_reuse"); a value that is only a suffix word ("pattern", "stage") is left
+    for validation to refuse, never read as undetermined."""
+    if not isinstance(value, str):
+        return value
+    folded = value.strip().lower()
+    placed = _place(kind, re.sub(r"[^a-z]", "", folded))
+    if placed is not None:
+        return placed
+    stripped = _SUFFIXES.sub("", folded)
+    if stripped == folded or not re.sub(r"[^a-z]", "", stripped):
+        return value
+    placed = _place(kind, re.sub(r"[^a-z]", "", stripped))
+    return value if placed is None else placed
 
 
 def coerce_pattern(value: Any) -> Any:
@@ -111,21 +134,49 @@ class Rejected(BaseModel):
         return cls(model=model, reason=str(error))
 
 
-def evidence_for(numbers: list[int], quote: str | None, context: dict[str, Any]) -> str:
-    """The evidence a reuse stands on: its cited sentences, or its quote when found."""
+def not_a_model(name: str) -> str | None:
+    """Why the name is not a trained network, or None when it may be one."""
+    if is_generic_architecture(name):
+        return f"{name!r} is a kind of network, not a model"
+    if is_known_non_model(name):
+        return f"{name!r} is software, a data set or a statistical method, not a model"
+    return None  # a plain word the tables do not know (Borzoi, Evo) may be a model: kept
+
+
+def names_model(sentence: str, model: str) -> bool:
+    """Does the sentence name the model: its written name, an alias, or a mention of it?"""
+    info = resolve(model)
+    wanted = {key(model), key(info.name), *(key(alias) for alias in info.aliases)} - {""}
+    bare = key(sentence)
+    if any(name in bare for name in wanted):
+        return True
+    return any(m.model.name == info.name for m in named_models(sentence))
+
+
+def evidence_for(
+    numbers: list[int], quote: str | None, context: dict[str, Any], model: str = ""
+) -> str:
+    """The evidence a reuse stands on: its cited sentences where they (or a neighbour) name
+    the model, or its quote when found in the paper."""
     excerpts = context.get("context")
     paper: PaperIndex | None = context.get("paper")
     if excerpts is None:  # read back from the ledger: the stored quote is the evidence
         if not quote:
             raise ValueError("no evidence: cite the numbers of the sentences that show the use")
         return quote
-    cited = [s for s in (excerpts.sentence(n) for n in dict.fromkeys(numbers)) if s]
-    if cited:
-        return " ".join(cited[:2])  # the evidence an edge carries stays readable
+    cited = [(n, s) for n in dict.fromkeys(numbers) if (s := excerpts.sentence(n))]
+    naming = [
+        s for n, s in cited
+        if not model or any(names_model(t, model) for t in (excerpts.sentence(n - 1) or "", s,
+                                                            excerpts.sentence(n + 1) or ""))
+    ]  # fmt: skip
+    if naming:
+        return " ".join(naming[:2])  # the evidence an edge carries stays readable
     if quote and paper is not None and paper.why_not_found(quote) is None:
         return quote
     shown = ", ".join(map(str, numbers[:5])) or "none"
+    where = f"cites no sentence naming {model}" if cited else "cites no sentence of the excerpts"
     raise ValueError(
-        f"the evidence cites no sentence of the excerpts (numbers: {shown}; the excerpts have "
+        f"the evidence {where} (numbers: {shown}; the excerpts have "
         f"{len(excerpts.sentences)}) and its quote is not in the paper"
     )

@@ -4,7 +4,9 @@ how a request that failed ended.
 
 Decoding: temperature 0 and a fixed seed by default, so a rerun (or another machine) gets
 the same answer where the endpoint honours them; `max_tokens` is bounded by the schema's
-size (extract.llm_schema.max_output_tokens), so a local server cannot run away. Strict: in
+size (extract.llm_schema.max_output_tokens), so a local server cannot run away; OpenAI's
+reasoning models get `max_completion_tokens` (the bound plus room for their hidden
+reasoning) and their default temperature, the only one they take. Strict: in
 the `tools` and `json_schema` modes the schema goes out marked strict (the openai helpers
 build the tool or response format from the same pydantic model instructor validates with);
 the `json` and `md_json` modes put the schema in the prompt, which no decoder enforces.
@@ -14,6 +16,7 @@ reason, not the excerpts (the cited sentence numbers still refer to them).
 """
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,6 +120,22 @@ def repair_messages(raw: str, reason: str) -> list[ChatCompletionMessageParam]:
     ]
 
 
+# OpenAI's reasoning models (o1, o3, o4-mini, gpt-5...) take `max_completion_tokens`, which
+# also counts their hidden reasoning, and only their default temperature.
+_REASONING = re.compile(r"^(?:[\w.-]+/)?(?:o\d|gpt-5)(?:$|[-.])", re.IGNORECASE)
+REASONING_ALLOWANCE = 16_000  # tokens of hidden reasoning allowed before the answer
+
+
+def is_reasoning_model(model: str) -> bool:
+    return _REASONING.match(model) is not None
+
+
+def output_limit(options: dict[str, Any]) -> str:
+    """The limit a request's decoding options set on the answer, as "name=value"."""
+    name = "max_completion_tokens" if "max_completion_tokens" in options else "max_tokens"
+    return f"{name}={options[name]}"
+
+
 def decoding(config: LLMConfig) -> dict[str, Any]:
     """The request's decoding settings and, when strict, the schema marked strict (sent in
     `extra_body`, which openai merges over the tool or format instructor builds)."""
@@ -124,6 +143,8 @@ def decoding(config: LLMConfig) -> dict[str, Any]:
         "temperature": config.temperature,
         "max_tokens": max_output_tokens(config.max_reuses),
     }
+    if is_reasoning_model(config.model):  # they refuse max_tokens and a temperature
+        options = {"max_completion_tokens": options["max_tokens"] + REASONING_ALLOWANCE}
     if config.seed is not None:
         options["seed"] = config.seed
     if config.is_strict and config.mode == "tools":

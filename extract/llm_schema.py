@@ -27,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from extract.catalogue import resolve
 from extract.llm_checks import (
     Rejected,
     coerce_numbers,
@@ -34,11 +35,12 @@ from extract.llm_checks import (
     coerce_role,
     coerce_stage,
     evidence_for,
+    not_a_model,
 )
 from extract.records import Text
 from extract.taxonomy import Pattern, Role, Stage
 
-PROMPT_VERSION = "llm-2"
+PROMPT_VERSION = "llm-3"  # llm-3: roles explained with examples; type and naming checks
 MAX_REUSES = 12  # reuses kept per paper; the rest are recorded as rejected
 
 SYSTEM_PROMPT = """\
@@ -68,8 +70,16 @@ _STAGE_HELP = (
     "interpreting), Conclusion (reporting findings), undetermined (the excerpts do not say)"
 )
 _ROLE_HELP = (
-    "used: the authors run, train, fine-tune or re-implement it; created: the paper "
-    "introduces it; mentioned: named only as prior work"
+    "used: the authors run, tune or build on someone else's trained model ('We fine-tuned "
+    "ResNet-50 on our pollen images', 'Structures were predicted with AlphaFold2'). "
+    "created: the authors introduce, name or train their own model, or a variant of it "
+    "('We present PlanktoNet, a classifier we trained on 2 million images', 'our "
+    "PlanktoNet-Lite'); a model others released is never created, even when fine-tuned. "
+    "mentioned: named but not used here: in the introduction, background, related work, "
+    "discussion or outlook, or anywhere as an example of the field ('Networks such as "
+    "AlexNet have transformed image analysis [3]', 'Zhang et al. trained VGG-16 on "
+    "plankton', 'ViT could be tried in future work'). Kinds of network (CNN, LSTM, "
+    "transformer), software (PyTorch) and data sets (ImageNet) are not models: leave them out"
 )
 
 
@@ -104,9 +114,16 @@ class ReuseAnswer(BaseModel):
     form: Text = Field(description="what was done with the model, in a few words")
 
     @model_validator(mode="after")
-    def _evidence_is_in_the_paper(self, info: ValidationInfo) -> Self:
-        """The quote becomes the cited sentences themselves (what the graph stores)."""
-        self.quote = evidence_for(self.evidence, self.quote, info.context or {})
+    def _a_model_with_evidence(self, info: ValidationInfo) -> Self:
+        """A trained network, never a kind of network, software or data; the quote becomes
+        the cited sentences that name it (what the graph stores). A model a table knows is
+        never the paper's own: "created" becomes "used" (the rules' rule, extract.roles)."""
+        why = not_a_model(self.model)
+        if why:
+            raise ValueError(why)
+        self.quote = evidence_for(self.evidence, self.quote, info.context or {}, self.model)
+        if self.role is Role.created and resolve(self.model).modality != "unknown":
+            self.role = Role.used
         return self
 
 

@@ -11,9 +11,9 @@ found this way is still one Model).
 
 Guards for the known traps: animals or people "pre-trained" on a task, spiking or
 integrate-and-fire "neural networks" (models of the brain), deep learning as an analogy,
-names that are datasets, software, hardware or units, and every sentence of the
-introduction, related work or discussion (the caller passes only passages that can hold a
-reuse).
+names that are datasets, software, hardware or units. Where a sentence sits is the caller's
+concern: the rules extractor reads the introduction, related work and discussion too, and
+gives the models named there the role "mentioned" (extract.roles).
 """
 
 import re

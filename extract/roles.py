@@ -16,17 +16,10 @@
 import re
 from collections.abc import Iterable
 
+from extract.aliases import key
 from extract.catalogue import resolve
 from extract.open_world import NAME, looks_like_a_model
 from extract.passages import Passage, sentences
-
-# Headings of sections where a model is only talked about (prior work, outlook); other
-# sections that hold no reuse (references, acknowledgements, funding) name no model at all.
-BACKGROUND_SECTIONS = re.compile(
-    r"introduction|background|related work|prior work|previous work|discussion|future work|"
-    r"outlook|perspectives|limitations",
-    re.IGNORECASE,
-)
 
 _MAKE = r"(?:present|propose|introduce|develop|developed|design|designed|describe|release|"
 _MAKE += r"released|create|created|build|built|establish|devise|devised)"
@@ -80,10 +73,6 @@ _AUTHORS_ACT = re.compile(
 )
 
 
-def is_background_section(passage: Passage) -> bool:
-    return bool(BACKGROUND_SECTIONS.search(passage.heading))
-
-
 def about_the_field(sentence: str) -> bool:
     """A sentence that names models as examples or history, with nothing the authors did."""
     return bool(_ABOUT_THE_FIELD.search(sentence)) and not _AUTHORS_ACT.search(sentence)
@@ -94,18 +83,36 @@ def about_the_field(sentence: str) -> bool:
 _MAY_CREATE = re.compile(r"\b(?:[Ww]e|[Oo]ur|call\w*|named|termed|dubbed|hereafter)\b")
 _MODEL_LIKE = re.compile(r"\b[A-Za-z][a-z]*[A-Z0-9]")
 
-# Someone's earlier model, cited: reused, even when "we" made it.
-_EARLIER = re.compile(r"\b(?:previously|earlier|prior|before|our (?:previous|earlier|recent))\b",
-                      re.IGNORECASE)  # fmt: skip
+# The authors' earlier model, or someone's cited one: reused, even when "we" made it. Tied to
+# the name ("we previously developed X", "our earlier model X", "X, which we developed
+# before"), not to a "before" anywhere in the sentence ("... denoises images before
+# classification").
+_EARLIER_BEFORE = re.compile(
+    r"\b(?:previously|earlier|formerly|our (?:previous|earlier|recent|prior|former))\b"
+    r"(?:[^,;.]{0,50})$",
+    re.IGNORECASE,
+)
+_EARLIER_AFTER = re.compile(
+    r"^,?\s*(?:which |that )?(?:we |was |were )?(?:had |have |has )?(?:been )?"
+    r"(?:previously|earlier|formerly|already)\b|^,?\s*(?:which |that )?we (?:\w+ )?"
+    r"(?:developed|published|described|introduced|presented|proposed) (?:before|earlier|"
+    r"previously|in (?:our|a) (?:previous|earlier|prior) (?:work|study|paper))",
+    re.IGNORECASE,
+)
 _CITED = re.compile(r"^\s*(?:\[\d|\([^()]*\d{4}[a-z]?\))")
 
 
+def _earlier(sentence: str, start: int, end: int) -> bool:
+    """Does the sentence say, of the name at [start, end), that it was made before?"""
+    before = sentence[max(0, start - 80) : start]
+    return bool(_EARLIER_BEFORE.search(before) or _EARLIER_AFTER.match(sentence[end:]))
+
+
 def _candidates(sentence: str) -> Iterable[str]:
-    if _EARLIER.search(sentence):
-        return
     for rx in _CREATIONS:
         for match in rx.finditer(sentence):
-            if not _CITED.match(sentence[match.end("name") :]):
+            start, end = match.span("name")
+            if not _CITED.match(sentence[end:]) and not _earlier(sentence, start, end):
                 yield match.group("name").rstrip(".-")
 
 
@@ -128,15 +135,11 @@ def _unknown(name: str) -> bool:
     return resolve(name).modality == "unknown"
 
 
-def _key(name: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", name.casefold())
-
-
 def is_created(written: str, created: Iterable[str]) -> bool:
     """The written name is one the paper created, or a variant of one ("X-Lite", "X2")."""
-    wanted = _key(written)
+    wanted = key(written)
     for name in created:
-        own = _key(name)
+        own = key(name)
         if wanted == own or (wanted.startswith(own) and written.casefold().startswith(
                 name.casefold())):  # fmt: skip
             return True

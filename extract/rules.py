@@ -12,19 +12,20 @@ import multiprocessing
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import reduce
 from itertools import chain, islice
 from typing import Any
 
 from extract.catalogue import Mention, resolve
-from extract.context import speaks_of_deep_learning
+from extract.context import works_with_deep_learning
 from extract.cues import PRIORITY, Site, pattern, stage
 from extract.extractor import Done
 from extract.in_flight import in_order
 from extract.open_world import DL_CONTEXT, is_trap, named_models
 from extract.passages import Passage, passages, sentences
 from extract.records import Extraction, ExtractionFailure, Outcome, Paper, PaperText, Reuse
-from extract.roles import about_the_field, created_names, is_background_section, is_created
-from extract.taxonomy import Pattern, Role, Stage
+from extract.roles import about_the_field, created_names, is_created
+from extract.taxonomy import Pattern, Role, Stage, stronger_role
 
 EXTRACTOR = "rules"
 VERSION = "rules-3"
@@ -58,7 +59,7 @@ def _role(mention: Mention, sentence: str, passage: Passage, created: dict[str, 
 def _mentions(text: PaperText, created: dict[str, str]) -> list[_Found]:
     found: list[_Found] = []
     for passage in passages(text):
-        if not passage.can_hold_reuse and not is_background_section(passage):
+        if not passage.can_hold_reuse and not passage.is_background:
             continue  # references, acknowledgements, funding: no role at all
         split = sentences(passage.text)
         named = [named_models(sentence) for sentence in split]
@@ -76,8 +77,7 @@ def _mentions(text: PaperText, created: dict[str, str]) -> list[_Found]:
 def _record(mentions: list[_Found]) -> Reuse:
     """One model's record: its role over all mentions (created, else used, else mentioned),
     and for a reuse the pattern and stage its best-evidenced mention gives."""
-    roles = {found.role for found in mentions}
-    role = next(r for r in (Role.created, Role.used, Role.mentioned) if r in roles)
+    role = reduce(stronger_role, (found.role for found in mentions))
     best = max((f for f in mentions if f.role is role), key=_score)
     info = best.mention.model
     if role is Role.used:
@@ -125,7 +125,7 @@ def extract(text: PaperText) -> Extraction:
     records += _unseen_creations(created, by_model)
     used = any(r.role is Role.used for r in records)
     made = any(r.role is Role.created for r in records)
-    uses_dl = used or made or speaks_of_deep_learning(text)  # the LLM prefilter's rule
+    uses_dl = used or made or works_with_deep_learning(text)
     return Extraction(
         work_id=text.work_id,
         uses_dl=uses_dl,

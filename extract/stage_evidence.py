@@ -26,7 +26,6 @@ _AIMS = re.compile(
     r"\bour (?:aim|goal|objective|hypothesis)|\bthe (?:aim|goal|objective|purpose) of this\b",
     re.IGNORECASE,
 )
-_BACK_MATTER = re.compile(r"acknowledg|funding|contribution|interest|reference|supplement", re.I)
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ def stage_excerpts(everything: list[Passage], chosen: list[Passage], reserve: in
         if id(p) not in taken
         and not p.is_methods
         and (p.is_results or p.is_discussion)
-        and not _BACK_MATTER.search(p.heading)
+        and not p.is_back_matter
     ]
     picks: dict[int, set[int]] = {}
     passage_of: dict[int, Passage] = {}

@@ -35,6 +35,16 @@ class Role(StrEnum):
     mentioned = "mentioned"  # named only as background, prior work, a family or an outlook
 
 
+# Which role a model gets when a paper names it more than once (both extractors): the paper's
+# own model stays its own, a use outranks a mention.
+ROLE_PRECEDENCE: tuple[Role, ...] = (Role.created, Role.used, Role.mentioned)
+
+
+def stronger_role(first: Role, second: Role) -> Role:
+    """The role that wins between two mentions of one model (ROLE_PRECEDENCE)."""
+    return min(first, second, key=ROLE_PRECEDENCE.index)
+
+
 # The values a finding can take: undetermined is a count beside them, never a share or a hub.
 PATTERNS: tuple[Pattern, ...] = tuple(p for p in Pattern if p is not Pattern.undetermined)
 STAGES: tuple[Stage, ...] = tuple(s for s in Stage if s is not Stage.undetermined)

@@ -1,7 +1,8 @@
 // Which reuse pattern dominates in each field?
 //
 // Reuses whose pattern no evidence decided ('undetermined') are left out of every count and
-// share and counted in undetermined.
+// share and counted in undetermined. A field whose reuses all have an undetermined pattern gets
+// one row with no pattern that carries that count.
 //
 // Parameters:
 //   $max_rank = 0   a paper counts in a field through topics of rank <= max_rank
@@ -17,18 +18,18 @@ WITH f,
                   THEN {pattern: pattern, reuses: reuses, papers: size(pattern_papers)} END) AS rows,
      toInteger(sum(CASE WHEN pattern <> 'undetermined' THEN reuses ELSE 0 END)) AS total,
      toInteger(sum(CASE WHEN pattern = 'undetermined' THEN reuses ELSE 0 END)) AS undetermined
-WHERE total > 0
+WHERE total > 0 OR undetermined > 0
 MATCH (q:Paper)-[q_rel:IN_FIELD]->(f)
 WHERE q_rel.rank <= $max_rank AND q.uses_ptms
   AND (q_rel.rank = 0 OR $science_fields IS NULL OR f.id IN $science_fields)
 WITH f, rows, total, undetermined, count(DISTINCT q) AS ptm_papers
-UNWIND rows AS row
+UNWIND CASE WHEN size(rows) = 0 THEN [null] ELSE rows END AS row
 RETURN f.id AS field_id,
        f.name AS field,
        row.pattern AS pattern,
-       row.reuses AS reuses,
-       row.papers AS papers,
-       round(1000.0 * row.reuses / total) / 1000.0 AS reuse_share,
-       round(1000.0 * row.papers / ptm_papers) / 1000.0 AS paper_share,
+       coalesce(row.reuses, 0) AS reuses,
+       coalesce(row.papers, 0) AS papers,
+       CASE WHEN total = 0 THEN null ELSE round(1000.0 * row.reuses / total) / 1000.0 END AS reuse_share,
+       CASE WHEN total = 0 THEN null ELSE round(1000.0 * row.papers / ptm_papers) / 1000.0 END AS paper_share,
        undetermined
 ORDER BY total DESC, field, reuses DESC, pattern

@@ -1,7 +1,8 @@
 // How has the mix of reuse patterns changed over the years?
 //
 // Reuses whose pattern no evidence decided ('undetermined') are left out of every count and
-// share and counted in undetermined.
+// share and counted in undetermined. A year whose reuses all have an undetermined pattern gets
+// one row with no pattern that carries that count.
 //
 // Parameters:
 //   $from_year = 2000   first publication year
@@ -15,12 +16,12 @@ WITH year,
                   THEN {pattern: pattern, reuses: reuses, papers: papers} END) AS rows,
      toInteger(sum(CASE WHEN pattern <> 'undetermined' THEN reuses ELSE 0 END)) AS total,
      toInteger(sum(CASE WHEN pattern = 'undetermined' THEN reuses ELSE 0 END)) AS undetermined
-WHERE total > 0
-UNWIND rows AS row
+WHERE total > 0 OR undetermined > 0
+UNWIND CASE WHEN size(rows) = 0 THEN [null] ELSE rows END AS row
 RETURN year,
        row.pattern AS pattern,
-       row.reuses AS reuses,
-       row.papers AS papers,
-       round(1000.0 * row.reuses / total) / 1000.0 AS reuse_share,
+       coalesce(row.reuses, 0) AS reuses,
+       coalesce(row.papers, 0) AS papers,
+       CASE WHEN total = 0 THEN null ELSE round(1000.0 * row.reuses / total) / 1000.0 END AS reuse_share,
        undetermined
 ORDER BY year, reuses DESC, pattern

@@ -1,7 +1,8 @@
 // Which steps of the scientific process do pre-trained models serve in each field?
 //
 // Reuses whose stage no evidence decided ('undetermined') are left out of every count and
-// share and counted in undetermined.
+// share and counted in undetermined. A field whose reuses all have an undetermined stage gets
+// one row with no stage that carries that count.
 //
 // Parameters:
 //   $max_rank = 0   a paper counts in a field through topics of rank <= max_rank
@@ -15,12 +16,19 @@ WITH f, count(u) AS undetermined
 MATCH (q:Paper)-[q_rel:IN_FIELD]->(f)
 WHERE q_rel.rank <= $max_rank
   AND (q_rel.rank = 0 OR $science_fields IS NULL OR f.id IN $science_fields)
-MATCH (q)-[i:IMPACTS]->(s:Stage)
+OPTIONAL MATCH (q)-[i:IMPACTS]->(s:Stage)
+WITH f, undetermined, s, count(i) AS reuses,
+     count(DISTINCT CASE WHEN i IS NOT NULL THEN q END) AS papers
+WITH f, undetermined,
+     collect(CASE WHEN s IS NOT NULL
+                  THEN {stage: s.name, stage_order: s.order, reuses: reuses, papers: papers} END) AS rows
+WHERE size(rows) > 0 OR undetermined > 0
+UNWIND CASE WHEN size(rows) = 0 THEN [null] ELSE rows END AS row
 RETURN f.id AS field_id,
        f.name AS field,
-       s.name AS stage,
-       s.order AS stage_order,
-       count(i) AS reuses,
-       count(DISTINCT q) AS papers,
+       row.stage AS stage,
+       row.stage_order AS stage_order,
+       coalesce(row.reuses, 0) AS reuses,
+       coalesce(row.papers, 0) AS papers,
        undetermined
 ORDER BY field, reuses DESC, stage_order

@@ -74,3 +74,12 @@ def test_kg_eval_on_the_projects_own_labels(tmp_path: Path) -> None:
     assert scores["stage_accuracy_all"] == 0.333
     # AlphaFold2, labelled a mention (introduction only), is read as one
     assert (scores["roles_labelled"], scores["role_accuracy"]) == (1, 1.0)
+
+
+def test_kg_eval_shows_the_all_accuracies_at_80_columns(tmp_path: Path) -> None:
+    from tests.fixtures import kg_env
+
+    done = kg_env(tmp_path, "eval", str(DATA / "labels.jsonl"), COLUMNS="80")
+    assert done.returncode == 0, done.stderr
+    assert "not shown at this width" not in done.stdout.split("Patterns and stages")[0]
+    assert "stage accuracy all" in done.stdout and "0.333" in done.stdout

@@ -236,3 +236,17 @@ def test_an_endpoint_nobody_listens_on_stops_the_run(ledger: Workspace) -> None:
     settings = LLMConfig(model="m", base_url=address, http_retries=0, max_unreachable=2)
     with pytest.raises(SourceUnavailable, match="could not reach"):
         extract_papers([paper(n) for n in range(6)], settings, ledger, concurrency=1)
+
+
+def test_a_cap_above_twelve_keeps_every_reuse_fresh_and_from_the_ledger(
+    server: LLMServer, ledger: Workspace
+) -> None:
+    names = [f"SeaNet{n}" for n in range(1, 15)]
+    methods = " ".join(f"We ran the pre-trained {name} network on images." for name in names)
+    server.script = [answer(*((name, "deployment", "Observation", [i], None)
+                              for i, name in enumerate(names, start=3)))]  # fmt: skip
+    settings = config(server, max_reuses=14)
+    (fresh,), _, stats = extract_papers([paper(1, methods)], settings, ledger)
+    (cached,), _, _ = extract_papers([paper(1, methods)], settings, ledger)
+    assert [r.model for r in fresh.reuses] == names == [r.model for r in cached.reuses]
+    assert stats.dropped == [] and len(server.requests) == 1

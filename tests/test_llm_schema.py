@@ -79,10 +79,10 @@ def test_a_bad_reuse_is_rejected_with_its_reason_and_the_rest_kept() -> None:
     answer = PaperAnswer.model_validate(
         {"uses_dl": True, "uses_ptms": True, "reuses": [
             raw(), raw(pattern="magic"), raw(evidence=[42], quote="We trained GPT-9."),
-            raw(role="Created")]},
+            raw(role="Mentioned")]},
         context=CHECKS,
     )  # fmt: skip
-    assert [r.role for r in answer.reuses] == [Role.used, Role.created]
+    assert [r.role for r in answer.reuses] == [Role.used, Role.mentioned]
     assert answer.reuses[0].quote == "We fine-tuned ESM-2 on stability."
     first, second = answer.rejected
     assert first.reason.startswith("pattern:") and "'adaptation'" in first.reason
@@ -120,6 +120,99 @@ def test_an_ollama_url_assumes_its_default_window_unless_told() -> None:
     told = LLMConfig(model="m", base_url="http://localhost:11434/v1", context_window=32768)
     assert told.window == 32768
     assert LLMConfig(model="m", base_url="http://localhost:8000/v1").window is None
+
+
+PLANKTON = PaperText(
+    work_id="W2", title="Counting plankton", abstract="We count plankton in images.",
+    sections=(Section(heading="Methods", paragraphs=(
+        "We fine-tuned U-Net on our plankton images. "
+        "A CNN classifier and the ImageNet data set served as baselines. "
+        "We present PlanktoNet, a network we trained on 2 million images.",)),),
+)  # fmt: skip
+PLANKTON_CHECKS = {"context": select(PLANKTON),
+                   "paper": PaperIndex(PLANKTON.sections[0].paragraphs[0])}  # fmt: skip
+
+
+def _numbered(checks: dict[str, Any], words: str) -> int:
+    sentences = checks["context"].sentences
+    return next(i for i, s in enumerate(sentences, start=1) if words in s)
+
+
+@pytest.mark.parametrize("name", ["CNN", "BiLSTM", "ImageNet", "PyTorch"])
+def test_the_llm_path_refuses_kinds_of_network_and_non_models(name: str) -> None:
+    at = _numbered(PLANKTON_CHECKS, "baselines")
+    answer = PaperAnswer.model_validate(
+        {"uses_dl": True, "uses_ptms": True, "reuses": [raw(model=name, evidence=[at])]},
+        context=PLANKTON_CHECKS,
+    )
+    assert answer.reuses == [] and name in answer.rejected[0].reason
+
+
+def test_the_llm_path_keeps_a_plain_model_name_no_table_knows() -> None:
+    text = PaperText(
+        work_id="W3",
+        title="Enhancers",
+        abstract="We study enhancers.",
+        sections=(
+            Section(
+                heading="Methods",
+                paragraphs=("We ran the pre-trained Borzoi network on our enhancer sequences.",),
+            ),
+        ),
+    )
+    checks = {"context": select(text), "paper": PaperIndex(text.sections[0].paragraphs[0])}
+    at = _numbered(checks, "Borzoi")
+    answer = PaperAnswer.model_validate(
+        {
+            "uses_dl": True,
+            "uses_ptms": True,
+            "reuses": [raw(model="Borzoi", evidence=[at], pattern="deployment")],
+        },
+        context=checks,
+    )
+    assert [r.model for r in answer.reuses] == ["Borzoi"] and answer.rejected == []
+
+
+def test_a_known_model_the_llm_calls_created_is_used() -> None:
+    at = _numbered(PLANKTON_CHECKS, "fine-tuned U-Net")
+    own = _numbered(PLANKTON_CHECKS, "PlanktoNet")
+    answer = PaperAnswer.model_validate({"uses_dl": True, "uses_ptms": True, "reuses": [
+        raw(model="U-Net", role="created", evidence=[at]),
+        raw(model="PlanktoNet", role="created", evidence=[own]),
+    ]}, context=PLANKTON_CHECKS)  # fmt: skip
+    assert [r.role for r in answer.reuses] == [Role.used, Role.created]
+
+
+def test_a_cited_sentence_that_does_not_name_the_model_is_no_evidence() -> None:
+    answer = PaperAnswer.model_validate({"uses_dl": True, "uses_ptms": True, "reuses": [
+        raw(model="GPT-9", evidence=[1]), raw(model="ESM-2", evidence=[1, 3]),
+    ]}, context=CHECKS)  # fmt: skip
+    (kept,) = answer.reuses
+    assert kept.model == "ESM-2" and kept.quote == "We fine-tuned ESM-2 on stability."
+    assert "naming GPT-9" in answer.rejected[0].reason
+
+
+def test_a_paper_that_only_mentions_a_model_does_not_use_deep_learning() -> None:
+    from extract.llm import to_extraction
+
+    answer = PaperAnswer.model_validate({"uses_dl": False, "uses_ptms": False, "reuses": [
+        raw(role="mentioned", quote="ESM-2 was proposed earlier."),
+    ]})  # fmt: skip
+    extraction = to_extraction("W1", answer)
+    assert not extraction.uses_dl and not extraction.uses_ptms
+
+
+def test_the_llm_and_the_rules_share_one_role_precedence() -> None:
+    from extract.llm import to_extraction
+
+    answer = PaperAnswer.model_validate({"uses_dl": True, "uses_ptms": True, "reuses": [
+        raw(model="SeaNet", role="mentioned", quote="SeaNet was proposed earlier."),
+        raw(model="SeaNet", role="used", quote="We ran SeaNet."),
+        raw(model="SeaNet", role="created", quote="We present SeaNet."),
+        raw(model="SeaNet", role="used", quote="We ran SeaNet again."),
+    ]})  # fmt: skip
+    (edge,) = to_extraction("W1", answer).reuses
+    assert (edge.role, edge.evidence) == (Role.created, "We present SeaNet.")
 
 
 def test_a_model_listed_twice_is_one_edge_and_used_wins() -> None:

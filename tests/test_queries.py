@@ -94,6 +94,11 @@ def test_a_limited_answer_says_how_many_rows_there_are_in_all(graph: GraphStore)
     assert queries.run_counted(graph, "patterns_overall").total is None
 
 
+def test_patterns_overall_is_empty_on_an_empty_graph(store: GraphStore) -> None:
+    assert queries.run(store, "patterns_overall") == []
+    assert queries.run(store, "pattern_stage") == []
+
+
 def test_patterns_overall_as_shares_of_reuses_and_of_papers(graph: GraphStore) -> None:
     assert ask(graph, "patterns_overall", "pattern", "reuses", "papers", "reuse_share",
                "paper_share") == [
@@ -302,7 +307,9 @@ def test_undetermined_stages_are_counted_and_get_no_hub(roles: GraphStore) -> No
     assert "undetermined" not in {row[0] for row in rows}
     assert ask(roles, "pattern_stage", "undetermined")[0] == (2,)
     by_field = ask(roles, "stages_by_field", "field_id", "stage", "undetermined")
-    assert (13, "Test", 1) in by_field and 17 not in {row[0] for row in by_field}
+    assert (13, "Test", 1) in by_field
+    # W9's field has no evidenced stage: one row with no stage carries its count
+    assert [row for row in by_field if row[0] == 17] == [(17, None, 1)]
 
 
 def test_evidenced_values_give_the_share_of_undetermined(roles: GraphStore) -> None:
@@ -321,3 +328,34 @@ def test_models_introduced_in_natural_science_papers_and_their_reusers(roles: Gr
     ]  # fmt: skip
     # introduced outside the natural sciences: not listed
     assert ask(roles, "models_introduced", "model", science_fields="[17]") == []
+
+
+def test_headlines_when_no_reuse_has_an_evidenced_value(store: GraphStore) -> None:
+    from extract.taxonomy import Pattern, Stage
+    from kg.questions.answers import HEADLINE_TABLES, evidenced_row, headlines
+    from tests.graphs import extraction, reuse, work
+
+    load_works(store, [work(1, 2021, 13), work(2, 2022, 13)])
+    load_extractions(store, [
+        extraction(1, True, reuse("ESM-2", Pattern.undetermined, Stage.undetermined)),
+        extraction(2, True, reuse("AlphaFold2", Pattern.undetermined, Stage.undetermined)),
+    ])  # fmt: skip
+    tables = {name: queries.run(store, name) for name in HEADLINE_TABLES}
+    answers = headlines(tables, evidenced_row(store))  # no "the graph holds no PTM reuse yet"
+    assert tables["patterns_overall"] == [{"pattern": None, "reuses": 0, "papers": 0,
+                                           "reuse_share": None, "paper_share": None,
+                                           "undetermined": 2}]  # fmt: skip
+    by_field = ask(store, "patterns_by_field", "field_id", "pattern", "reuses", "reuse_share",
+                   "undetermined")  # fmt: skip
+    assert by_field == [(13, None, 0, None, 2)]
+    by_year = ask(store, "patterns_by_year", "year", "pattern", "reuses", "undetermined")
+    assert by_year == [(2021, None, 0, 1), (2022, None, 0, 1)]
+    stages = ask(store, "stages_by_field", "field_id", "stage", "reuses", "undetermined")
+    assert stages == [(13, None, 0, 2)]
+    assert queries.run(store, "pattern_stage") == [{"pattern": None, "stage": None,
+                                                    "stage_order": None, "reuses": 0,
+                                                    "undetermined": 2}]  # fmt: skip
+    assert (answers.top_pattern, answers.top_stage) == (None, None)
+    assert answers.stage_name == "no evidenced stage"
+    assert answers.stage_detail() == "(all 2 reuses have an undetermined stage)"
+    assert answers.pattern_detail() == "(all 2 reuses have an undetermined pattern)"

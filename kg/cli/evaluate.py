@@ -88,8 +88,15 @@ def evaluate(
     }
     if llm is not None:  # the rules extractor sends nothing: no LLM columns for it
         summary |= {"papers_sent_to_llm": sent, "input_tokens_per_call": round(tokens, 1)}
-    out.print(render.table([summary], title="Pattern and stage accuracy over evidenced values "
-                           "(_all: undetermined counted as wrong)"))  # fmt: skip
+    groups: dict[str, tuple[str, ...]] = {
+        f"{k.capitalize()} accuracy over evidenced values (_all: undetermined counted as wrong)":
+        ("matched_reuses", f"{k}_accuracy", f"{k}_accuracy_all", f"{k}_undetermined")
+        for k in ("pattern", "stage")
+    }  # fmt: skip
+    taken = {column for group in groups.values() for column in group[1:]}
+    groups["Agreement on uses_ptms, and roles"] = tuple(set(summary) - taken)
+    for title, wanted in groups.items():  # narrow tables: every column shows at 80 columns
+        out.print(render.table([{k: v for k, v in summary.items() if k in wanted}], title=title))
     mistakes = [
         {"paper": p.file, "misses": "; ".join(p.misses), "false alarms": "; ".join(p.false_alarms),
          "created (not scored)": "; ".join(p.created)}

@@ -80,14 +80,8 @@ def demo(
         f"  Leading field:         [bold]{escape(h.leading_field)}[/] "
         f"({h.leading_field_ptm_papers} papers reusing PTMs)"
     )
-    out.print(
-        f"  Most common pattern:   [bold]{escape(h.top_pattern)}[/] "
-        f"({h.top_pattern_share:.0%} {h.pattern_basis()})"
-    )
-    out.print(
-        f"  Most impacted stage:   [bold]{escape(h.top_stage)}[/] "
-        f"({h.top_stage_share:.0%} {h.stage_basis()})"
-    )
+    out.print(f"  Most common pattern:   [bold]{escape(h.pattern_name)}[/] {h.pattern_detail()}")
+    out.print(f"  Most impacted stage:   [bold]{escape(h.stage_name)}[/] {h.stage_detail()}")
     built = result.built
     out.print(f"\n{built.papers} papers, {built.reuses} reuses → {counts_line(built.counts)}")
     print_failures(result.failures)
@@ -256,8 +250,8 @@ def report(
         written = write_report(store, target, store.name, build, format, dpi)
     h = written.headlines
     out.print(
-        f"Leading field: {h.leading_field}; pattern: {h.top_pattern} ({h.pattern_basis()}); "
-        f"stage: {h.top_stage} ({h.stage_basis()})",
+        f"Leading field: {h.leading_field}; pattern: {h.pattern_name} {h.pattern_detail()}; "
+        f"stage: {h.stage_name} {h.stage_detail()}",
         markup=False,
     )
     out.print(f"Wrote {len(written.files)} files to {target}; open {written.html}", markup=False)

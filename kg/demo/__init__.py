@@ -12,7 +12,7 @@ from extract.extractor import Extractor
 from kg.pipeline.build import BuildSummary, build_graph
 from kg.pipeline.extract import Step, extract_run
 from kg.questions import queries
-from kg.questions.answers import Headlines, headlines
+from kg.questions.answers import Headlines, evidenced_row, headlines
 from kg.sources.corpus import Failure, read_corpus
 from kg.stores.base import GraphStore, Row
 from kg.workspace import Workspace
@@ -45,4 +45,5 @@ def run_demo(
     ids = [p.work.id for p in corpus.papers]
     built = build_graph(store, workspace, extracted.run, "demo", ids, reset=True, step=step)
     tables = {name: queries.run(store, name) for name in TABLES}
-    return DemoResult(built, corpus.failures + extracted.failures, tables, headlines(tables))
+    answers = headlines(tables, evidenced_row(store))
+    return DemoResult(built, corpus.failures + extracted.failures, tables, answers)

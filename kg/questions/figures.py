@@ -59,6 +59,7 @@ def share_by_field(rows: list[Row]) -> Figure:
 
 
 def patterns_by_field(rows: list[Row]) -> Figure:
+    rows = [r for r in rows if r["pattern"] is not None]  # a field with none evidenced: no bar
     fields = list(dict.fromkeys(r["field"] for r in rows))
     figure, axes = _figure(8, 0.45 * len(fields) + 1.3)
     left = [0.0] * len(fields)
@@ -89,7 +90,7 @@ def stages(rows: list[Row]) -> Figure:
 
 def patterns_over_time(rows: list[Row]) -> Figure:
     """Reuses per year, stacked by pattern, with the year's total on top."""
-    years = sorted({r["year"] for r in rows if r["year"] is not None})
+    years = sorted({r["year"] for r in rows if r["year"] is not None and r["pattern"] is not None})
     figure, axes = _figure(8, 3.8)
     bottom = [0] * len(years)
     for pattern, colour in PATTERN_COLOURS.items():

@@ -10,7 +10,7 @@ from pathlib import Path
 from matplotlib import rc_context
 
 from kg.questions import queries, render
-from kg.questions.answers import Headlines, headlines
+from kg.questions.answers import Headlines, evidenced_row, headlines
 from kg.questions.figures import FIGURES, FigureSpec, ImageFormat, save
 from kg.questions.output import write_text
 from kg.stores.base import GraphStore, Row
@@ -131,7 +131,7 @@ def write_report(
     out.mkdir(parents=True, exist_ok=True)
     answered = {name: queries.run_counted(store, name) for name in TABLES}
     tables = {name: answer.rows for name, answer in answered.items()}
-    answers = headlines(tables)
+    answers = headlines(tables, evidenced_row(store))
     corpus = queries.run(store, "corpus_summary")
     extra = {name: queries.run(store, name) for name in EXTRA}
     drawn = draw_figures(tables | extra, out, format, dpi)
@@ -152,10 +152,10 @@ def write_report(
 <section class="answers"><h2>The study's three questions</h2>
 <p id="leading-field">Leading field: <b>{html.escape(a.leading_field)}</b>
 ({a.leading_field_ptm_papers} papers reusing PTMs)</p>
-<p id="top-pattern">Most common reuse pattern: <b>{html.escape(a.top_pattern)}</b>
-({a.top_pattern_share:.0%} {html.escape(a.pattern_basis())})</p>
-<p id="top-stage">Most impacted stage: <b>{html.escape(a.top_stage)}</b>
-({a.top_stage_share:.0%} {html.escape(a.stage_basis())})</p></section>
+<p id="top-pattern">Most common reuse pattern: <b>{html.escape(a.pattern_name)}</b>
+{html.escape(a.pattern_detail())}</p>
+<p id="top-stage">Most impacted stage: <b>{html.escape(a.stage_name)}</b>
+{html.escape(a.stage_detail())}</p></section>
 <h2>Figures</h2>{"".join(_figure_html(shown, spec) for _, shown, spec in drawn)}
 <h2>Tables</h2>{"".join(_html_table(name, a.rows, a.total) for name, a in answered.items())}
 </body></html>
