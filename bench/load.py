@@ -28,7 +28,6 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from bench.synth import corpus
 from extract.taxonomy import PATTERNS, STAGE_ORDER
-from kg import queries
 from kg.loader import (
     EXTRACTIONS_CYPHER,
     WORKS_CYPHER,
@@ -38,6 +37,7 @@ from kg.loader import (
     load_works,
     work_row,
 )
+from kg.questions import queries
 from kg.stores.falkor import FalkorStore, _header
 from kg.stores.falkor_bulk import SCHEMA
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kg import queries
-from kg.browser import export_kit
+from kg.questions import queries
+from kg.questions.browser import export_kit
 from kg.stores.neo4j import Neo4jStore
 from kg.stores.neo4j_server import Neo4jServer
 from tests.corpora import load_demo

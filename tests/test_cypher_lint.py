@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kg import queries
+from kg.questions import queries
 from kg.schema import LABELS, PROPERTY_KEYS, RELATIONSHIP_TYPES
 
 LINT_DIR = Path(__file__).parent / "cypherlint"

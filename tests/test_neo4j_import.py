@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from kg import queries
-from kg.build import build_graph, paper_rows
 from kg.loader import counts, work_row
+from kg.pipeline.build import build_graph, paper_rows
+from kg.questions import queries
 from kg.stores.falkor import FalkorStore
 from kg.stores.neo4j import Neo4jStore
 from kg.stores.neo4j_import import write_import
 from tests.conftest import neo4j_server
 from tests.corpora import synthetic_workspace
-from tests.test_stores_agree import typed
+from tests.fixtures import typed
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 

@@ -9,13 +9,13 @@ import networkx as nx
 import pytest
 from matplotlib.image import imread
 
-from extract.corpus import read_corpus
 from extract.rules import extract
-from kg import flows, queries
 from kg.demo import corpus_path
-from kg.figures import FIGURES
 from kg.loader import load_extractions, load_works
-from kg.report import TITLE, write_report
+from kg.questions import flows, queries
+from kg.questions.figures import FIGURES
+from kg.questions.report import TITLE, write_report
+from kg.sources.corpus import read_corpus
 from kg.stores.base import GraphStore
 
 CHROMIUM_FLAGS = [

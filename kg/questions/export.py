@@ -1,0 +1,187 @@
+"""`kg export DIR`: the graph as tidy tables for pandas, R or a spreadsheet, as CSV and
+Parquet, with a README in the folder that is the data dictionary.
+
+Each table is declared once below (columns, types, meanings): the CSV header, the Parquet
+schema and the README are all written from that declaration, so they cannot disagree.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from extract.taxonomy import NATURAL_SCIENCE_FIELDS
+from kg.questions import render
+from kg.stores.base import GraphStore, Row
+
+UNDETERMINED = "undetermined"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    unit: str
+    cypher: str
+    columns: tuple[Column, ...]
+
+
+STR, INT, BOOL = pa.string(), pa.int64(), pa.bool_()
+
+PAPERS = Table(
+    "papers",
+    "one row per paper in the graph",
+    """MATCH (p:Paper)
+OPTIONAL MATCH (p)-[r:IN_FIELD]->(f:Field)
+WITH p, r, f ORDER BY r.rank
+WITH p, collect(f.name) AS fields, collect(f.id) AS field_ids
+RETURN p.id AS paper_id, p.doi AS doi, p.title AS title, p.year AS year,
+       p.journal AS journal, field_ids[0] AS primary_field_id, fields[0] AS primary_field,
+       fields, p.status AS status, p.extractor AS extractor,
+       p.prompt_version AS extractor_version, p.uses_dl AS uses_dl,
+       p.uses_ptms AS uses_ptms, p.text_source AS text_source,
+       p.cited_by_count AS cited_by_count
+ORDER BY paper_id""",
+    (
+        Column("paper_id", STR, "OpenAlex work id (or one made from the DOI or title)"),
+        Column("doi", STR, "DOI, when known"),
+        Column("title", STR, "title"),
+        Column("year", INT, "publication year"),
+        Column("journal", STR, "journal or source name"),
+        Column("primary_field_id", INT, "OpenAlex field id of the primary topic"),
+        Column("primary_field", STR, "name of that field"),
+        Column("fields", STR, "the paper's fields in topic-rank order, separated by '; '"),
+        Column("status", STR, "extracted | failed | pending; only 'extracted' counts in shares"),
+        Column("extractor", STR, "which extractor answered: rules, llm, prefilter"),
+        Column("extractor_version", STR, "rules version or prompt version"),
+        Column("uses_dl", BOOL, "the paper uses deep learning"),
+        Column("uses_ptms", BOOL, "the paper reuses at least one pre-trained model"),
+        Column("text_source", STR, "where its text came from: europepmc, plos, abstract, ..."),
+        Column("cited_by_count", INT, "citations in OpenAlex"),
+    ),
+)
+
+REUSES = Table(
+    "reuses",
+    "one row per paper and model it reuses (a REUSES edge)",
+    """MATCH (p:Paper)-[r:REUSES]->(m:Model)
+OPTIONAL MATCH (p)-[fr:IN_FIELD]->(f:Field)
+WHERE fr.rank = 0
+RETURN p.id AS paper_id, p.doi AS doi, p.year AS year, f.id AS primary_field_id,
+       f.name AS primary_field, m.name AS model, m.family AS family,
+       r.mention AS mention, r.pattern AS pattern, r.stage AS stage, r.role AS role,
+       r.form AS form, r.evidence AS evidence, r.found_by AS found_by
+ORDER BY paper_id, model""",
+    (
+        Column("paper_id", STR, "the paper (papers.paper_id)"),
+        Column("doi", STR, "its DOI"),
+        Column("year", INT, "its publication year"),
+        Column("primary_field_id", INT, "its primary topic's field id"),
+        Column("primary_field", STR, "that field's name"),
+        Column("model", STR, "canonical model name (models.model)"),
+        Column("family", STR, "model family"),
+        Column("mention", STR, "the model as the paper wrote it"),
+        Column("pattern", STR, "conceptual | adaptation | deployment (or undetermined)"),
+        Column("pattern_evidenced", BOOL, "false when the pattern is undetermined"),
+        Column("stage", STR, "Observation ... Conclusion (or undetermined)"),
+        Column("stage_evidenced", BOOL, "false when the stage is undetermined"),
+        Column("role", STR, "the mention's role (e.g. used), when the graph records one"),
+        Column("form", STR, "what was done with the model, in a few words"),
+        Column("evidence", STR, "the paper's sentence the reuse was read from"),
+        Column("found_by", STR, "table | catalogue | pattern | llm"),
+    ),
+)
+
+MODELS = Table(
+    "models",
+    "one row per model in the graph",
+    """MATCH (m:Model)
+OPTIONAL MATCH (p:Paper)-[:REUSES]->(m)
+RETURN m.name AS model, m.family AS family, m.modality AS modality,
+       count(DISTINCT p) AS papers
+ORDER BY model""",
+    (
+        Column("model", STR, "canonical model name"),
+        Column("family", STR, "model family (ResNet, BERT, ESM, ...)"),
+        Column("modality", STR, "vision, text, protein, ...; unknown for models in no table"),
+        Column("papers", INT, "papers reusing it"),
+    ),
+)
+
+FIELDS = Table(
+    "fields",
+    "one row per OpenAlex field in the graph",
+    """MATCH (f:Field)
+OPTIONAL MATCH (p:Paper)-[r:IN_FIELD]->(f)
+RETURN f.id AS field_id, f.name AS field, f.domain AS domain,
+       count(DISTINCT CASE WHEN r.rank = 0 THEN p END) AS primary_papers,
+       count(DISTINCT p) AS papers
+ORDER BY field_id""",
+    (
+        Column("field_id", INT, "OpenAlex field id"),
+        Column("field", STR, "field name"),
+        Column("domain", STR, "OpenAlex domain"),
+        Column("natural_science", BOOL, "one of the study's eight natural-science fields"),
+        Column("primary_papers", INT, "papers whose primary topic is in this field"),
+        Column("papers", INT, "papers with any of their top topics in this field"),
+    ),
+)
+
+TABLES = (PAPERS, REUSES, MODELS, FIELDS)
+
+
+def _tidy(table: Table, rows: list[Row]) -> list[dict[str, Any]]:
+    tidied = []
+    for row in rows:
+        row = dict(row)
+        if table is PAPERS:
+            row["fields"] = "; ".join(row["fields"] or [])
+        if table is REUSES:
+            row["pattern_evidenced"] = row["pattern"] != UNDETERMINED
+            row["stage_evidenced"] = row["stage"] != UNDETERMINED
+        if table is FIELDS:
+            row["natural_science"] = row["field_id"] in NATURAL_SCIENCE_FIELDS
+        tidied.append({c.name: row.get(c.name) for c in table.columns})
+    return tidied
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")  # a literal bar inside a markdown table cell
+
+
+def _dictionary(counts: dict[str, int]) -> str:
+    lines = [
+        "# ptm-kg export",
+        "",
+        "Tidy tables of the graph, each as CSV (UTF-8, header row) and Parquet, with the same",
+        "columns. Join them on `paper_id`, `model` and `field_id`. Written by `kg export`.",
+    ]
+    for table in TABLES:
+        lines += ["", f"## {table.name} ({counts[table.name]} rows)", "", f"Unit: {table.unit}."]
+        lines += ["", "| column | type | meaning |", "|---|---|---|"]
+        lines += [f"| `{c.name}` | {c.type} | {_cell(c.meaning)} |" for c in table.columns]
+    return "\n".join(lines) + "\n"
+
+
+def export(store: GraphStore, folder: Path) -> dict[str, int]:
+    """Write every table as CSV and Parquet, and the README; returns rows per table."""
+    folder.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for table in TABLES:
+        rows = _tidy(table, store.run(table.cypher, {}))
+        columns = tuple(c.name for c in table.columns)
+        csv_text = render.to_csv(rows, columns)
+        (folder / f"{table.name}.csv").write_text(csv_text, encoding="utf-8")
+        schema = pa.schema([(c.name, c.type) for c in table.columns])
+        pq.write_table(pa.Table.from_pylist(rows, schema=schema), folder / f"{table.name}.parquet")
+        counts[table.name] = len(rows)
+    (folder / "README.md").write_text(_dictionary(counts), encoding="utf-8")
+    return counts
