@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 from extract.aliases import key
 from extract.context import DEFAULT_BUDGET, select
 from extract.evaluate import read_labels
-from extract.fulltext import parse_xml
 from extract.open_world import named_models
+from extract.parse_fulltext import parse_xml
 from extract.passages import passages, sentences
 from extract.stage_evidence import aims_sentences
 

@@ -19,12 +19,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from extract.context import select
-from extract.corpus import iter_corpus
 from extract.records import Paper
 from extract.rules import RulesExtractor, extract
-from extract.workspace import Workspace
-from extract.workspace import papers as stored_papers
-from kg.build import extract_run
+from kg.pipeline.extract import extract_run
+from kg.sources.corpus import iter_corpus
+from kg.workspace import Workspace
+from kg.workspace import papers as stored_papers
 
 
 def per_core(papers: list[Paper]) -> None:

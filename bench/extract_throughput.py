@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from extract.llm import LLMConfig, extract_papers
 from extract.records import Paper, PaperText, Section, Work
-from extract.workspace import Workspace
+from kg.workspace import Workspace
 from tests.llm_server import LLMServer
 
 ANSWER = json.dumps({"uses_dl": True, "uses_ptms": False, "reuses": []})

@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from extract import fetch
-from extract.workspace import Workspace
+from kg.sources import openalex as fetch
+from kg.workspace import Workspace
 from tests.openalex_server import OpenAlexServer
 
 

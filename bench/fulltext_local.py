@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from extract.oa_fulltext import Politeness, Services, fetch_fulltexts
 from extract.records import Work
-from extract.workspace import Workspace
+from kg.sources.fulltext import Politeness, fetch_fulltexts
+from kg.workspace import Workspace
 from tests.fulltext_server import FulltextServer, real_papers
 
 
@@ -30,7 +30,7 @@ def main(n: int, latency: float) -> None:
         os.environ["SSL_CERT_FILE"] = str(web.ca_path)
         for doi in dois:
             web.plos_xml[doi] = xml
-        services = Services(f"{web.url}/epmc", f"{web.url}/plos", f"{web.url}/biorxiv")
+        services = web.services()
         for level in (1, 8):
             workspace = Workspace(Path(tmp) / f"ws{level}")
             for i, doi in enumerate(dois):

@@ -22,10 +22,10 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from extract.aliases import key
 from extract.evaluate import read_labels
-from extract.fulltext import parse_xml
 from extract.llm import LLMConfig, extract_papers
+from extract.parse_fulltext import parse_xml
 from extract.records import Paper, Work
-from extract.workspace import Workspace
+from kg.workspace import Workspace
 from tests.llm_server import LLMServer
 
 _NUMBERED = re.compile(r"\[S(\d+)\] (.*?)(?= \[S\d+\]|\n|$| …)")

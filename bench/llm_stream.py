@@ -28,8 +28,8 @@ ANSWER = json.dumps({"uses_dl": True, "uses_ptms": False, "reuses": []})
 def child(n: int) -> None:
     from extract.llm import LLMConfig, LLMExtractor
     from extract.records import Paper, PaperText, Section, Work
-    from extract.workspace import Workspace
-    from kg.build import extract_run
+    from kg.pipeline.extract import extract_run
+    from kg.workspace import Workspace
     from tests.llm_server import LLMServer
 
     def papers() -> Iterator[Paper]:

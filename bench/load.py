@@ -28,7 +28,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from bench.synth import corpus
-from kg import queries
 from kg.graph.loader import (
     EXTRACTIONS_CYPHER,
     WORKS_CYPHER,
@@ -40,6 +39,7 @@ from kg.graph.loader import (
 )
 from kg.graph.schema import SCHEMA, PaperRows, edges_of, end_nodes, paper_node
 from kg.graph.stores.falkor import FalkorStore, _header
+from kg.questions import queries
 
 RELATIONSHIPS = SCHEMA.relationship_types
 

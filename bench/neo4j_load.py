@@ -3,9 +3,9 @@
     .venv/bin/python bench/neo4j_load.py 100000
 
 N synthetic papers (bench/synth.py) are stored in a fresh workspace with their extractions.
-Then, on one real Neo4j 5.26 server (kg/graph/stores/neo4j_server.py, 1 GB heap, 512 MB page
+Then, on one real Neo4j 5.26 server (kg/stores/neo4j_server.py, 1 GB heap, 512 MB page
 cache):
-1. `kg load`'s build (kg.build.build_graph, reset: the empty-graph CREATE path) is timed;
+1. `kg load`'s build (kg.pipeline.build.build_graph, reset: the empty-graph CREATE path) is timed;
 2. the same graph is written as CSV files (`kg neo4j-import`; timed apart), the server is
    stopped, `neo4j-admin database import full` (the command kg prints) is timed, and the
    server is started on the imported database.
@@ -22,12 +22,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from bench.synth import corpus
-from extract.workspace import Workspace
-from kg.build import build_graph, paper_rows
 from kg.graph.loader import counts, work_row
 from kg.graph.stores.neo4j import Neo4jStore
 from kg.graph.stores.neo4j_import import write_import
 from kg.graph.stores.neo4j_server import Neo4jServer
+from kg.pipeline.build import build_graph, paper_rows
+from kg.workspace import Workspace
 
 
 def main(size: int) -> None:

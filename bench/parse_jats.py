@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from extract.errors import InputRejected
-from extract.fulltext import parse_xml
+from extract.parse_fulltext import parse_xml
 
 NOT_JUDGED = {"correction", "retraction"}
 

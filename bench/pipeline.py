@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from extract.fulltext import parse_xml
+from extract.parse_fulltext import parse_xml
 
 DATA = Path(__file__).parents[1] / "tests" / "data" / "oa"
 KG = str(Path(sys.executable).parent / "kg")

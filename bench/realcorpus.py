@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from extract.errors import InputRejected
-from extract.fulltext import parse_xml
+from extract.parse_fulltext import parse_xml
 
 
 def main(folder: Path, n: int, out: Path) -> None:

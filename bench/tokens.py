@@ -17,11 +17,11 @@ import sys
 from pathlib import Path
 
 from extract.context import approx_tokens, select
-from extract.corpus import read_corpus
 from extract.evidence import full_text
-from extract.fulltext import parse_xml
 from extract.llm_schema import SYSTEM_PROMPT, PaperAnswer
+from extract.parse_fulltext import parse_xml
 from extract.records import PaperText
+from kg.sources.corpus import read_corpus
 
 STUDY_CALLS = 5
 

@@ -13,10 +13,6 @@ class StoreUnavailable(KgError):
     """The graph store cannot be started or reached."""
 
 
-class ExtractionFailed(KgError):
-    """An extractor could not produce a valid record for a paper."""
-
-
 class InputRejected(KgError):
     """A paper, file or parameter is malformed."""
 

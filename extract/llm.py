@@ -37,6 +37,8 @@ from extract.context import Context, select
 from extract.errors import SourceUnavailable
 from extract.evidence import index_for
 from extract.extractor import Done
+from extract.in_flight import as_finished
+from extract.ledger import Call, Ledger
 from extract.llm_request import (
     MODES,
     LLMConfig,
@@ -56,7 +58,6 @@ from extract.llm_request import (
 from extract.llm_schema import PROMPT_VERSION, PaperAnswer
 from extract.records import Extraction, ExtractionFailure, Outcome, Paper, Reuse
 from extract.taxonomy import Role, stronger_role
-from extract.workspace import Call, Workspace
 
 Progress = Callable[[str, int], None]  # ("call" | "hit" | "prefilter" | "failed", tokens)
 
@@ -131,7 +132,7 @@ class LLMExtractor:
     def __init__(
         self,
         config: LLMConfig,
-        workspace: Workspace,
+        workspace: Ledger,
         concurrency: int = 8,
         progress: Progress | None = None,
     ) -> None:
@@ -161,30 +162,14 @@ class LLMExtractor:
         asyncio.run(self._stream(papers, done))
 
     async def _stream(self, papers: Iterable[Paper], done: Done) -> None:
-        pending: set[asyncio.Task[Outcome]] = set()
-        read_ahead = 2 * self.concurrency
+        """Papers read two per slot ahead; `done` raises SourceUnavailable when the endpoint
+        is gone, which cancels the rest."""
         slots = asyncio.Semaphore(self.concurrency)
         try:
-            for paper in papers:
-                pending.add(asyncio.create_task(self._extract(paper, slots)))
-                if len(pending) >= read_ahead:
-                    pending = await self._hand_over(pending, done)
-            while pending:
-                pending = await self._hand_over(pending, done)
+            await as_finished(papers, lambda paper: self._extract(paper, slots),
+                              2 * self.concurrency, done)  # fmt: skip
         finally:
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
             await self._http.close()
-
-    async def _hand_over(
-        self, pending: set[asyncio.Task[Outcome]], done: Done
-    ) -> set[asyncio.Task[Outcome]]:
-        """Wait for the first of `pending` to finish; hand every finished outcome over."""
-        finished, still = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-        for task in finished:
-            done(task.result())  # raises SourceUnavailable when the endpoint is gone
-        return still
 
     async def _extract(self, paper: Paper, slots: asyncio.Semaphore) -> Outcome:
         self.stats.papers += 1
@@ -281,7 +266,7 @@ class LLMExtractor:
         call failed), and how it ended: answered, failed, unreachable or timeout."""
         sent = messages(context)
         base = {"key": key, "work_id": paper.work.id, "model": self.config.model,
-                "prompt_version": PROMPT_VERSION, "mode": self.config.mode,
+                "extractor_version": PROMPT_VERSION, "mode": self.config.mode,
                 "request": json.dumps(sent, ensure_ascii=False)}  # fmt: skip
         checks = {"context": context, "paper": index_for(paper.text),
                   "max_reuses": self.config.max_reuses}  # fmt: skip
@@ -369,7 +354,7 @@ class LLMExtractor:
 def extract_papers(
     papers: Sequence[Paper],
     config: LLMConfig,
-    workspace: Workspace,
+    workspace: Ledger,
     concurrency: int = 8,
     progress: Progress | None = None,
 ) -> tuple[list[Extraction], list[ExtractionFailure], RunStats]:

@@ -9,9 +9,8 @@ record keeps its sentence as evidence.
 """
 
 import multiprocessing
-from collections import deque
 from collections.abc import Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import reduce
 from itertools import chain, islice
@@ -21,6 +20,7 @@ from extract.catalogue import Mention, resolve
 from extract.context import works_with_deep_learning
 from extract.cues import PRIORITY, Site, pattern, stage
 from extract.extractor import Done
+from extract.in_flight import in_order
 from extract.open_world import DL_CONTEXT, is_trap, named_models
 from extract.passages import Passage, passages, sentences
 from extract.records import Extraction, ExtractionFailure, Outcome, Paper, PaperText, Reuse
@@ -174,11 +174,7 @@ class RulesExtractor:
             return
         context = multiprocessing.get_context("spawn")  # no fork of a threaded process
         with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
-            in_flight: deque[Future[Outcome]] = deque()
-            for paper in chain(head, stream):
-                in_flight.append(pool.submit(_outcome, paper.work.id,
-                                             paper.text.model_dump_json()))  # fmt: skip
-                if len(in_flight) >= self.workers * 8:
-                    done(in_flight.popleft().result())
-            while in_flight:
-                done(in_flight.popleft().result())
+            in_order(chain(head, stream),
+                     lambda paper: pool.submit(_outcome, paper.work.id,
+                                               paper.text.model_dump_json()),
+                     self.workers * 8, done)  # fmt: skip

@@ -5,7 +5,7 @@ variable; a secret (or a password written inside a URL) is never part of a messa
 """
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -13,6 +13,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from extract import secrets
 from extract.errors import ConfigError
+
+if TYPE_CHECKING:
+    from extract.llm import LLMConfig
+    from kg.sources.fulltext import Politeness
 
 NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
@@ -109,3 +113,57 @@ def load_settings() -> Settings:
     secrets.remember(*(s.get_secret_value() for s in (settings.openai_api_key,
                        settings.neo4j_password, settings.openalex_api_key) if s))  # fmt: skip
     return settings
+
+
+# --- settings into configs: the one place ------------------------------------------------
+
+
+def fulltext_services(settings: Settings) -> dict[str, str]:
+    """The base URL of each registered full-text service: the setting `<name>_url`."""
+    from kg.sources.fulltext.registry import SERVICES
+
+    return {name: str(getattr(settings, f"{name}_url")) for name in SERVICES}
+
+
+def politeness(settings: Settings, concurrency: int) -> "Politeness":
+    from kg.sources.fulltext import Politeness
+
+    return Politeness(
+        concurrency=concurrency,
+        rate=settings.kg_fulltext_rate,
+        timeout=settings.kg_fulltext_timeout,
+        email=settings.openalex_email,
+        max_bytes=max_bytes(settings),
+        deadline=settings.kg_fulltext_deadline,
+    )
+
+
+def max_bytes(settings: Settings) -> int:
+    """The largest paper accepted, downloaded or in a --fulltext archive."""
+    return int(settings.kg_fulltext_max_mb * 1_000_000)
+
+
+def llm_config(settings: Settings, budget: int | None = None) -> "LLMConfig":
+    """The LLM extractor's config, or one line saying what to set."""
+    from extract.llm import LLMConfig
+
+    if not settings.kg_llm_model:
+        raise ConfigError(
+            "the LLM extractor needs KG_LLM_MODEL (and KG_LLM_BASE_URL for a non-OpenAI "
+            "endpoint, OPENAI_API_KEY for OpenAI); or use --extractor rules"
+        )
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    return LLMConfig(
+        model=settings.kg_llm_model,
+        base_url=settings.kg_llm_base_url,
+        api_key=key,
+        mode=settings.kg_llm_mode,
+        timeout_s=settings.kg_llm_timeout,
+        http_retries=settings.kg_llm_retries,
+        temperature=settings.kg_llm_temperature,
+        seed=settings.kg_llm_seed,
+        strict=settings.kg_llm_strict,
+        max_reuses=settings.kg_llm_max_reuses,
+        context_window=settings.kg_llm_context_window,
+        **({"budget": budget} if budget else {}),
+    )

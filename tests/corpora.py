@@ -13,9 +13,9 @@ from pathlib import Path
 
 from extract.records import Extraction, ExtractionFailure, FieldRef, Outcome, Reuse, Work
 from extract.taxonomy import DOMAINS, FIELDS, Pattern, Role, Stage
-from extract.workspace import Run, Workspace
 from kg.demo import run_demo
 from kg.graph.stores.base import GraphStore
+from kg.workspace import Run, Workspace
 
 SIZE = 2400
 YEARS = list(range(2006, 2026))

@@ -1,6 +1,6 @@
 """A local HTTPS stand-in for Europe PMC, PLOS and the bioRxiv API, serving real JATS.
 
-The shapes are the documented ones (see extract/oa_fulltext.py): Europe PMC's search JSON
+The shapes are the documented ones (see kg/sources/fulltext/): Europe PMC's search JSON
 and `/{PMCID}/fullTextXML`, PLOS's `/{journal}/article/file?id=DOI&type=manuscript`, and the
 bioRxiv API's `/details/{server}/{doi}/na/json` with a `jatsxml` link per version. Each
 service lives under its own path prefix of one server (`/epmc`, `/plos`, `/biorxiv`), so
@@ -61,6 +61,11 @@ class FulltextServer:
         return {"EUROPEPMC_URL": f"{self.url}/epmc", "PLOS_URL": f"{self.url}/plos",
                 "BIORXIV_URL": f"{self.url}/biorxiv", "SSL_CERT_FILE": str(self.ca_path),
                 "KG_FULLTEXT_RATE": "1000"}  # fmt: skip
+
+    def services(self) -> dict[str, str]:
+        """The base URL of each registered full-text service on this server."""
+        return {"europepmc": f"{self.url}/epmc", "plos": f"{self.url}/plos",
+                "biorxiv": f"{self.url}/biorxiv"}  # fmt: skip
 
     def __enter__(self) -> "FulltextServer":
         self._thread.start()

@@ -1,23 +1,13 @@
 """The kg command end to end, as a user runs it: subprocesses on a temporary workspace."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-KG = str(Path(sys.executable).parent / "kg")
+from tests.fixtures import kg
+
 COUNT_LINE = "49 papers"
-
-
-def kg(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KG_", "NEO4J_"))}
-    env |= {"KG_WORKSPACE": str(tmp_path / "ws"), "COLUMNS": "200"}
-    return subprocess.run(
-        [KG, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
-    )
 
 
 @pytest.mark.slow

@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from extract.corpus import read_corpus
 from extract.errors import InputRejected
 from kg.demo import corpus_path
+from kg.sources.corpus import read_corpus
 
 
 def line(work_id: str, text_id: str | None = None) -> str:

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from kg import queries
 from kg.graph.schema import LABELS, PROPERTY_KEYS, RELATIONSHIP_TYPES
+from kg.questions import queries
 
 LINT_DIR = Path(__file__).parent / "cypherlint"
 SCHEMA = {
@@ -79,7 +79,7 @@ def test_the_statements_written_from_the_schema_pass_the_neo4j_linter() -> None:
 
 
 def test_the_statements_beside_the_modules_pass_the_neo4j_linter() -> None:
-    folder = Path(queries.__file__).parents[1] / "queries"
+    folder = Path(__file__).parents[1] / "queries"
     parameters = {"ids": [], "id": "W1", "doi": "10.1/x"}
     files = [{"path": str(path.relative_to(folder)), "text": path.read_text(),
               "parameters": parameters} for path in sorted(folder.glob("*/*.cypher"))]  # fmt: skip

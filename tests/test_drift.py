@@ -12,10 +12,10 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import pytest
 import requests
 
-from extract import fetch
-from extract.oa_fulltext import Found, Politeness, Services, fetch_fulltexts
 from extract.records import Work
-from extract.workspace import Workspace
+from kg.sources import openalex as fetch
+from kg.sources.fulltext import Found, Politeness, fetch_fulltexts
+from kg.workspace import Workspace
 from tests.fulltext_server import FulltextServer, real_papers
 from tests.openalex_server import OpenAlexServer
 
@@ -140,7 +140,7 @@ def web(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FulltextSer
 
 
 def look_up(web: FulltextServer, doi: str) -> Found:
-    services = Services(f"{web.url}/epmc", f"{web.url}/plos", f"{web.url}/biorxiv")
+    services = web.services()
     found: list[Found] = []
     fetch_fulltexts([(Work(id="W1", doi=doi, title="T"), {})], services,
                     Politeness(rate=1000, retries=0), found.append)  # fmt: skip
@@ -152,7 +152,7 @@ def sent(web: FulltextServer, start: str) -> list[str]:
 
 
 def test_europe_pmc_exchanges_have_the_recorded_shape(web: FulltextServer) -> None:
-    assert look_up(web, "10.1371/journal.pone.0000217").source == "europepmc"
+    assert look_up(web, "10.1371/journal.pone.0000217").service == "europepmc"
     search, full = recorded("europepmc", "search"), recorded("europepmc", "full_text")
     assert_same_request(sent(web, "/epmc/search")[0], search["request"], "/epmc")
     assert_same_request(sent(web, "/epmc/PMC")[0], full["request"], "/epmc")
@@ -165,7 +165,7 @@ def test_europe_pmc_exchanges_have_the_recorded_shape(web: FulltextServer) -> No
 
 
 def test_biorxiv_exchanges_have_the_recorded_shape(web: FulltextServer) -> None:
-    assert look_up(web, "10.1101/2023.07.26.550718").source == "biorxiv"
+    assert look_up(web, "10.1101/2023.07.26.550718").service == "biorxiv"
     details = recorded("biorxiv", "details")
     path = sent(web, "/biorxiv/details/")[0]
     assert path.removeprefix("/biorxiv") == details["request"]["path"]
@@ -180,7 +180,7 @@ def test_biorxiv_exchanges_have_the_recorded_shape(web: FulltextServer) -> None:
 
 
 def test_plos_exchanges_have_the_recorded_shape(web: FulltextServer) -> None:
-    assert look_up(web, "10.1371/journal.pone.0050698").source == "plos"
+    assert look_up(web, "10.1371/journal.pone.0050698").service == "plos"
     manuscript = recorded("plos", "manuscript")
     assert_same_request(sent(web, "/plos/")[0], manuscript["request"], "/plos")
     answer = requests.get(web.url + sent(web, "/plos/")[0], verify=str(web.ca_path), timeout=10)

@@ -4,8 +4,8 @@ from pathlib import Path
 from extract.evaluate import Binary, Label, score
 from extract.records import Extraction
 from extract.taxonomy import Pattern, Role, Stage
+from tests.fixtures import kg
 from tests.graphs import reuse
-from tests.test_cli import kg
 
 DATA = Path(__file__).parent / "data"
 
@@ -77,7 +77,7 @@ def test_kg_eval_on_the_projects_own_labels(tmp_path: Path) -> None:
 
 
 def test_kg_eval_shows_the_all_accuracies_at_80_columns(tmp_path: Path) -> None:
-    from tests.test_first_day import kg_env
+    from tests.fixtures import kg_env
 
     done = kg_env(tmp_path, "eval", str(DATA / "labels.jsonl"), COLUMNS="80")
     assert done.returncode == 0, done.stderr

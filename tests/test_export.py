@@ -6,12 +6,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from extract.corpus import read_corpus
 from extract.rules import extract
 from kg.demo import corpus_path
-from kg.export import TABLES, export
 from kg.graph.loader import counts, load_extractions, load_works
 from kg.graph.stores.base import GraphStore
+from kg.questions.export import TABLES, export
+from kg.sources.corpus import read_corpus
 
 
 @pytest.fixture

@@ -5,10 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from extract import fetch
 from extract.errors import SourceUnavailable
-from extract.openalex import StudyFilter
-from extract.workspace import Workspace
+from extract.parse_openalex import StudyFilter
+from kg.pipeline.fetch import apply_filter
+from kg.sources import openalex as fetch
+from kg.workspace import Workspace
 from tests.openalex_server import OpenAlexServer
 
 
@@ -104,7 +105,7 @@ def test_the_study_filter_keeps_natural_science_works_cited_once(
 ) -> None:
     fetch.fetch_search(workspace, query(), limit=20)
     works = [w for w, _ in workspace.works()]
-    summary = fetch.apply_filter(workspace, works, StudyFilter())
+    summary = apply_filter(workspace, works, StudyFilter())
     # fields cycle 13, 17, 31, 33: ten of twenty are natural science; i % 5 == 0 is uncited
     assert summary == {
         "kept": 8,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures import kg
 from tests.openalex_server import OpenAlexServer
-from tests.test_cli import kg
 
 DATA = Path(__file__).parent / "data"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import KG, kg
+from tests.fixtures import KG, kg
 
 MINE = {
     "work": {"id": "W900", "title": "Fine-tuning ESM-2", "year": 2024},
@@ -132,14 +132,14 @@ def test_every_tour_command_runs_from_the_repository_alone(tmp_path: Path) -> No
 
 
 def test_the_readme_says_what_the_study_found_and_defines_its_words() -> None:
-    from kg.glossary import COLUMNS, WORDS
+    from kg.questions.glossary import COLUMNS, WORDS
 
     readme = (REPO / "README.md").read_text()
     assert "arXiv:2603.13584" in readme
     for word in [*WORDS, *COLUMNS]:
         assert f"| {word} |" in readme or f"| `{word}` |" in readme, word
     assert "../shared" not in readme
-    assert ".kg/browser/ptm-kg.grass" in readme and "kg/browser/style.grass" not in readme
+    assert ".kg/browser/ptm-kg.grass" in readme and "kg/questions/browser/style.grass" not in readme
 
 
 def test_the_small_things(tmp_path: Path) -> None:

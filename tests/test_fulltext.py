@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from extract.errors import InputRejected
-from extract.fulltext import normalise_doi, parse_jats, parse_tei, parse_xml
+from extract.parse_fulltext import normalise_doi, parse_jats, parse_tei, parse_xml
 
 DATA = Path(__file__).parent / "data"
 SHARED_PAPERS = Path(__file__).parents[2] / "shared" / "eval" / "papers"

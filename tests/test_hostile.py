@@ -13,14 +13,12 @@ import pytest
 
 from extract.errors import InputRejected, QueryFailed
 from extract.taxonomy import Pattern, Stage
-from kg import queries
 from kg.graph.loader import load_extractions, load_works
 from kg.graph.stores.base import GraphStore
 from kg.graph.stores.falkor import FalkorStore
+from kg.questions import queries
+from tests.fixtures import KG, a_paper, env_for, kg_env, one_line_error, write_corpus
 from tests.graphs import EXTRACTIONS, WORKS
-from tests.test_cli import KG
-from tests.test_reliability import env_for
-from tests.test_trust import a_paper, kg_env, one_line_error, write_corpus
 
 A = Pattern.adaptation
 # The one of issue 23: a map key that closes its backticks and appends a DETACH DELETE.
@@ -188,8 +186,8 @@ def hostile_graph(store: GraphStore, math: str = MATH) -> None:
 
 
 def test_names_with_dollars_are_drawn_as_plain_text(falkor: GraphStore, tmp_path: Path) -> None:
-    from kg.figures import FIGURES
-    from kg.report import write_report
+    from kg.questions.figures import FIGURES
+    from kg.questions.report import write_report
 
     hostile_graph(falkor)
     written = write_report(falkor, tmp_path / "report", "hostile")
@@ -204,8 +202,8 @@ def test_names_with_dollars_are_drawn_as_plain_text(falkor: GraphStore, tmp_path
 def test_formulas_in_every_csv_cell_are_neutralised(falkor: GraphStore, tmp_path: Path) -> None:
     import csv
 
-    from kg import render
-    from kg.report import write_report
+    from kg.questions import render
+    from kg.questions.report import write_report
 
     hostile_graph(falkor, math="Plain-Net")
     write_report(falkor, tmp_path / "report", "hostile")

@@ -3,18 +3,17 @@ libxml2 cuts short under recover=True, entities and includes that reach out, bom
 zips, another paper's file. Pure parsing and the archive; no server."""
 
 import gzip
-import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from extract.archive import Archive, store_texts
 from extract.errors import InputRejected
-from extract.fulltext import full_text_of, parse_xml
+from extract.parse_fulltext import full_text_of, parse_xml
 from extract.records import Work
-from extract.workspace import Workspace
+from kg.sources.archive import Archive, store_texts
+from kg.workspace import Workspace
 
 DATA = Path(__file__).parent / "data"
 MINE, OTHER = "10.1101/2099.01.01.000001", "10.1101/2099.01.01.000002"
@@ -87,9 +86,7 @@ def test_a_billion_laughs_is_not_expanded() -> None:
         f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)
     )
     xml = f'<?xml version="1.0"?><!DOCTYPE article [{entities}]>'.encode()
-    started = time.monotonic()
     parsed = parse_xml(xml + jats(MINE, intro=b"&lol9;"))
-    assert time.monotonic() - started < 2
     assert len(parsed.text.model_dump_json()) < 10_000
 
 
@@ -123,8 +120,9 @@ def test_a_zip_entry_over_the_limit_is_refused_before_it_is_read(
     archive = Archive(bomb, max_bytes=1_000_000)
     with pytest.raises(InputRejected, match="over the limit of 1,000,000"):
         archive.read("2099.01.01.000001.xml")
-    report = store_texts(workspace, works(MINE), archive)
-    assert report.full_text == 0 and "over the limit" in report.failures[0][1]
+    failures = store_texts(workspace, works(MINE), archive)
+    assert workspace.text_sources(["W0"]).get("W0") != "archive"
+    assert "over the limit" in failures[0][1]
 
 
 def test_an_archive_file_is_used_only_for_its_own_doi(tmp_path: Path, workspace: Workspace) -> None:
@@ -132,12 +130,12 @@ def test_an_archive_file_is_used_only_for_its_own_doi(tmp_path: Path, workspace:
     folder.mkdir()
     (folder / "2099.01.01.000001.xml").write_bytes(jats(OTHER))  # named for MINE, holds OTHER
     (folder / "bad.xml").write_bytes(jats("10.1/bad", intro=b"&#xD800;"))
-    report = store_texts(workspace, works(MINE, OTHER, "10.1/bad"), Archive(folder))
+    failures = store_texts(workspace, works(MINE, OTHER, "10.1/bad"), Archive(folder))
     assert workspace.text("W0") is None  # MINE keeps no text of OTHER's file
     stored = workspace.text("W1")
     assert stored is not None and stored.source == "jats"
-    assert report.full_text == 1
-    reasons = dict(report.failures)
+    assert list(workspace.text_sources(["W0", "W1", "W2"]).values()).count("archive") == 1
+    reasons = dict(failures)
     assert f"the file is the paper {OTHER}" in reasons["W0"]
     assert any("55296" in r or "UnicodeDecodeError" in r for r in reasons.values())
 
@@ -149,8 +147,8 @@ def test_zip_members_are_never_extracted_and_gz_is_refused(
     climbing.parent.mkdir()
     with zipfile.ZipFile(climbing, "w") as zipped:
         zipped.writestr("../../escaped.xml", jats(MINE))
-    report = store_texts(workspace, works(MINE), Archive(climbing))
-    assert report.full_text == 1  # read from the zip by DOI
+    assert store_texts(workspace, works(MINE), Archive(climbing)) == []
+    assert workspace.text_sources(["W0"]) == {"W0": "archive"}  # read from the zip by DOI
     assert not list(tmp_path.rglob("escaped.xml"))
     gz = tmp_path / "papers.xml.gz"
     gz.write_bytes(gzip.compress(jats(MINE)))

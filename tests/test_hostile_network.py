@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
-from extract import fetch
 from extract.errors import SourceUnavailable
-from extract.oa_fulltext import Found, Politeness, Services, fetch_fulltexts, lucene_phrase
 from extract.records import Work
-from extract.workspace import Workspace
+from kg.sources import openalex as fetch
+from kg.sources.fulltext import Found, Politeness, fetch_fulltexts
+from kg.sources.fulltext.europepmc import lucene_phrase
+from kg.workspace import Workspace
 from tests import hostile
 from tests.fulltext_server import Answer, FulltextServer, real_papers
 from tests.openalex_server import OpenAlexServer
@@ -102,7 +103,7 @@ def web(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FulltextSer
 
 def look_up(web: FulltextServer, *dois: str, **bounds: Any) -> dict[str, Found]:
     """Each DOI's outcome, by DOI, with small bounds and retries allowed."""
-    services = Services(f"{web.url}/epmc", f"{web.url}/plos", f"{web.url}/biorxiv")
+    services = web.services()
     politeness = Politeness(rate=1000, retries=2, timeout=5,
                             **({"max_bytes": 1_000_000, "deadline": 2} | bounds))  # fmt: skip
     works = [(Work(id=f"W{i}", doi=d, title=f"T{i}"), {}) for i, d in enumerate(dois)]
@@ -211,7 +212,7 @@ def test_a_10_64898_biorxiv_doi_gets_its_full_text(web: FulltextServer) -> None:
     new = "10.64898/2025.12.03.000042"
     web.biorxiv_xml[new] = real_papers()[BIORXIV].replace(BIORXIV.encode(), new.encode())
     found = look_up(web, new)
-    assert (found[new].status, found[new].source) == ("fulltext", "biorxiv")
+    assert (found[new].status, found[new].service) == ("fulltext", "biorxiv")
     assert any(f"/biorxiv/details/biorxiv/{new}/na/json" in path for path in web.log)
 
 
@@ -219,7 +220,7 @@ def test_a_10_64898_biorxiv_doi_gets_its_full_text(web: FulltextServer) -> None:
 
 
 def test_kg_fetch_records_each_hostile_answer_and_keeps_every_abstract(tmp_path: Path) -> None:
-    from tests.test_oa_fulltext import openalex_work, run_kg
+    from tests.fixtures import openalex_work, run_kg
 
     bad = {"10.1371/journal.pone.0000001": hostile.endless(),
            "10.1371/journal.pone.0000003": hostile.drip(every=0.5),

@@ -1,7 +1,9 @@
 """The LLM extractor against a local OpenAI-compatible server with scripted answers."""
 
 import json
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -10,39 +12,12 @@ from openai.lib._pydantic import to_strict_json_schema
 from extract.errors import SourceUnavailable
 from extract.llm import LLMConfig, extract_papers
 from extract.llm_schema import PaperAnswer
-from extract.records import Paper, PaperText, Section, Work
 from extract.taxonomy import Pattern, Stage
-from extract.workspace import Workspace
+from kg.workspace import Workspace
+from tests.fixtures import GOOD, METHODS, answer, paper
 from tests.llm_server import CUT, HANG, LLMServer
 
-METHODS = (
-    "We fine-tuned the released ESM-2 650M checkpoint on 18,000 melting temperatures. "
-    "Structures were predicted with ColabFold using default settings."
-)
-
-
-def paper(n: int, methods: str = METHODS) -> Paper:
-    text = PaperText(
-        work_id=f"W{n}",
-        title=f"Paper {n} on enzyme stability",
-        abstract="We study enzymes.",
-        sections=(Section(heading="Methods", paragraphs=(methods,)),),
-    )
-    return Paper(work=Work(id=f"W{n}", title=text.title, year=2023), text=text)
-
-
-def answer(*reuses: tuple[str, str, str, list[int], str | None]) -> str:
-    """Sentences of `paper`'s excerpts: [S1] title, [S2] abstract, [S3] ESM-2, [S4] ColabFold."""
-    return json.dumps({
-        "uses_dl": True,
-        "uses_ptms": bool(reuses),
-        "reuses": [{"evidence": ids, "quote": q, "model": m, "role": "used", "pattern": p,
-                    "stage": s, "form": "fine-tuned"} for m, p, s, ids, q in reuses],
-    })  # fmt: skip
-
-
 FIRST_SENTENCE = METHODS.split(". ")[0] + "."
-GOOD = answer(("esm2", "adaptation", "Test", [3], None))
 
 
 @pytest.fixture
@@ -108,7 +83,9 @@ def test_one_bad_citation_drops_that_reuse_alone_without_a_reask(
     assert [r.model for r in extraction.reuses] == ["ESM-2", "ColabFold"]
     assert [(w, m) for w, m, _ in stats.dropped] == [("W1", "GPT-9")]
     assert "cites no sentence" in stats.dropped[0][2]
-    assert ledger.dropped()[0][0] == "W1"
+    with closing(sqlite3.connect(ledger.path)) as db:  # the ledger keeps what was dropped
+        kept = db.execute("SELECT work_id FROM llm_calls WHERE dropped != '[]'").fetchall()
+    assert kept == [("W1",)]
 
 
 def test_near_miss_enums_and_paraphrased_quotes_cost_no_reask(
@@ -215,7 +192,7 @@ def test_requests_in_flight_never_exceed_the_bound(ledger: Workspace) -> None:
         slow.default = lambda _: GOOD
         papers = [paper(n) for n in range(12)]
         extract_papers(papers, config(slow), ledger, concurrency=3)
-        assert slow.max_in_flight == 3
+        assert slow.max_in_flight <= 3  # the bound; how close it gets depends on timing
 
 
 def test_a_rerun_makes_zero_requests(server: LLMServer, ledger: Workspace) -> None:

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from extract.corpus import read_corpus
 from extract.evidence import index_for
 from extract.rules import extract as rules
 from kg.demo import corpus_path
 from kg.graph.stores.falkor import FalkorStore
+from kg.sources.corpus import read_corpus
+from tests.fixtures import kg
 from tests.llm_server import LLMServer
-from tests.test_cli import kg
 
 PAPERS = {p.text.title: p for p in read_corpus(corpus_path()).papers}
 

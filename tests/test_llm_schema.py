@@ -257,8 +257,7 @@ def test_extractions_stored_before_roles_and_ids_stay_readable() -> None:
 
 
 def test_the_llm_settings_reach_the_config(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kg.build import llm_config
-    from kg.settings import Settings
+    from kg.settings import Settings, llm_config
 
     monkeypatch.setenv("KG_LLM_MODEL", "m")
     monkeypatch.setenv("KG_LLM_BASE_URL", "http://localhost:11434/v1")

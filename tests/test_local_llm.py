@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from extract.llm import LLMConfig, extract_papers
-from extract.workspace import Workspace
-from tests.test_llm import paper
+from kg.workspace import Workspace
+from tests.fixtures import paper
 
 pytestmark = pytest.mark.local_llm
 PYTHON = os.environ.get("KG_LLAMA_PYTHON", sys.executable)

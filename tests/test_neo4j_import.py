@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from kg import queries
-from kg.build import build_graph, paper_rows
 from kg.graph.loader import counts, work_row
 from kg.graph.stores.falkor import FalkorStore
 from kg.graph.stores.neo4j import Neo4jStore
 from kg.graph.stores.neo4j_import import write_import
+from kg.pipeline.build import build_graph, paper_rows
+from kg.questions import queries
 from tests.conftest import neo4j_server
 from tests.corpora import synthetic_workspace
-from tests.test_stores_agree import typed
+from tests.fixtures import typed
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 

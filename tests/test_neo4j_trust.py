@@ -12,9 +12,8 @@ from kg.graph.loader import counts, extraction_row, load_outcomes, load_works, w
 from kg.graph.stores.base import GraphStore
 from kg.graph.stores.neo4j import Neo4jStore
 from kg.graph.stores.neo4j_server import Neo4jServer
+from tests.fixtures import a_paper, env_for, kg_env, one_line_error, run_until, write_corpus
 from tests.graphs import EXTRACTIONS, WORKS
-from tests.test_reliability import env_for, run_until
-from tests.test_trust import a_paper, kg_env, one_line_error, write_corpus
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 

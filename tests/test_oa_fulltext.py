@@ -9,32 +9,16 @@ from typing import Any
 
 import pytest
 
-from extract.oa_fulltext import Politeness, Services, fetch_fulltexts, plos_journal, pmcid_of
 from extract.records import Work
 from kg.graph.stores.falkor import FalkorStore
+from kg.sources.fulltext import Politeness, fetch_fulltexts
+from kg.sources.fulltext.europepmc import pmcid_of
+from kg.sources.fulltext.plos import plos_journal
+from tests.fixtures import openalex_work, run_kg
 from tests.fulltext_server import Answer, FulltextServer, real_papers
 from tests.openalex_server import OpenAlexServer
-from tests.test_cli import KG
-from tests.test_reliability import env_for
 
 pytestmark = pytest.mark.slow
-BIOCHEM = {"id": "https://openalex.org/fields/13",
-           "display_name": "Biochemistry, Genetics and Molecular Biology"}  # fmt: skip
-
-
-def openalex_work(n: int, doi: str, pmcid: str | None = None) -> dict[str, Any]:
-    """A kept work whose abstract names no model: only its full text can."""
-    ids = {"openalex": f"https://openalex.org/W9{n}", "doi": f"https://doi.org/{doi}"}
-    if pmcid:
-        ids["pmcid"] = f"https://www.ncbi.nlm.nih.gov/pmc/articles/{pmcid}"
-    return {
-        "id": f"https://openalex.org/W9{n}", "doi": f"https://doi.org/{doi}", "ids": ids,
-        "title": f"Real paper {n}", "publication_year": 2023, "cited_by_count": 3,
-        "open_access": {"is_oa": True},
-        "topics": [{"score": 0.9, "field": BIOCHEM,
-                    "domain": {"display_name": "Life Sciences"}}],
-        "abstract_inverted_index": {"We": [0], "studied": [1], "proteins.": [2]},
-    }  # fmt: skip
 
 
 DOIS = {
@@ -65,15 +49,6 @@ def services(tmp_path: Path) -> Iterator[tuple[OpenAlexServer, FulltextServer]]:
         yield openalex, web
 
 
-def run_kg(tmp_path: Path, openalex: OpenAlexServer, web: FulltextServer, *args: str) -> Any:
-    import subprocess
-
-    env = env_for(tmp_path, OPENALEX_URL=openalex.url, REQUESTS_CA_BUNDLE=str(openalex.ca_path),
-                  **web.env())  # fmt: skip
-    return subprocess.run([KG, *args], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=300)  # fmt: skip
-
-
 def fetch_dois(tmp_path: Path, services: tuple[OpenAlexServer, FulltextServer], *extra: str) -> Any:
     """`kg fetch --dois` over every DOI of DOIS."""
     dois = tmp_path / "dois.txt"
@@ -89,7 +64,7 @@ def test_fetch_reads_full_text_from_each_service_and_load_finds_its_models(
     assert first.returncode == 0, first.stderr
     with sqlite3.connect(tmp_path / "ws" / "corpus.sqlite") as db:
         status = dict(db.execute("SELECT w.doi, coalesce(f.status, t.text_source) || '/' ||"
-                                 " coalesce(f.source, t.text_source) FROM works w"
+                                 " coalesce(f.service, t.text_source) FROM works w"
                                  " LEFT JOIN fulltext f ON f.work_id = w.id"
                                  " LEFT JOIN texts t ON t.work_id = w.id"))  # fmt: skip
         stored_xml = db.execute("SELECT count(*) FROM fulltext WHERE xml IS NOT NULL").fetchone()
@@ -148,7 +123,7 @@ def test_bad_answers_keep_the_abstract_and_say_why(tmp_path: Path) -> None:
         for marker, answer in faults.items():
             # PLOS answers badly (Europe PMC, asked first, knows none of these DOIs)
             web.faults[f"file?id=10.1371/journal.{marker}"] = [answer] * 4
-        services = Services(f"{web.url}/epmc", f"{web.url}/plos", f"{web.url}/biorxiv")
+        services = web.services()
         politeness = Politeness(rate=1000, retries=1, timeout=5)
         dois = [f"10.1371/journal.{m}" for m in faults] + ["10.1371/journal.pone.0050698"]
         web.plos_xml["10.1371/journal.pone.0050698"] = papers["10.1371/journal.pone.0050698"]
@@ -166,7 +141,7 @@ def test_bad_answers_keep_the_abstract_and_say_why(tmp_path: Path) -> None:
     assert "empty body" in (by_doi["W1"].reason or "")
     assert "rss" in (by_doi["W2"].reason or "")
     assert "Payload" in (by_doi["W4"].reason or "") or "payload" in (by_doi["W4"].reason or "")
-    assert by_doi["W5"].status == "fulltext" and by_doi["W5"].source == "plos"
+    assert by_doi["W5"].status == "fulltext" and by_doi["W5"].service == "plos"
     assert report.by_status == {"failed": 4, "not_found": 1, "fulltext": 1}
 
 
@@ -179,7 +154,7 @@ def test_429_with_retry_after_is_waited_for(tmp_path: Path) -> None:
         web.faults["file?id=10.1371/journal.pone.0050698"] = [
             Answer(429, b"", headers={"Retry-After": "1"})
         ]
-        services = Services(f"{web.url}/epmc", f"{web.url}/plos", f"{web.url}/biorxiv")
+        services = web.services()
         os.environ["SSL_CERT_FILE"] = str(web.ca_path)
         try:
             found: list[Any] = []

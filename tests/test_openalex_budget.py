@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from extract import fetch
 from extract.errors import InputRejected, SourceUnavailable
-from extract.openalex_budget import SPENT, BudgetSpent, Estimate, call_kind
-from extract.workspace import Workspace
+from kg.sources import openalex as fetch
+from kg.sources.openalex_budget import SPENT, BudgetSpent, Estimate, call_kind
+from kg.workspace import Workspace
+from tests.fixtures import KG, env_for
 from tests.openalex_server import OpenAlexServer
-from tests.test_cli import KG
-from tests.test_reliability import env_for
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from extract.errors import InputRejected
-from extract.openalex import StudyFilter, parse_work, rebuild_abstract
+from extract.parse_openalex import StudyFilter, parse_work, rebuild_abstract
 from tests.openalex_server import synthetic_work
 
 SHARED = Path(__file__).parents[2] / "shared" / "fixtures" / "openalex"

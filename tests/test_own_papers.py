@@ -5,8 +5,8 @@ import re
 import shutil
 from pathlib import Path
 
-from extract.corpus import read_corpus
-from extract.own_papers import stable_id
+from kg.sources.corpus import read_corpus
+from kg.sources.own_papers import stable_id
 
 README = Path(__file__).parent.parent / "README.md"
 DATA = Path(__file__).parent / "data"

@@ -4,9 +4,9 @@ import pytest
 
 from extract.errors import InputRejected
 from extract.taxonomy import NATURAL_SCIENCE_FIELDS
-from kg import queries
 from kg.graph.loader import load_extractions, load_works
 from kg.graph.stores.base import GraphStore
+from kg.questions import queries
 from tests.graphs import EXTRACTIONS, ROLE_EXTRACTIONS, ROLE_WORKS, WORKS
 
 BIO, AGRI, CHEM, CS = (
@@ -332,7 +332,7 @@ def test_models_introduced_in_natural_science_papers_and_their_reusers(roles: Gr
 
 def test_headlines_when_no_reuse_has_an_evidenced_value(store: GraphStore) -> None:
     from extract.taxonomy import Pattern, Stage
-    from kg.answers import answer
+    from kg.questions.answers import HEADLINE_TABLES, evidenced_row, headlines
     from tests.graphs import extraction, reuse, work
 
     load_works(store, [work(1, 2021, 13), work(2, 2022, 13)])
@@ -340,7 +340,8 @@ def test_headlines_when_no_reuse_has_an_evidenced_value(store: GraphStore) -> No
         extraction(1, True, reuse("ESM-2", Pattern.undetermined, Stage.undetermined)),
         extraction(2, True, reuse("AlphaFold2", Pattern.undetermined, Stage.undetermined)),
     ])  # fmt: skip
-    headlines, tables = answer(store)  # no "the graph holds no PTM reuse yet"
+    tables = {name: queries.run(store, name) for name in HEADLINE_TABLES}
+    answers = headlines(tables, evidenced_row(store))  # no "the graph holds no PTM reuse yet"
     assert tables["patterns_overall"] == [{"pattern": None, "reuses": 0, "papers": 0,
                                            "reuse_share": None, "paper_share": None,
                                            "undetermined": 2}]  # fmt: skip
@@ -354,7 +355,7 @@ def test_headlines_when_no_reuse_has_an_evidenced_value(store: GraphStore) -> No
     assert queries.run(store, "pattern_stage") == [{"pattern": None, "stage": None,
                                                     "stage_order": None, "reuses": 0,
                                                     "undetermined": 2}]  # fmt: skip
-    assert (headlines.top_pattern, headlines.top_stage) == (None, None)
-    assert headlines.stage_name == "no evidenced stage"
-    assert headlines.stage_detail() == "(all 2 reuses have an undetermined stage)"
-    assert headlines.pattern_detail() == "(all 2 reuses have an undetermined pattern)"
+    assert (answers.top_pattern, answers.top_stage) == (None, None)
+    assert answers.stage_name == "no evidenced stage"
+    assert answers.stage_detail() == "(all 2 reuses have an undetermined stage)"
+    assert answers.pattern_detail() == "(all 2 reuses have an undetermined pattern)"

@@ -9,14 +9,14 @@ import networkx as nx
 import pytest
 from matplotlib.image import imread
 
-from extract.corpus import read_corpus
 from extract.rules import extract
-from kg import flows, queries
 from kg.demo import corpus_path
-from kg.figures import FIGURES
 from kg.graph.loader import load_extractions, load_works
 from kg.graph.stores.base import GraphStore
-from kg.report import TITLE, write_report
+from kg.questions import flows, queries
+from kg.questions.figures import FIGURES
+from kg.questions.report import TITLE, write_report
+from kg.sources.corpus import read_corpus
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -14,14 +14,15 @@ from typing import Any
 import pytest
 
 from extract.errors import InputRejected
-from kg import queries
-from kg.build import build_graph
 from kg.graph.loader import counts
 from kg.graph.stores.base import GraphStore
 from kg.graph.stores.falkor import FalkorStore
 from kg.graph.stores.neo4j import Neo4jStore
 from kg.graph.stores.neo4j_server import Neo4jServer
+from kg.pipeline.build import build_graph
+from kg.questions import queries
 from tests.corpora import load_demo, synthetic_workspace
+from tests.fixtures import typed
 
 pytestmark = pytest.mark.neo4j
 
@@ -57,15 +58,6 @@ def answer(store: GraphStore, name: str, params: dict[str, str]) -> Any:
         return queries.run(store, name, params)
     except InputRejected as error:
         return f"refused: {error}"
-
-
-def typed(value: Any) -> Any:
-    """A value with its type spelt out, so 1 == 1.0 and True == 1 do not pass."""
-    if isinstance(value, list):
-        return [typed(v) for v in value]
-    if isinstance(value, dict):
-        return {k: typed(v) for k, v in value.items()}
-    return (type(value).__name__, value)
 
 
 _LOADED: dict[str, str] = {}  # which corpus the session's Neo4j holds now

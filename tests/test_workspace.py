@@ -2,12 +2,13 @@
 date, its stored answers and texts kept."""
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
-from extract.migrations import SCHEMA_VERSION
-from extract.migrations import V1 as _V1
 from extract.records import Extraction, PaperText
-from extract.workspace import Workspace
+from kg.workspace import Workspace
+from kg.workspace.migrations import MIGRATIONS, SCHEMA_VERSION
+from kg.workspace.migrations import V1 as _V1
 
 
 def test_a_workspace_of_ptm_kg_0_1_is_migrated_with_its_extractions(tmp_path: Path) -> None:
@@ -31,3 +32,29 @@ def test_a_workspace_of_ptm_kg_0_1_is_migrated_with_its_extractions(tmp_path: Pa
     assert workspace.text_sources(["W1"]) == {"W1": "abstract"}
     workspace.close()
     assert Workspace(tmp_path).latest_run("llm") == run  # a second open migrates nothing
+
+
+def test_a_schema_3_workspace_keeps_its_ledger_and_lookups_under_the_new_names(
+    tmp_path: Path,
+) -> None:
+    with closing(sqlite3.connect(tmp_path / "corpus.sqlite")) as db:  # what schema 3 left
+        for migration in MIGRATIONS[:3]:
+            with db:
+                migration(db)
+        db.execute("PRAGMA user_version = 3")
+        with db:
+            db.execute("INSERT INTO llm_calls (key, work_id, model, prompt_version, mode, status,"
+                       " request, created_at) VALUES ('k1', 'W1', 'm', 'llm-7', 'tools', 'ok',"
+                       " '[]', 'then')")  # fmt: skip
+            db.execute("INSERT INTO fulltext (work_id, status, source, fetched_at)"
+                       " VALUES ('W1', 'fulltext', 'plos', 'then')")  # fmt: skip
+    workspace = Workspace(tmp_path)
+    try:
+        call = workspace.answered("k1")
+        assert call is not None and call.extractor_version == "llm-7"
+        (service,) = workspace._db.execute("SELECT service FROM fulltext").fetchone()
+        assert service == "plos"
+        (version,) = workspace._db.execute("PRAGMA user_version").fetchone()
+        assert version == SCHEMA_VERSION == 4
+    finally:
+        workspace.close()

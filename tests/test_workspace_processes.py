@@ -8,11 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from extract.migrations import SCHEMA_VERSION, V1
 from extract.records import Extraction
-from tests.test_cli import KG
-from tests.test_reliability import env_for, run_until
-from tests.test_trust import a_paper, kg_env, one_line_error, tmpfs, write_corpus
+from kg.workspace.migrations import SCHEMA_VERSION, V1
+from tests.fixtures import (
+    KG,
+    a_paper,
+    env_for,
+    kg_env,
+    one_line_error,
+    run_until,
+    tmpfs,
+    write_corpus,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -66,7 +73,7 @@ def test_a_workspace_of_a_newer_ptm_kg_is_refused_untouched(tmp_path: Path) -> N
 
 def test_a_load_beside_a_fetch_on_one_workspace_both_finish(tmp_path: Path) -> None:
     from extract.records import PaperText, Work
-    from extract.workspace import Workspace
+    from kg.workspace import Workspace
     from tests.openalex_server import OpenAlexServer
 
     papers = [a_paper(n) for n in range(1, 2001)]
@@ -90,11 +97,12 @@ def test_a_load_beside_a_fetch_on_one_workspace_both_finish(tmp_path: Path) -> N
 def test_a_workspace_kept_busy_too_long_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from extract import workspace as module
     from extract.errors import WorkspaceUnusable
+    from kg.workspace import Workspace
+    from kg.workspace import database as module
 
     monkeypatch.setattr(module, "_BUSY_S", 0.2)
-    workspace = module.Workspace(tmp_path)
+    workspace = Workspace(tmp_path)
     other = sqlite3.connect(tmp_path / "corpus.sqlite", isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
     try:
@@ -121,9 +129,9 @@ def fill(disk: Path) -> None:
 
 
 def test_a_full_disk_is_called_full_and_leaves_no_empty_files(tmp_path: Path) -> None:
-    from extract.workspace import Workspace
     from kg.graph.loader import load_extractions, load_works
     from kg.graph.stores.falkor import FalkorStore
+    from kg.workspace import Workspace
     from tests.graphs import EXTRACTIONS, WORKS
 
     with FalkorStore(tmp_path / "ws") as store:  # a graph for report and flows to draw

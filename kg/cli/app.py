@@ -8,21 +8,22 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from extract.corpus import Failure
 from extract.errors import InputRejected, KgError
 from extract.secrets import mask
-from extract.workspace import Workspace
-from kg import render
-from kg.build import Step
 from kg.graph.stores import GraphStore, open_store
+from kg.os_errors import os_error_hint
+from kg.pipeline.extract import Step
+from kg.questions import render
 from kg.settings import Settings, mask_url
+from kg.sources.corpus import Failure
+from kg.workspace import Workspace
 
 app = typer.Typer(
     help=(
@@ -81,14 +82,7 @@ def _log_masked(debug: bool) -> None:
 
 
 def _hint(error: BaseException) -> str:
-    errno = getattr(error, "errno", None)
-    if errno == 28 or "disk is full" in str(error):
-        return "free some disk space and run the command again"
-    if errno in (13, 30) or "readonly" in str(error):
-        return "the path is not writable: fix its permissions or choose another"
-    if errno in (17, 20, 21):
-        return "a file stands where a directory is needed (or the reverse): choose another path"
-    return "run again with --debug for the traceback"
+    return os_error_hint(error) or "run again with --debug for the traceback"
 
 
 def say_error(message: str) -> None:
@@ -233,7 +227,7 @@ def counts_line(found: dict[str, int]) -> str:
     return ", ".join(f"{n} {name}" for name, n in found.items())
 
 
-ExtractorName = Literal["rules", "llm"]
+ExtractorName = str  # a name in kg/pipeline/extractors.py's registry, checked there
 ExtractorOption = Annotated[
     ExtractorName,
     typer.Option(help="rules (no model needed) or llm (KG_LLM_MODEL, KG_LLM_BASE_URL...)."),

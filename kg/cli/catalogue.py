@@ -4,8 +4,8 @@ from typing import Annotated
 
 import typer
 
-from kg import queries
 from kg.cli.app import FormatOption, app, emit, err, friendly, open_graph
+from kg.questions import queries
 from kg.settings import load_settings
 
 

@@ -9,9 +9,6 @@ import typer
 from rich.markup import escape
 
 from extract.errors import InputRejected
-from extract.workspace import Workspace
-from kg import queries, render
-from kg.build import EXTRACTORS, ExtractOptions
 from kg.cli.app import (
     ConcurrencyOption,
     ExtractorOption,
@@ -31,8 +28,12 @@ from kg.cli.app import (
 from kg.demo import TABLES, run_demo
 from kg.graph.loader import counts
 from kg.graph.statements import statement
-from kg.mixing import where_line
+from kg.pipeline.extract import ExtractOptions
+from kg.pipeline.extractors import registered
+from kg.pipeline.mixing import where_line
+from kg.questions import queries, render
 from kg.settings import Settings, load_settings
+from kg.workspace import Workspace
 
 
 @app.command()
@@ -51,9 +52,9 @@ def demo(
     anyway). The demo's 49 papers are kept in the workspace, marked as the demo's: loading
     your own papers beside them is refused, so use another KG_WORKSPACE for a real study.
     """
-    from extract.corpus import read_corpus
     from kg.demo import corpus_path
-    from kg.mixing import refuse_wiping
+    from kg.pipeline.mixing import refuse_wiping
+    from kg.sources.corpus import read_corpus
 
     settings = load_settings()
     demo_ids = [p.work.id for p in read_corpus(corpus_path()).papers]
@@ -64,7 +65,7 @@ def demo(
             if not force:
                 refuse_wiping(store, workspace, demo_ids)
             options = ExtractOptions(concurrency=concurrency, step=step)
-            chosen = EXTRACTORS[extractor](settings, workspace, options)
+            chosen = registered(extractor).make(settings, workspace, options)
             result = run_demo(store, workspace, chosen, step)
             name = store.name
     finally:
@@ -161,7 +162,7 @@ def list_queries(format: FormatOption = "table") -> None:
     ]
     emit(listing, format, "Query modules (kg query NAME --param name=value)")
     if format == "table":
-        from kg.glossary import COLUMNS
+        from kg.questions.glossary import COLUMNS
 
         out.print("What the share columns and max_rank mean:", markup=False)
         for name, meaning in COLUMNS.items():
@@ -235,7 +236,7 @@ def report(
     Open report.html in any browser; no server is needed. The figures carry no title: their
     titles and captions are in the report, so a journal's caption can take them as they are.
     """
-    from kg.report import write_report  # matplotlib loads only when a report is asked for
+    from kg.questions.report import write_report  # matplotlib loads only when a report is asked for
 
     settings = load_settings()
     if out_dir is None:  # the default folder is in the workspace: never make one for it
@@ -288,7 +289,7 @@ def flows(
     Builds the model-field graph (edge weight: papers) from the flow query, ranks models by
     the field pairs they alone connect and by betweenness, and writes flows.graphml.
     """
-    from kg import flows as flow_graph
+    from kg.questions import flows as flow_graph
 
     if by not in {"model", "family"}:
         raise InputRejected("--by takes model or family")
@@ -330,7 +331,7 @@ def browser(
     out_dir: Annotated[Path | None, typer.Option("--out", help="Where to write the kit.")] = None,
 ) -> None:
     """How to explore the graph in Neo4j Browser, with the queries and a style to load."""
-    from kg.browser import BROWSER_URL, export_kit
+    from kg.questions.browser import BROWSER_URL, export_kit
 
     settings = load_settings()
     favourites, style = export_kit(out_dir or settings.kg_workspace / "browser")

@@ -21,7 +21,7 @@ def export_tables(
     the evidence sentence), models and fields; README.md in the folder says what every column
     means.
     """
-    from kg.export import export
+    from kg.questions.export import export
 
     if out_dir.exists() and not out_dir.is_dir():
         raise InputRejected(f"{out_dir} is a file: give a folder for the tables")

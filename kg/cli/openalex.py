@@ -3,12 +3,12 @@ run, the budget left after it, and what the logged calls cost."""
 
 from pathlib import Path
 
-from extract import fetch as fetching
-from extract.openalex import STUDY_TERMS
-from extract.openalex_budget import DOI_BATCH, KEY_HINT, PRICES, Estimate
-from extract.workspace import Workspace
+from extract.parse_openalex import STUDY_TERMS
 from kg.cli.app import err, out, progress
 from kg.settings import Settings
+from kg.sources import openalex as fetching
+from kg.sources.openalex_budget import DOI_BATCH, KEY_HINT, PRICES, Estimate
+from kg.workspace import Workspace
 
 
 def configure(settings: Settings) -> None:
@@ -39,7 +39,7 @@ def fetch_openalex(
     dois: list[str] | None,
     search: list[str] | None,
     years: tuple[int, int],
-    source: str | None,
+    journal: str | None,
     limit: int | None,
     refresh: bool,
     max_cost: float,
@@ -50,7 +50,7 @@ def fetch_openalex(
             return fetching.fetch_dois(
                 workspace, dois, refresh, lambda n: step("DOIs", n), max_cost, _say_estimate
             )
-    query = fetching.search_query(search or STUDY_TERMS, years[0], years[1], source)
+    query = fetching.search_query(search or STUDY_TERMS, years[0], years[1], journal)
     with progress(limit or 0) as step:
         return fetching.fetch_search(
             workspace, query, limit, refresh, lambda n: step("works", n), max_cost, _say_estimate

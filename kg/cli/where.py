@@ -1,9 +1,9 @@
 """`kg where`: which workspace and store the commands here use."""
 
-from extract.workspace import Workspace
 from kg.cli.app import app, friendly, out
-from kg.mixing import DEMO_ORIGIN, where_line
+from kg.pipeline.mixing import DEMO_ORIGIN, where_line
 from kg.settings import load_settings
+from kg.workspace import Workspace
 
 
 @app.command()

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from extract.corpus import Failure, read_corpus
 from extract.extractor import Extractor
-from extract.workspace import Workspace
-from kg import queries
-from kg.answers import Headlines, evidenced_row, headlines
-from kg.build import BuildSummary, Step, build_graph, extract_run
 from kg.graph.stores.base import GraphStore, Row
+from kg.pipeline.build import BuildSummary, build_graph
+from kg.pipeline.extract import Step, extract_run
+from kg.questions import queries
+from kg.questions.answers import Headlines, evidenced_row, headlines
+from kg.sources.corpus import Failure, read_corpus
+from kg.workspace import Workspace
 
 # The tables the demo prints, behind the three headline answers.
 TABLES = ("ptm_reuse_by_field", "patterns_overall", "patterns_by_field", "stages_overall")

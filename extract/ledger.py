@@ -1,0 +1,39 @@
+"""The LLM ledger as the extractor sees it: one record per call, and the two things the
+extractor asks of wherever the ledger is kept (the workspace, in kg/workspace/ledger.py).
+
+Keeping only the interface here keeps extract/ free of SQLite: the LLM extractor is handed
+any object with `answered` and `record_call`.
+"""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Call:
+    key: str
+    work_id: str
+    model: str
+    extractor_version: str  # the prompt version of the LLM extractor that made the call
+    mode: str
+    status: str
+    request: str
+    response: str | None = None
+    answer: str | None = None
+    dropped: str | None = None
+    error: str | None = None
+    attempts: int = 1
+    input_tokens: int = 0
+    output_tokens: int = 0
+    latency_s: float = 0.0
+    cost_usd: float | None = None
+
+
+class Ledger(Protocol):
+    def answered(self, key: str) -> Call | None:
+        """The call that answered `key` before, if one did."""
+        ...
+
+    def record_call(self, call: Call) -> None:
+        """Keep `call` (a failed one too)."""
+        ...

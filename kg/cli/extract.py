@@ -1,0 +1,139 @@
+"""`kg extract`: answer the study's questions for each paper, and store the answers.
+
+Also what `kg load` and `kg eval` share with it: reading a corpus file into the workspace
+and running a registered extractor with a progress bar."""
+
+from collections.abc import Iterable
+from dataclasses import replace
+from itertools import batched
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from extract.errors import InputRejected
+from extract.records import Paper
+from kg.cli.app import (
+    ConcurrencyOption,
+    ExtractorOption,
+    app,
+    friendly,
+    out,
+    print_failures,
+    progress,
+)
+from kg.pipeline.extract import ExtractOptions, ExtractSummary, extract_run
+from kg.pipeline.extractors import registered
+from kg.settings import Settings, load_settings
+from kg.sources.corpus import Failure, iter_corpus
+from kg.workspace import Workspace
+from kg.workspace import papers as stored_papers
+
+CorpusArgument = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Your papers: a .jsonl file (README: Your own papers), a .txt or .md paper, or "
+        "a folder of JATS / TEI files with a metadata.csv. Default: the works `kg fetch` "
+        "stored and kept."
+    ),
+]
+
+
+def import_corpus(workspace: Workspace, corpus: Path) -> tuple[list[str], list[Failure]]:
+    """Read and check a corpus file line by line, keeping its works and texts in the
+    workspace (a transaction per 100 papers), so that the graph can always be rebuilt from
+    the workspace alone. Returns the ids kept and the failures; nothing of the corpus stays
+    in memory but its ids."""
+    ids: list[str] = []
+    failures: list[Failure] = []
+    origin = f"file:{corpus.resolve()}"
+    for chunk in batched(iter_corpus(corpus), 100):
+        papers = [item for item in chunk if isinstance(item, Paper)]
+        failures += [item for item in chunk if isinstance(item, Failure)]
+        workspace.import_works([p.work for p in papers], origin)
+        workspace.import_texts([p.text for p in papers], origin)
+        ids += [p.work.id for p in papers]
+    if not ids:
+        print_failures(failures)
+        raise InputRejected(f"no valid paper in {corpus}: nothing was stored or loaded")
+    return ids, failures
+
+
+def _print_extract(summary: ExtractSummary, name: str) -> None:
+    if summary.llm is not None:
+        stats = summary.llm
+        cost = "unknown price" if stats.cost_usd is None else f"${stats.cost_usd:.4f}"
+        out.print(
+            f"LLM: {stats.calls} call(s), {stats.cache_hits} from the ledger, "
+            f"{stats.prefiltered} decided by the prefilter; {stats.input_tokens} input and "
+            f"{stats.output_tokens} output tokens ({cost}); "
+            f"{len(stats.dropped)} reuse(s) dropped (evidence not found, or over the cap); "
+            f"{stats.requests} request(s) in all"
+        )
+        for warning in stats.warnings:
+            many = f" ({stats.over_window} request(s) in this run)" if stats.over_window else ""
+            out.print(escape(f"Warning: {warning}{many}"), style="yellow")
+    settings = ", ".join(f"{k} {v}" for k, v in summary.run.settings.items())
+    out.print(
+        escape(
+            f"Extracted {summary.papers - len(summary.failures)} of {summary.papers} papers "
+            f"with {name} (run {summary.run.id}{': ' + settings if settings else ''}; "
+            f"{summary.stored_before} were already stored): {summary.with_ptms} reuse PTMs "
+            f"({summary.reuses} reuses, each with its quote); {len(summary.failures)} failed."
+        )
+    )
+
+
+def run_extractor(
+    name: str,
+    workspace: Workspace,
+    settings: Settings,
+    papers: Iterable[Paper],
+    total: int,
+    options: ExtractOptions,
+) -> ExtractSummary:
+    with progress(total) as step:
+        extractor = registered(name).make(settings, workspace, replace(options, step=step))
+        return extract_run(workspace, extractor, papers, step)
+
+
+@app.command()
+@friendly
+def extract(
+    corpus: CorpusArgument = None,
+    extractor: ExtractorOption = "llm",
+    concurrency: ConcurrencyOption = 8,
+    budget: Annotated[
+        int | None, typer.Option(min=200, help="Tokens of paper text per LLM call (default 3000).")
+    ] = None,
+) -> None:
+    """Answer the study's questions for each paper and store the answers in the workspace.
+
+    Each paper's outcome (its answer, or why it failed) is stored as it completes, under a
+    run named by the extractor and its settings. With the LLM: one call per paper over the
+    paragraphs that can hold evidence, every quote checked against the paper, every call in
+    the ledger; a rerun makes no request for what was answered. Then `kg load --extractor
+    llm` builds the graph from the stored answers (no LLM settings needed), `kg cost` shows
+    the bill.
+    """
+    settings = load_settings()
+    registered(extractor)  # an unknown name is refused before anything is read
+    workspace = Workspace(settings.kg_workspace)
+    try:
+        ids: list[str] | None = None
+        failures: list[Failure] = []
+        if corpus is not None:
+            ids, failures = import_corpus(workspace, corpus)
+        total = len(ids) if ids is not None else workspace.count_kept()
+        if not total:
+            raise InputRejected("the workspace holds no kept works: run `kg fetch` first")
+        papers = stored_papers(workspace, ids)
+        options = ExtractOptions(concurrency=concurrency, budget=budget)
+        summary = run_extractor(extractor, workspace, settings, papers, total, options)
+    finally:
+        workspace.close()
+    _print_extract(summary, extractor)
+    print_failures(failures + summary.failures)
+    if failures or summary.failures:
+        raise typer.Exit(1)
