@@ -29,10 +29,10 @@ $(BROWSER_DIR)/node_modules: $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-
 # fresh each time, on free loopback ports: `eval "$$(make -s neo4j)"` sets NEO4J_URI,
 # NEO4J_USER and NEO4J_PASSWORD. Its files live in .neo4j/.
 neo4j: $(STAMP)
-	@$(BIN)/python -m kg.stores.neo4j_server start
+	@$(BIN)/python -m kg.graph.stores.neo4j_server start
 
 neo4j-stop: $(STAMP)
-	@$(BIN)/python -m kg.stores.neo4j_server stop
+	@$(BIN)/python -m kg.graph.stores.neo4j_server stop
 
 # The report test renders the HTML report in headless Chromium: installed with apt-get when
 # we are root on Debian, else named for the user to install.

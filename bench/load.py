@@ -9,10 +9,11 @@ of 1,000, once one MERGE statement per record (the loader with batch size 1), an
 speed-up. `scale` loads each size into an emptied store, then runs every query module with
 its defaults, and prints times, relationships loaded per second, the growth ratios, and
 peak memory (this process, and the redis-server holding the graph). `bulk` builds the same
-graph three ways on one server: our fresh build from records (kg.stores.falkor_bulk), FalkorDB's
-own `falkordb-bulk-insert` from CSV files of the same nodes and relationships (written
-beforehand, not timed; needs `pip install falkordb-bulk-loader`), and the MERGE loader; it
-checks the three give the same counts and prints `ratio X.Xx` (ours / theirs).
+graph three ways on one server: our fresh build from records (kg.graph.stores.falkor_bulk),
+FalkorDB's own `falkordb-bulk-insert` from CSV files of the same nodes and relationships
+(written from the schema beforehand, not timed; needs `pip install falkordb-bulk-loader`), and
+the MERGE loader; it checks the three give the same counts and prints `ratio X.Xx` (ours /
+theirs).
 """
 
 import csv
@@ -27,8 +28,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from bench.synth import corpus
-from extract.taxonomy import PATTERNS, STAGE_ORDER
-from kg.loader import (
+from kg.graph.loader import (
     EXTRACTIONS_CYPHER,
     WORKS_CYPHER,
     counts,
@@ -37,11 +37,11 @@ from kg.loader import (
     load_works,
     work_row,
 )
+from kg.graph.schema import SCHEMA, PaperRows, edges_of, end_nodes, paper_node
+from kg.graph.stores.falkor import FalkorStore, _header
 from kg.questions import queries
-from kg.stores.falkor import FalkorStore, _header
-from kg.stores.falkor_bulk import SCHEMA
 
-RELATIONSHIPS = ("IN_FIELD", "REUSES", "APPLIES", "IMPACTS")
+RELATIONSHIPS = SCHEMA.relationship_types
 
 
 def load(store: FalkorStore, size: int, batch_size: int) -> float:
@@ -118,49 +118,49 @@ def scale(sizes: list[int]) -> None:
           f"(target <= 11x)")  # fmt: skip
 
 
-def _csvs(folder: Path, pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[str]:
-    """The graph of `pairs` as the bulk loader's CSV files; returns its arguments."""
-    nodes: dict[str, dict[str, dict[str, Any]]] = {"Pattern": {}, "Stage": {}, "Field": {},
-                                                   "Model": {}, "Paper": {}}  # fmt: skip
+def _csvs(folder: Path, pairs: list[PaperRows]) -> list[str]:
+    """The graph of `pairs` as the bulk loader's CSV files, from the schema; returns its
+    arguments. falkordb-bulk-insert's keys share one space: each is prefixed by its label."""
+    nodes = end_nodes(SCHEMA, pairs).by_label
+    paper = SCHEMA.node(SCHEMA.paper)
+    nodes[paper.label] = {work["id"]: paper_node(SCHEMA, work, outcome) for work, outcome in pairs}
+    end_key = {rel.type: SCHEMA.node(rel.end).key for rel in SCHEMA.relationships}
     rels: dict[str, list[tuple[Any, Any, dict[str, Any]]]] = {t: [] for t in RELATIONSHIPS}
-    for pattern in PATTERNS:
-        nodes["Pattern"][pattern.value] = {"name": pattern.value}
-    for stage, order in STAGE_ORDER.items():
-        nodes["Stage"][stage.value] = {"name": stage.value, "order": order}
     for work, outcome in pairs:
-        nodes["Paper"][work["id"]] = {"id": work["id"], **work["props"], **outcome["props"]}
-        for field in work["fields"]:
-            nodes["Field"].setdefault(f"F{field['id']}", field)
-            rels["IN_FIELD"].append((work["id"], f"F{field['id']}", field))
-        for reuse in outcome["reuses"]:
-            nodes["Model"].setdefault(
-                reuse["model"],
-                {"name": reuse["model"], "family": reuse["family"], "modality": reuse["modality"]},
-            )
-            link = {"model": reuse["model"]}
-            rels["REUSES"].append((work["id"], reuse["model"], reuse))
-            if reuse["pattern"] in nodes["Pattern"]:  # no hub for undetermined
-                rels["APPLIES"].append((work["id"], reuse["pattern"], link))
-            if reuse["stage"] in nodes["Stage"]:
-                rels["IMPACTS"].append((work["id"], reuse["stage"], link))
+        for rel, edge in edges_of(SCHEMA, work, outcome):
+            ends = (f"{rel.start}/{work['id']}", f"{rel.end}/{edge['end'][end_key[rel.type]]}")
+            rels[rel.type].append((*ends, edge["props"]))
     args: list[str] = []
     cell = lambda v: "" if v is None else str(v).lower() if isinstance(v, bool) else v  # noqa: E731
-    for label, by_key in nodes.items():
-        path, names = folder / f"{label}.csv", SCHEMA[label]
+    for node in SCHEMA.nodes:
+        path, names = folder / f"{node.label}.csv", tuple(node.properties)
         with path.open("w", newline="") as out:
             writer = csv.writer(out)
             writer.writerow(["_key", *names])  # "_" first: the key is not a property
-            writer.writerows([key, *(cell(row.get(n)) for n in names)]
-                             for key, row in by_key.items())  # fmt: skip
-        args += ["-N", label, str(path)]
-    for rel_type, edges in rels.items():
-        path, names = folder / f"{rel_type}.csv", SCHEMA[rel_type]
+            writer.writerows([f"{node.label}/{key}", *(cell(row.get(n)) for n in names)]
+                             for key, row in nodes.get(node.label, {}).items())  # fmt: skip
+        args += ["-N", node.label, str(path)]
+    for rel in SCHEMA.relationships:
+        path, names = folder / f"{rel.type}.csv", tuple(rel.properties)
         with path.open("w", newline="") as out:
             writer = csv.writer(out)
             writer.writerow(["_src", "_dst", *names])
-            writer.writerows([a, b, *(cell(props.get(n)) for n in names)] for a, b, props in edges)
-        args += ["-R", rel_type, str(path)]
+            writer.writerows([a, b, *(cell(props.get(n)) for n in names)]
+                             for a, b, props in rels[rel.type])  # fmt: skip
+        args += ["-R", rel.type, str(path)]
     return args
+
+
+class _Graph:
+    """Another graph on the same server, enough of a store for `counts`."""
+
+    def __init__(self, graph: Any) -> None:
+        self.graph = graph
+
+    def run(self, cypher: str, parameters: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        result = self.graph.query(cypher, parameters)
+        columns = [name for _, name in result.header]
+        return [dict(zip(columns, row, strict=True)) for row in result.result_set]
 
 
 def bulk(size: int) -> None:
@@ -178,11 +178,7 @@ def bulk(size: int) -> None:
         started = time.perf_counter()
         bulk_insert.main(["theirs", "--server-url", server, *args], standalone_mode=False)
         theirs = time.perf_counter() - started
-        their_store = store._db.select_graph("theirs")
-        their_counts = {name: their_store.query(
-            f"MATCH (n:{name}) RETURN count(n)" if name not in RELATIONSHIPS
-            else f"MATCH ()-[r:{name}]->() RETURN count(r)").result_set[0][0]
-            for name in ours_counts}  # fmt: skip
+        their_counts = counts(_Graph(store._db.select_graph("theirs")))  # type: ignore[arg-type]
         store.reset()
         for chunk in batched(pairs, 1000):
             store.run(WORKS_CYPHER, {"rows": [w for w, _ in chunk]})

@@ -22,11 +22,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from bench.synth import corpus
-from kg.loader import counts, work_row
+from kg.graph.loader import counts, work_row
+from kg.graph.stores.neo4j import Neo4jStore
+from kg.graph.stores.neo4j_import import write_import
+from kg.graph.stores.neo4j_server import Neo4jServer
 from kg.pipeline.build import build_graph, paper_rows
-from kg.stores.neo4j import Neo4jStore
-from kg.stores.neo4j_import import write_import
-from kg.stores.neo4j_server import Neo4jServer
 from kg.workspace import Workspace
 
 

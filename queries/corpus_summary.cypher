@@ -8,7 +8,7 @@
 MATCH (p:Paper)
 RETURN coalesce(p.status, 'unknown') AS status,
        coalesce(p.extractor, '—') AS extractor,
-       coalesce(p.prompt_version, '—') AS version,
+       coalesce(p.extractor_version, '—') AS version,
        coalesce(p.text_source, 'unknown') AS text_source,
        count(p) AS papers
 ORDER BY papers DESC, status, extractor, text_source

@@ -8,20 +8,24 @@
 //   $max_rank = 0   a paper counts in a field through topics of rank <= max_rank
 //   $science_fields = [11,13,16,19,23,24,28,31]   the fields a topic of rank >= 1 may add; null for every field
 // Columns: field_id, field, stage, stage_order, reuses, papers, undetermined (the field's reuses of undetermined stage)
+MATCH (s:Stage)
+WITH collect({name: s.name, order: s.order}) AS stages
 MATCH (p:Paper)-[f_rel:IN_FIELD]->(f:Field)
 WHERE f_rel.rank <= $max_rank
   AND (f_rel.rank = 0 OR $science_fields IS NULL OR f.id IN $science_fields)
 OPTIONAL MATCH (p)-[u:REUSES {stage: 'undetermined'}]->(:Model)
-WITH f, count(u) AS undetermined
+WITH stages, f, count(u) AS undetermined
 MATCH (q:Paper)-[q_rel:IN_FIELD]->(f)
 WHERE q_rel.rank <= $max_rank
   AND (q_rel.rank = 0 OR $science_fields IS NULL OR f.id IN $science_fields)
-OPTIONAL MATCH (q)-[i:IMPACTS]->(s:Stage)
-WITH f, undetermined, s, count(i) AS reuses,
+OPTIONAL MATCH (q)-[i:REUSES]->(:Model)
+WHERE i.stage <> 'undetermined'
+WITH stages, f, undetermined, i.stage AS stage, count(i) AS reuses,
      count(DISTINCT CASE WHEN i IS NOT NULL THEN q END) AS papers
 WITH f, undetermined,
-     collect(CASE WHEN s IS NOT NULL
-                  THEN {stage: s.name, stage_order: s.order, reuses: reuses, papers: papers} END) AS rows
+     collect(CASE WHEN stage IS NOT NULL
+                  THEN {stage: stage, stage_order: [x IN stages WHERE x.name = stage][0].order,
+                        reuses: reuses, papers: papers} END) AS rows
 WHERE size(rows) > 0 OR undetermined > 0
 UNWIND CASE WHEN size(rows) = 0 THEN [null] ELSE rows END AS row
 RETURN f.id AS field_id,

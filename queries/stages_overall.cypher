@@ -13,7 +13,8 @@ WITH count(CASE WHEN every.stage <> 'undetermined' THEN every END) AS total,
      count(DISTINCT CASE WHEN every.stage <> 'undetermined' THEN q END) AS ptm_papers,
      count(CASE WHEN every.stage = 'undetermined' THEN every END) AS undetermined
 MATCH (s:Stage)
-OPTIONAL MATCH (p:Paper)-[i:IMPACTS]->(s)
+OPTIONAL MATCH (p:Paper)-[i:REUSES]->(:Model)
+WHERE i.stage = s.name
 WITH s, count(i) AS reuses, count(DISTINCT p) AS papers, total, ptm_papers, undetermined
 RETURN s.name AS stage,
        s.order AS stage_order,

@@ -1,7 +1,7 @@
 """Fixtures: a temporary workspace, a real embedded FalkorDB store, and a real Neo4j.
 
 The Neo4j tests share one Neo4j 5.26 community server, started once per session from the
-jars Maven resolves for neo4j-maven/pom.xml (kg/stores/neo4j_server.py); they skip only where
+jars Maven resolves for neo4j-maven/pom.xml (kg/graph/stores/neo4j_server.py); they skip only where
 java or mvn is missing, and say so.
 """
 
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.stores.base import GraphStore
-from kg.stores.falkor import FalkorStore
-from kg.stores.neo4j_server import NEO4J_VERSION, Neo4jServer, classpath, tools_missing
+from kg.graph.stores.base import GraphStore
+from kg.graph.stores.falkor import FalkorStore
+from kg.graph.stores.neo4j_server import NEO4J_VERSION, Neo4jServer, classpath, tools_missing
 
 NEO4J_HOME_PREFIX = "kg-neo4j-"  # every server the tests start lives under such a folder
 _NEO4J_TIMES: list[str] = []
@@ -72,7 +72,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore
     if request.param == "falkor":
         opened: GraphStore = FalkorStore(tmp_path / "ws")
     else:
-        from kg.stores.neo4j import Neo4jStore
+        from kg.graph.stores.neo4j import Neo4jStore
 
         server: Neo4jServer = request.getfixturevalue("neo4j")
         opened = Neo4jStore(server.uri, "neo4j", server.password)

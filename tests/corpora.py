@@ -14,7 +14,7 @@ from pathlib import Path
 from extract.records import Extraction, ExtractionFailure, FieldRef, Outcome, Reuse, Work
 from extract.taxonomy import DOMAINS, FIELDS, Pattern, Role, Stage
 from kg.demo import run_demo
-from kg.stores.base import GraphStore
+from kg.graph.stores.base import GraphStore
 from kg.workspace import Run, Workspace
 
 SIZE = 2400

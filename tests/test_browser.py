@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from kg.graph.stores.neo4j import Neo4jStore
+from kg.graph.stores.neo4j_server import Neo4jServer
 from kg.questions import queries
 from kg.questions.browser import export_kit
-from kg.stores.neo4j import Neo4jStore
-from kg.stores.neo4j_server import Neo4jServer
 from tests.corpora import load_demo
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]

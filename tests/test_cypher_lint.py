@@ -8,14 +8,15 @@ from typing import Any
 
 import pytest
 
+from kg.graph.schema import LABELS, PROPERTY_KEYS, RELATIONSHIP_TYPES
 from kg.questions import queries
-from kg.schema import LABELS, PROPERTY_KEYS, RELATIONSHIP_TYPES
 
 LINT_DIR = Path(__file__).parent / "cypherlint"
 SCHEMA = {
     "labels": list(LABELS),
     "relationshipTypes": list(RELATIONSHIP_TYPES),
-    "propertyKeys": list(PROPERTY_KEYS),
+    # the graph's properties, and the keys of the rows the writers send (kg/graph/schema.py)
+    "propertyKeys": [*PROPERTY_KEYS, "props", "edges", "end", "start", "cleared"],
 }
 
 
@@ -55,13 +56,32 @@ def test_the_linter_catches_what_we_rely_on_it_for() -> None:
     assert report["param"] and "limit" in report["param"][0]["message"]
 
 
-def test_the_loader_and_schema_statements_pass_the_neo4j_linter() -> None:
-    from kg.loader import EXTRACTIONS_CYPHER, WORKS_CYPHER
-    from kg.schema import SEED_HUBS, seed_parameters
+def test_the_statements_written_from_the_schema_pass_the_neo4j_linter() -> None:
+    from kg.graph.loader import EXTRACTIONS_CYPHER, WORKS_CYPHER
+    from kg.graph.schema import SCHEMA as GRAPH
+    from kg.graph.stores import neo4j_fresh
+    from kg.graph.stores.base import seed_statements
 
+    rows = {"rows": []}
     files = [
-        {"path": "works", "text": WORKS_CYPHER, "parameters": {"rows": []}},
-        {"path": "extractions", "text": EXTRACTIONS_CYPHER, "parameters": {"rows": []}},
-        {"path": "seed", "text": SEED_HUBS, "parameters": seed_parameters()},
+        {"path": "works", "text": WORKS_CYPHER, "parameters": rows},
+        {"path": "extractions", "text": EXTRACTIONS_CYPHER, "parameters": rows},
+        {"path": "fresh papers", "text": neo4j_fresh._create_papers(GRAPH), "parameters": rows},
+        {"path": "fresh undo", "text": neo4j_fresh._undo_outcome(GRAPH), "parameters": rows},
     ]
+    files += [{"path": f"seed {i}", "text": cypher, "parameters": parameters}
+              for i, (cypher, parameters) in enumerate(seed_statements(GRAPH))]  # fmt: skip
+    files += [{"path": f"fresh {n.label}", "text": neo4j_fresh._create_nodes(n), "parameters": rows}
+              for n in GRAPH.nodes]  # fmt: skip
+    files += [{"path": f"fresh {r.type}", "text": neo4j_fresh._create_edges(GRAPH, r),
+               "parameters": rows} for r in GRAPH.relationships]  # fmt: skip
+    assert {path: d for path, d in lint(files).items() if d} == {}
+
+
+def test_the_statements_beside_the_modules_pass_the_neo4j_linter() -> None:
+    folder = Path(__file__).parents[1] / "queries"
+    parameters = {"ids": [], "id": "W1", "doi": "10.1/x"}
+    files = [{"path": str(path.relative_to(folder)), "text": path.read_text(),
+              "parameters": parameters} for path in sorted(folder.glob("*/*.cypher"))]  # fmt: skip
+    assert len(files) >= 10
     assert {path: d for path, d in lint(files).items() if d} == {}

@@ -8,10 +8,10 @@ import pytest
 
 from extract.rules import extract
 from kg.demo import corpus_path
-from kg.loader import counts, load_extractions, load_works
+from kg.graph.loader import counts, load_extractions, load_works
+from kg.graph.stores.base import GraphStore
 from kg.questions.export import TABLES, export
 from kg.sources.corpus import read_corpus
-from kg.stores.base import GraphStore
 
 
 @pytest.fixture

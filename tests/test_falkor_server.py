@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from extract.errors import StoreUnavailable
-from kg.stores.falkor import FalkorStore
+from kg.graph.stores.falkor import FalkorStore
 
 
 def alive(pid: int) -> bool:
@@ -45,7 +45,8 @@ def test_a_second_command_on_the_same_workspace_is_refused(tmp_path: Path) -> No
 
 def test_the_server_dies_with_a_killed_parent(tmp_path: Path) -> None:
     script = (
-        "import sys, time; from pathlib import Path; from kg.stores.falkor import FalkorStore;"
+        "import sys, time; from pathlib import Path;"
+        "from kg.graph.stores.falkor import FalkorStore;"
         "s = FalkorStore(Path(sys.argv[1])); print(s._server._proc.pid, flush=True); time.sleep(60)"
     )
     parent = subprocess.Popen(

@@ -13,10 +13,10 @@ import pytest
 
 from extract.errors import InputRejected, QueryFailed
 from extract.taxonomy import Pattern, Stage
-from kg.loader import load_extractions, load_works
+from kg.graph.loader import load_extractions, load_works
+from kg.graph.stores.base import GraphStore
+from kg.graph.stores.falkor import FalkorStore
 from kg.questions import queries
-from kg.stores.base import GraphStore
-from kg.stores.falkor import FalkorStore
 from tests.fixtures import KG, a_paper, env_for, kg_env, one_line_error, write_corpus
 from tests.graphs import EXTRACTIONS, WORKS
 
@@ -124,7 +124,7 @@ def test_a_hostile_string_comes_back_from_the_store_as_it_went_in(store: GraphSt
 
 
 def test_values_that_cannot_be_literals_are_refused_not_spliced(falkor: GraphStore) -> None:
-    from kg.stores.falkor import literal
+    from kg.graph.stores.falkor import literal
 
     for bad in (
         {"a`:1} MATCH (n) DETACH DELETE n //": 1},

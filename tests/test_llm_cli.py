@@ -12,8 +12,8 @@ import pytest
 from extract.evidence import index_for
 from extract.rules import extract as rules
 from kg.demo import corpus_path
+from kg.graph.stores.falkor import FalkorStore
 from kg.sources.corpus import read_corpus
-from kg.stores.falkor import FalkorStore
 from tests.fixtures import kg
 from tests.llm_server import LLMServer
 

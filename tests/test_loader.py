@@ -3,8 +3,8 @@ from typing import Any
 
 from extract.records import Work
 from extract.taxonomy import Pattern, Stage
-from kg.loader import counts, extraction_row, load_extractions, load_works, work_row
-from kg.stores.base import GraphStore
+from kg.graph.loader import counts, extraction_row, load_extractions, load_works, work_row
+from kg.graph.stores.base import GraphStore
 from tests.graphs import (
     EXTRACTIONS,
     ROLE_EXTRACTIONS,
@@ -26,7 +26,7 @@ def test_loading_builds_the_schema_of_the_design(store: GraphStore) -> None:
     load(store)
     assert counts(store) == {
         "Paper": 6, "Model": 4, "Field": 4, "Pattern": 3, "Stage": 6,
-        "IN_FIELD": 8, "REUSES": 6, "APPLIES": 6, "IMPACTS": 6, "INTRODUCES": 0,
+        "IN_FIELD": 8, "REUSES": 6, "INTRODUCES": 0,
     }  # fmt: skip
 
 
@@ -34,9 +34,9 @@ def test_only_used_models_are_reuses_created_ones_are_introduced(store: GraphSto
     load(store, roles=True)
     found = counts(store)
     # W7's PlanktoNet is INTRODUCES, its background AlexNet is in no edge, and its ESM-2
-    # (pattern and stage undetermined) is a REUSES edge with neither APPLIES nor IMPACTS.
+    # (pattern and stage undetermined) is a REUSES edge: there is no hub for undetermined.
     assert (found["Model"], found["REUSES"], found["INTRODUCES"]) == (5, 9, 1)
-    assert (found["APPLIES"], found["IMPACTS"], found["Pattern"], found["Stage"]) == (8, 7, 3, 6)
+    assert (found["Pattern"], found["Stage"]) == (3, 6)
     made = store.run("MATCH (p:Paper)-[i:INTRODUCES]->(m:Model) "
                      "RETURN p.id AS p, m.name AS m, i.role AS role")  # fmt: skip
     assert made == [{"p": "W7", "m": "PlanktoNet", "role": "created"}]
@@ -65,8 +65,10 @@ def test_a_new_extraction_replaces_the_old_edges(store: GraphStore) -> None:
     load_extractions(store, [extraction(1, True, reuse("BERT", Pattern.deployment, Stage.Test))])
     rows = store.run("MATCH (:Paper {id: 'W1'})-[r:REUSES]->(m:Model) RETURN m.name AS model")
     assert rows == [{"model": "BERT"}]
-    applies = store.run("MATCH (:Paper {id: 'W1'})-[a:APPLIES]->(p:Pattern) RETURN a.model AS m")
-    assert applies == [{"m": "BERT"}]
+    found = store.run(
+        "MATCH (:Paper {id: 'W1'})-[r:REUSES]->() RETURN r.pattern AS p, r.stage AS s"
+    )
+    assert found == [{"p": "deployment", "s": "Test"}]
 
 
 def test_fields_are_rewritten_from_the_work(store: GraphStore) -> None:
@@ -88,13 +90,15 @@ def test_titles_and_model_names_with_cypher_syntax_load_verbatim(store: GraphSto
 
 def test_a_field_listed_twice_keeps_its_best_rank() -> None:
     row = work_row(work(1, 2020, 13, 17, 13))
-    assert [(f["id"], f["rank"]) for f in row["fields"]] == [(13, 0), (17, 1)]
+    edges = row["edges"]["IN_FIELD"]
+    assert [(e["end"]["id"], e["props"]["rank"]) for e in edges] == [(13, 0), (17, 1)]
 
 
 def test_a_model_reused_twice_in_one_paper_is_one_edge() -> None:
     twice = extraction(1, True, reuse("ESM-2", Pattern.adaptation, Stage.Test),
                        reuse("ESM-2", Pattern.deployment, Stage.Analysis))  # fmt: skip
-    assert [r["pattern"] for r in extraction_row(twice)["reuses"]] == ["adaptation"]
+    edges = extraction_row(twice)["edges"]["REUSES"]
+    assert [e["props"]["pattern"] for e in edges] == ["adaptation"]
 
 
 def _pairs() -> list[tuple[dict[str, Any], dict[str, Any]]]:
@@ -120,7 +124,7 @@ def test_a_bulk_build_is_the_merge_build(falkor: GraphStore, tmp_path: Path) -> 
 
 
 def test_neo4j_import_files_hold_the_same_graph(tmp_path: Path) -> None:
-    from kg.stores.neo4j_import import write_import
+    from kg.graph.stores.neo4j_import import write_import
 
     pairs = _pairs()
     command = write_import(lambda: iter(pairs), tmp_path / "csv")
@@ -131,4 +135,14 @@ def test_neo4j_import_files_hold_the_same_graph(tmp_path: Path) -> None:
     assert lines["REUSES"][0].startswith(":START_ID(Paper),mention,")
     assert {k: len(v) - 1 for k, v in lines.items()} == {
         "Pattern": 3, "Stage": 6, "Field": 4, "Model": 5, "Paper": 9, "IN_FIELD": 11,
-        "REUSES": 9, "APPLIES": 8, "IMPACTS": 7, "INTRODUCES": 1}  # fmt: skip
+        "REUSES": 9, "INTRODUCES": 1}  # fmt: skip
+
+
+def test_a_paper_records_which_extractor_version_answered(store: GraphStore) -> None:
+    load(store)
+    load_extractions(store, [extraction(1, False).model_copy(update={"extractor_version": "r7"})])
+    rows = store.run(
+        "MATCH (p:Paper {id: 'W1'}) "
+        "RETURN p.extractor AS e, p.extractor_version AS v, p.prompt_version AS old"
+    )
+    assert rows == [{"e": "hand", "v": "r7", "old": None}]

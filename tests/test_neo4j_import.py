@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from kg.loader import counts, work_row
+from kg.graph.loader import counts, work_row
+from kg.graph.stores.falkor import FalkorStore
+from kg.graph.stores.neo4j import Neo4jStore
+from kg.graph.stores.neo4j_import import write_import
 from kg.pipeline.build import build_graph, paper_rows
 from kg.questions import queries
-from kg.stores.falkor import FalkorStore
-from kg.stores.neo4j import Neo4jStore
-from kg.stores.neo4j_import import write_import
 from tests.conftest import neo4j_server
 from tests.corpora import synthetic_workspace
 from tests.fixtures import typed

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from kg.stores.neo4j_server import tools_missing
+from kg.graph.stores.neo4j_server import tools_missing
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
 STARTER = """
 import sys, time
 from pathlib import Path
-from kg.stores.neo4j_server import Neo4jServer
+from kg.graph.stores.neo4j_server import Neo4jServer
 server = Neo4jServer(Path(sys.argv[1]))
 server.create()
 server.start()

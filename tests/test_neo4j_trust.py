@@ -4,13 +4,14 @@ with KG_STORE=neo4j against the session's server."""
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from kg.loader import counts, extraction_row, load_outcomes, load_works, work_row
-from kg.stores.base import GraphStore
-from kg.stores.neo4j import Neo4jStore
-from kg.stores.neo4j_server import Neo4jServer
+from kg.graph.loader import counts, extraction_row, load_outcomes, load_works, work_row
+from kg.graph.stores.base import GraphStore
+from kg.graph.stores.neo4j import Neo4jStore
+from kg.graph.stores.neo4j_server import Neo4jServer
 from tests.fixtures import a_paper, env_for, kg_env, one_line_error, run_until, write_corpus
 from tests.graphs import EXTRACTIONS, WORKS
 
@@ -69,11 +70,18 @@ def test_a_killed_load_warns_as_incomplete_and_rebuild_recovers(
     assert "incomplete build" not in kg_env(tmp_path, "stats", **env).stderr
 
 
+def _poison(row: dict[str, Any], evidence: object) -> dict[str, Any]:
+    """`row` with its first reuse's evidence replaced by a value no store takes."""
+    (first, *rest) = row["edges"]["REUSES"]
+    bad = dict(first, props=dict(first["props"], evidence=evidence))
+    return dict(row, edges=dict(row["edges"], REUSES=[bad, *rest]))
+
+
 def test_one_refused_record_does_not_sink_its_batch(store: GraphStore) -> None:
     """A map is no property value in either store: that record alone is refused."""
     load_works(store, WORKS)
     rows = [extraction_row(e) for e in EXTRACTIONS]
-    poisoned = dict(rows[2], reuses=[dict(rows[2]["reuses"][0], evidence={"not": "a value"})])
+    poisoned = _poison(rows[2], {"not": "a value"})
     refused = load_outcomes(store, [*rows[:2], poisoned, *rows[3:]])
     assert [r.id for r in refused] == ["W3"]
     assert "refused" in refused[0].reason
@@ -85,8 +93,7 @@ def test_one_refused_record_does_not_sink_a_fresh_neo4j_batch(neo4j: Neo4jServer
     """The CREATE path into an empty Neo4j: the refused paper is left as the MERGE path
     leaves it (work loaded, no status, no reuse), every other paper loads whole."""
     pairs = [(work_row(w), extraction_row(e)) for w, e in zip(WORKS, EXTRACTIONS, strict=True)]
-    reuse = pairs[2][1]["reuses"][0]
-    pairs[2] = (pairs[2][0], dict(pairs[2][1], reuses=[dict(reuse, evidence={"not": "a value"})]))
+    pairs[2] = (pairs[2][0], _poison(pairs[2][1], {"not": "a value"}))
     with Neo4jStore(neo4j.uri, "neo4j", neo4j.password) as store:
         refused = store.load_fresh(lambda: iter(pairs))
         assert [r.id for r in refused] == ["W3"]

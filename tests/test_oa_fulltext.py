@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from extract.records import Work
+from kg.graph.stores.falkor import FalkorStore
 from kg.sources.fulltext import Politeness, fetch_fulltexts
 from kg.sources.fulltext.europepmc import pmcid_of
 from kg.sources.fulltext.plos import plos_journal
-from kg.stores.falkor import FalkorStore
 from tests.fixtures import openalex_work, run_kg
 from tests.fulltext_server import Answer, FulltextServer, real_papers
 from tests.openalex_server import OpenAlexServer

@@ -4,9 +4,9 @@ import pytest
 
 from extract.errors import InputRejected
 from extract.taxonomy import NATURAL_SCIENCE_FIELDS
-from kg.loader import load_extractions, load_works
+from kg.graph.loader import load_extractions, load_works
+from kg.graph.stores.base import GraphStore
 from kg.questions import queries
-from kg.stores.base import GraphStore
 from tests.graphs import EXTRACTIONS, ROLE_EXTRACTIONS, ROLE_WORKS, WORKS
 
 BIO, AGRI, CHEM, CS = (

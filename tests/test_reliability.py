@@ -71,8 +71,8 @@ def test_an_extraction_killed_mid_way_repeats_no_answered_call(tmp_path: Path) -
 
 def test_a_load_killed_mid_way_ends_with_the_same_counts(tmp_path: Path) -> None:
     from bench.synth import corpus as synthetic
-    from kg.loader import counts
-    from kg.stores.falkor import FalkorStore
+    from kg.graph.loader import counts
+    from kg.graph.stores.falkor import FalkorStore
 
     works, _ = next(synthetic(20_000, chunk=20_000))
     corpus = tmp_path / "big.jsonl"

@@ -11,12 +11,12 @@ from matplotlib.image import imread
 
 from extract.rules import extract
 from kg.demo import corpus_path
-from kg.loader import load_extractions, load_works
+from kg.graph.loader import load_extractions, load_works
+from kg.graph.stores.base import GraphStore
 from kg.questions import flows, queries
 from kg.questions.figures import FIGURES
 from kg.questions.report import TITLE, write_report
 from kg.sources.corpus import read_corpus
-from kg.stores.base import GraphStore
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

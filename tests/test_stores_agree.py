@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 
 from extract.errors import InputRejected
-from kg.loader import counts
+from kg.graph.loader import counts
+from kg.graph.stores.base import GraphStore
+from kg.graph.stores.falkor import FalkorStore
+from kg.graph.stores.neo4j import Neo4jStore
+from kg.graph.stores.neo4j_server import Neo4jServer
 from kg.pipeline.build import build_graph
 from kg.questions import queries
-from kg.stores.base import GraphStore
-from kg.stores.falkor import FalkorStore
-from kg.stores.neo4j import Neo4jStore
-from kg.stores.neo4j_server import Neo4jServer
 from tests.corpora import load_demo, synthetic_workspace
 from tests.fixtures import typed
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from extract.errors import StoreUnavailable
-from kg.loader import counts, extraction_row, load_outcomes, load_works
-from kg.stores.falkor import FalkorStore
+from kg.graph.loader import counts, extraction_row, load_outcomes, load_works
+from kg.graph.stores.falkor import FalkorStore
 from tests.fixtures import (
     GOOD,
     KG,
@@ -76,7 +76,9 @@ def test_an_llm_answer_with_a_nul_is_cleaned_before_the_ledger(tmp_path: Path) -
 def test_a_refused_record_is_found_and_the_rest_of_its_batch_loads(falkor: FalkorStore) -> None:
     load_works(falkor, WORKS)
     rows = [extraction_row(e) for e in EXTRACTIONS]
-    poisoned = dict(rows[2], reuses=[dict(rows[2]["reuses"][0], evidence="bad \x00 quote")])
+    (first, *rest) = rows[2]["edges"]["REUSES"]
+    bad = dict(first, props=dict(first["props"], evidence="bad \x00 quote"))
+    poisoned = dict(rows[2], edges=dict(rows[2]["edges"], REUSES=[bad, *rest]))
     refused = load_outcomes(falkor, [*rows[:2], poisoned, *rows[3:]])
     assert [r.id for r in refused] == ["W3"]
     assert "refused" in refused[0].reason

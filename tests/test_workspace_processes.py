@@ -129,8 +129,8 @@ def fill(disk: Path) -> None:
 
 
 def test_a_full_disk_is_called_full_and_leaves_no_empty_files(tmp_path: Path) -> None:
-    from kg.loader import load_extractions, load_works
-    from kg.stores.falkor import FalkorStore
+    from kg.graph.loader import load_extractions, load_works
+    from kg.graph.stores.falkor import FalkorStore
     from kg.workspace import Workspace
     from tests.graphs import EXTRACTIONS, WORKS
 

@@ -17,12 +17,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from extract.errors import InputRejected, KgError
 from extract.secrets import mask
+from kg.graph.stores import GraphStore, open_store
 from kg.os_errors import os_error_hint
 from kg.pipeline.extract import Step
 from kg.questions import render
 from kg.settings import Settings, mask_url
 from kg.sources.corpus import Failure
-from kg.stores import GraphStore, open_store
 from kg.workspace import Workspace
 
 app = typer.Typer(

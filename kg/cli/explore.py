@@ -26,7 +26,8 @@ from kg.cli.app import (
     warn_if_incomplete,
 )
 from kg.demo import TABLES, run_demo
-from kg.loader import counts
+from kg.graph.loader import counts
+from kg.graph.statements import statement
 from kg.pipeline.extract import ExtractOptions
 from kg.pipeline.extractors import registered
 from kg.pipeline.mixing import where_line
@@ -350,8 +351,7 @@ def browser(
         ":param max_rank => 0",
         ":param science_fields => [11, 13, 16, 19, 23, 24, 28, 31]",
         ":param model => 'ESM-2'",
-        "MATCH (m:Model {name: 'ESM-2'})<-[r:REUSES]-(p:Paper)-[:IN_FIELD]->(f:Field) "
-        "RETURN m, r, p, f LIMIT 50",
+        statement("browser/start").strip(),
     ]
     blocks = [(prose[0], []), (prose[1], []), (prose[2], code[:2]), (prose[3], code[2:3]),
               (prose[4], code[3:])]  # fmt: skip

@@ -19,7 +19,7 @@ from kg.cli.app import (
     progress,
 )
 from kg.cli.extract import CorpusArgument, import_corpus, run_extractor
-from kg.loader import work_row
+from kg.graph.loader import work_row
 from kg.pipeline.build import BuildSummary, build_graph, paper_rows
 from kg.pipeline.extract import ExtractOptions
 from kg.pipeline.extractors import registered
@@ -167,7 +167,7 @@ def neo4j_import(
     Neo4j's import tool needs the database offline and replaces it whole; afterwards start
     Neo4j and any `KG_STORE=neo4j kg` command adds the constraints and indexes.
     """
-    from kg.stores.neo4j_import import write_import
+    from kg.graph.stores.neo4j_import import write_import
 
     settings = load_settings()
     if extractor is not None:

@@ -9,12 +9,12 @@ from importlib import resources
 from pathlib import Path
 
 from extract.extractor import Extractor
+from kg.graph.stores.base import GraphStore, Row
 from kg.pipeline.build import BuildSummary, build_graph
 from kg.pipeline.extract import Step, extract_run
 from kg.questions import queries
 from kg.questions.answers import Headlines, evidenced_row, headlines
 from kg.sources.corpus import Failure, read_corpus
-from kg.stores.base import GraphStore, Row
 from kg.workspace import Workspace
 
 # The tables the demo prints, behind the three headline answers.

@@ -11,7 +11,7 @@ from itertools import batched
 from typing import Any
 
 from extract.records import ExtractionFailure, Work
-from kg.loader import (
+from kg.graph.loader import (
     BATCH_SIZE,
     Refused,
     counts,
@@ -21,8 +21,9 @@ from kg.loader import (
     pending_row,
     work_row,
 )
+from kg.graph.statements import statement
+from kg.graph.stores.base import GraphStore
 from kg.pipeline.extract import Step
-from kg.stores.base import GraphStore
 from kg.workspace import Run, Workspace
 
 
@@ -60,7 +61,7 @@ def paper_rows(
                     summary.failed += 1
                 else:
                     summary.extracted += 1
-                    summary.reuses += len(row["reuses"])
+                    summary.reuses += len(row["edges"]["REUSES"])
             yield work, row
 
 
@@ -81,7 +82,7 @@ def build_graph(
     build_id = workspace.start_build(store.name, mode, run)
     summary = BuildSummary()
     bulk = False
-    if reset or not store.run("MATCH (p:Paper) RETURN count(p) AS n")[0]["n"]:
+    if reset or not store.run(statement("lookup/paper_count"))[0]["n"]:
         tallied: list[BuildSummary] = []
 
         def stream() -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:

@@ -7,8 +7,9 @@ holds papers of one's own.
 """
 
 from extract.errors import InputRejected
+from kg.graph.statements import statement
+from kg.graph.stores.base import GraphStore
 from kg.settings import Settings, mask_url
-from kg.stores.base import GraphStore
 from kg.workspace import Workspace
 
 DEMO_ORIGIN = "demo:"
@@ -42,9 +43,7 @@ def refuse_mixing(workspace: Workspace, adding_own: bool, drop_demo: bool) -> No
 def refuse_wiping(store: GraphStore, workspace: Workspace, demo_ids: list[str]) -> None:
     """`kg demo` empties the graph: not when it or the workspace holds papers of one's own."""
     _, own = workspace.kept_by_origin(DEMO_ORIGIN)
-    rows = store.run(
-        "MATCH (p:Paper) WHERE NOT p.id IN $ids RETURN count(p) AS papers", {"ids": demo_ids}
-    )
+    rows = store.run(statement("lookup/papers_outside"), {"ids": demo_ids})
     in_graph = int(rows[0]["papers"]) if rows else 0
     if own or in_graph:
         raise InputRejected(

@@ -8,8 +8,8 @@ an evidenced value; then the answer says so instead of naming a stage with no re
 from dataclasses import dataclass
 
 from extract.errors import InputRejected
+from kg.graph.stores.base import GraphStore, Row
 from kg.questions import queries
-from kg.stores.base import GraphStore, Row
 
 HEADLINE_TABLES = ("ptm_reuse_by_field", "patterns_overall", "stages_overall")
 

@@ -13,8 +13,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from extract.taxonomy import NATURAL_SCIENCE_FIELDS
+from kg.graph.statements import statement
+from kg.graph.stores.base import GraphStore, Row
 from kg.questions import render
-from kg.stores.base import GraphStore, Row
 
 UNDETERMINED = "undetermined"
 
@@ -39,17 +40,7 @@ STR, INT, BOOL = pa.string(), pa.int64(), pa.bool_()
 PAPERS = Table(
     "papers",
     "one row per paper in the graph",
-    """MATCH (p:Paper)
-OPTIONAL MATCH (p)-[r:IN_FIELD]->(f:Field)
-WITH p, r, f ORDER BY r.rank
-WITH p, collect(f.name) AS fields, collect(f.id) AS field_ids
-RETURN p.id AS paper_id, p.doi AS doi, p.title AS title, p.year AS year,
-       p.journal AS journal, field_ids[0] AS primary_field_id, fields[0] AS primary_field,
-       fields, p.status AS status, p.extractor AS extractor,
-       p.prompt_version AS extractor_version, p.uses_dl AS uses_dl,
-       p.uses_ptms AS uses_ptms, p.text_source AS text_source,
-       p.cited_by_count AS cited_by_count
-ORDER BY paper_id""",
+    statement("export/papers"),
     (
         Column("paper_id", STR, "OpenAlex work id (or one made from the DOI or title)"),
         Column("doi", STR, "DOI, when known"),
@@ -72,14 +63,7 @@ ORDER BY paper_id""",
 REUSES = Table(
     "reuses",
     "one row per paper and model it reuses (a REUSES edge)",
-    """MATCH (p:Paper)-[r:REUSES]->(m:Model)
-OPTIONAL MATCH (p)-[fr:IN_FIELD]->(f:Field)
-WHERE fr.rank = 0
-RETURN p.id AS paper_id, p.doi AS doi, p.year AS year, f.id AS primary_field_id,
-       f.name AS primary_field, m.name AS model, m.family AS family,
-       r.mention AS mention, r.pattern AS pattern, r.stage AS stage, r.role AS role,
-       r.form AS form, r.evidence AS evidence, r.found_by AS found_by
-ORDER BY paper_id, model""",
+    statement("export/reuses"),
     (
         Column("paper_id", STR, "the paper (papers.paper_id)"),
         Column("doi", STR, "its DOI"),
@@ -103,11 +87,7 @@ ORDER BY paper_id, model""",
 MODELS = Table(
     "models",
     "one row per model in the graph",
-    """MATCH (m:Model)
-OPTIONAL MATCH (p:Paper)-[:REUSES]->(m)
-RETURN m.name AS model, m.family AS family, m.modality AS modality,
-       count(DISTINCT p) AS papers
-ORDER BY model""",
+    statement("export/models"),
     (
         Column("model", STR, "canonical model name"),
         Column("family", STR, "model family (ResNet, BERT, ESM, ...)"),
@@ -119,12 +99,7 @@ ORDER BY model""",
 FIELDS = Table(
     "fields",
     "one row per OpenAlex field in the graph",
-    """MATCH (f:Field)
-OPTIONAL MATCH (p:Paper)-[r:IN_FIELD]->(f)
-RETURN f.id AS field_id, f.name AS field, f.domain AS domain,
-       count(DISTINCT CASE WHEN r.rank = 0 THEN p END) AS primary_papers,
-       count(DISTINCT p) AS papers
-ORDER BY field_id""",
+    statement("export/fields"),
     (
         Column("field_id", INT, "OpenAlex field id"),
         Column("field", STR, "field name"),

@@ -18,8 +18,8 @@ from typing import Literal
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from kg.graph.stores.base import Row
 from kg.questions.output import write_whole
-from kg.stores.base import Row
 
 ImageFormat = Literal["png", "svg", "pdf"]
 PATTERN_COLOURS = {"adaptation": "#1b9e77", "deployment": "#7570b3", "conceptual": "#d95f02"}

@@ -21,8 +21,8 @@ from importlib import resources
 from typing import Any
 
 from extract.errors import InputRejected
+from kg.graph.stores.base import GraphStore, Row
 from kg.questions.resolve import resolve_names
-from kg.stores.base import GraphStore, Row
 
 _PARAM = re.compile(r"^\$(\w+)\s*=\s*(\S+)\s*(.*)$")
 

@@ -11,7 +11,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from kg.stores.base import Row
+from kg.graph.stores.base import Row
 
 Format = Literal["table", "csv", "json"]
 SHORT = 14  # values up to this long are never cut or wrapped

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from matplotlib import rc_context
 
+from kg.graph.stores.base import GraphStore, Row
 from kg.questions import queries, render
 from kg.questions.answers import Headlines, evidenced_row, headlines
 from kg.questions.figures import FIGURES, FigureSpec, ImageFormat, save
 from kg.questions.output import write_text
-from kg.stores.base import GraphStore, Row
 
 TITLE = "ptm-kg report: reuse of pre-trained models in the natural sciences"
 TABLES = (

@@ -12,7 +12,8 @@ from extract.aliases import key
 from extract.catalogue import resolve as resolve_model
 from extract.errors import InputRejected
 from extract.taxonomy import Pattern, Stage
-from kg.stores.base import GraphStore
+from kg.graph.statements import statement
+from kg.graph.stores.base import GraphStore
 
 
 def _suggest(wanted: str, known: dict[str, str]) -> str:
@@ -25,7 +26,7 @@ def _suggest(wanted: str, known: dict[str, str]) -> str:
 
 def model_name(store: GraphStore, written: str) -> str:
     """The Model name or family in the graph that `written` means."""
-    rows = store.run("MATCH (m:Model) RETURN m.name AS name, m.family AS family", {})
+    rows = store.run(statement("lookup/models"), {})
     names = {key(r["name"]): r["name"] for r in rows}
     families = {key(r["family"]): r["family"] for r in rows if r["family"]}
     canonical = resolve_model(written)
@@ -40,7 +41,7 @@ def model_name(store: GraphStore, written: str) -> str:
 
 def field_value(store: GraphStore, written: object) -> str:
     """The name of the Field (by id or name, any case) in the graph that `written` means."""
-    rows = store.run("MATCH (f:Field) RETURN f.id AS id, f.name AS name", {})
+    rows = store.run(statement("lookup/fields"), {})
     by_id = {str(r["id"]): r["name"] for r in rows}
     by_name = {key(r["name"]): r["name"] for r in rows}
     text = str(written).strip()
@@ -57,7 +58,7 @@ def paper_id(store: GraphStore, written: str) -> str:
     text = written.strip()
     doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", text, flags=re.IGNORECASE).lower()
     rows = store.run(
-        "MATCH (p:Paper) WHERE p.id = $id OR toLower(p.doi) = $doi RETURN p.id AS id",
+        statement("lookup/paper"),
         {"id": text, "doi": doi},
     )
     if not rows:

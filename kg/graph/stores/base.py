@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-Row = dict[str, Any]
+from kg.graph.schema import Row as Row
+from kg.graph.schema import Schema
 
 
 @dataclass(frozen=True)
@@ -72,3 +73,21 @@ class ClosesOnExit(ABC):
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def seed_statements(schema: Schema) -> list[tuple[str, dict[str, Any]]]:
+    """The statements (and parameters) that MERGE the fixed nodes of each hub label the
+    schema seeds (Pattern, Stage)."""
+    found = []
+    for node in schema.nodes:
+        if node.seeds is None:
+            continue
+        sets = ", ".join(f"n.{p} = row.{p}" for p in node.properties if p != node.key)
+        cypher = f"UNWIND $rows AS row MERGE (n:{node.label} {{{node.key}: row.{node.key}}})"
+        found.append((cypher + (f" SET {sets}" if sets else ""), {"rows": node.seeds()}))
+    return found
+
+
+def seed_hubs(store: "GraphStore", schema: Schema) -> None:
+    for cypher, parameters in seed_statements(schema):
+        store.run(cypher, parameters)

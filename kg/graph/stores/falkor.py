@@ -29,9 +29,9 @@ import redis
 from falkordb import Edge, FalkorDB, Node
 
 from extract.errors import QueryFailed, StoreUnavailable
-from kg.schema import INDEXES, KEYS, SEED_HUBS, seed_parameters
-from kg.stores.base import ClosesOnExit, Refused, Row
-from kg.stores.falkor_bulk import BulkWriter, bulk_load
+from kg.graph.schema import SCHEMA
+from kg.graph.stores.base import ClosesOnExit, Refused, Row, seed_hubs
+from kg.graph.stores.falkor_bulk import BulkWriter, bulk_load
 
 
 class GraphUnreadable(StoreUnavailable):
@@ -287,16 +287,16 @@ class FalkorStore(ClosesOnExit):
         constrained = {
             (r["label"], p) for r in self.run("CALL db.constraints()") for p in r["properties"]
         }
-        for label, key in KEYS.items():
+        for label, key in ((n.label, n.key) for n in SCHEMA.nodes):
             if (label, key) not in indexed:
                 self.run(f"CREATE INDEX FOR (n:{label}) ON (n.{key})")
             if (label, key) not in constrained:
                 self._graph.create_node_unique_constraint(label, key)
-        for label, properties in INDEXES.items():
+        for label, properties in ((n.label, n.indexes) for n in SCHEMA.nodes):
             for prop in properties:
                 if (label, prop) not in indexed:
                     self.run(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
-        self.run(SEED_HUBS, seed_parameters())
+        seed_hubs(self, SCHEMA)
 
     def save(self) -> None:
         self._server.save()

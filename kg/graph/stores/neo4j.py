@@ -7,10 +7,10 @@ import neo4j
 from neo4j.exceptions import AuthError, ConfigurationError, Neo4jError, ServiceUnavailable
 
 from extract.errors import QueryFailed, StoreUnavailable
-from kg.schema import INDEXES, KEYS, SEED_HUBS, seed_parameters
+from kg.graph.schema import SCHEMA
+from kg.graph.stores.base import ClosesOnExit, Refused, Row, seed_hubs
+from kg.graph.stores.neo4j_fresh import fresh_load
 from kg.settings import mask_url
-from kg.stores.base import ClosesOnExit, Refused, Row
-from kg.stores.neo4j_fresh import fresh_load
 
 _DELETE_BATCH = "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS deleted"
 
@@ -50,19 +50,19 @@ class Neo4jStore(ClosesOnExit):
         return [record.data() for record in records]
 
     def setup_schema(self) -> None:
-        for label, key in KEYS.items():
+        for label, key in ((n.label, n.key) for n in SCHEMA.nodes):
             self.run(
                 f"CREATE CONSTRAINT {label.lower()}_{key} IF NOT EXISTS "
                 f"FOR (n:{label}) REQUIRE n.{key} IS UNIQUE"
             )
-        for label, properties in INDEXES.items():
+        for label, properties in ((n.label, n.indexes) for n in SCHEMA.nodes):
             for prop in properties:
                 name = f"{label.lower()}_{prop}"
                 self.run(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
-        self.run(SEED_HUBS, seed_parameters())
+        seed_hubs(self, SCHEMA)
 
     def load_fresh(self, rows: Callable[[], Iterator[tuple[Row, Row]]]) -> list[Refused]:
-        """Empty the database and fill it with CREATE batches (kg/stores/neo4j_fresh.py);
+        """Empty the database and fill it with CREATE batches (kg/graph/stores/neo4j_fresh.py);
         `neo4j-admin database import` is faster still but needs the server stopped."""
         self.reset()
         refused = fresh_load(self, rows)

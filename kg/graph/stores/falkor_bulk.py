@@ -1,7 +1,9 @@
 """Fresh builds at bulk speed: an empty FalkorDB graph written with GRAPH.BULK.
 
-The rows are the loader's own (`work_row`, `extraction_row`, `pending_row`), so a bulk build
-and a MERGE build of the same records give the same nodes, relationships and properties.
+The rows are the loader's own (kg/graph/schema.py: `work_row`, `extraction_row`,
+`pending_row`) and the labels, types and property names come from the schema, so a bulk
+build and a MERGE build of the same records give the same nodes, relationships and
+properties.
 
 The command's format (learnt from FalkorDB's bulk-loader documentation and source; the
 writer below is ours):
@@ -17,32 +19,14 @@ is a type byte and its value: 0 null, 1 bool (one byte), 2 double, 4 long (eight
 """
 
 import struct
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import redis
 
 from extract.errors import QueryFailed
-from extract.taxonomy import PATTERNS, STAGE_ORDER
+from kg.graph.schema import SCHEMA, PaperRows, Row, Schema, edges_of, end_nodes, paper_node
 
-Row = dict[str, Any]
-# One paper: its work row (loader.work_row) and its outcome row (extraction_ or pending_row).
-PaperRows = tuple[Row, Row]
-
-PAPER = ("id", "doi", "title", "year", "journal", "cited_by_count", "is_oa", "status",
-         "uses_dl", "uses_ptms", "extractor", "prompt_version", "text_source")  # fmt: skip
-SCHEMA: dict[str, tuple[str, ...]] = {
-    "Pattern": ("name",),
-    "Stage": ("name", "order"),
-    "Field": ("id", "name", "domain"),
-    "Model": ("name", "family", "modality"),
-    "Paper": PAPER,
-    "IN_FIELD": ("rank", "score"),
-    "REUSES": ("mention", "pattern", "stage", "form", "evidence", "found_by", "role"),
-    "APPLIES": ("model",),
-    "IMPACTS": ("model",),
-    "INTRODUCES": ("mention", "evidence", "found_by", "role"),
-}
 _LONG, _DOUBLE = struct.Struct("=Bq"), struct.Struct("=Bd")
 _ENDS = struct.Struct("=QQ")
 
@@ -65,8 +49,7 @@ def value(v: Any) -> bytes:
 
 
 class _Blob:
-    def __init__(self, name: str) -> None:
-        names = SCHEMA[name]
+    def __init__(self, name: str, names: tuple[str, ...]) -> None:
         self.header = (name.encode() + b"\x00" + struct.pack("=I", len(names))
                        + b"".join(n.encode() + b"\x00" for n in names))  # fmt: skip
         self.names = names
@@ -81,8 +64,13 @@ class _Blob:
 class BulkWriter:
     """Buffers nodes and relations and sends them in GRAPH.BULK calls."""
 
-    def __init__(self, client: redis.Redis, graph: str, max_bytes: int = 32 << 20) -> None:
+    def __init__(
+        self, client: redis.Redis, graph: str, max_bytes: int = 32 << 20, schema: Schema = SCHEMA
+    ) -> None:
         self.client, self.graph, self.max_bytes = client, graph, max_bytes
+        self.properties: dict[str, tuple[str, ...]] = {n.label: tuple(n.properties)
+                                                       for n in schema.nodes}  # fmt: skip
+        self.properties |= {r.type: tuple(r.properties) for r in schema.relationships}
         self.next_id = 0
         self.begun = False
         self.nodes: dict[str, _Blob] = {}
@@ -90,15 +78,20 @@ class BulkWriter:
         self.size = 0
 
     def node(self, label: str, props: Row) -> int:
-        blob = self.nodes.setdefault(label, _Blob(label))
+        blob = self.nodes.get(label) or self.nodes.setdefault(label, self._blob(label))
         self._add(blob, b"".join(value(props.get(n)) for n in blob.names))
         self.next_id += 1
         return self.next_id - 1
 
     def relation(self, rel_type: str, source: int, target: int, props: Row) -> None:
-        blob = self.relations.setdefault(rel_type, _Blob(rel_type))
+        blob = self.relations.get(rel_type) or self.relations.setdefault(
+            rel_type, self._blob(rel_type)
+        )
         self._add(blob, _ENDS.pack(source, target)
                   + b"".join(value(props.get(n)) for n in blob.names))  # fmt: skip
+
+    def _blob(self, name: str) -> _Blob:
+        return _Blob(name, self.properties[name])
 
     def _add(self, blob: _Blob, record: bytes) -> None:
         blob.add(record)
@@ -125,47 +118,20 @@ class BulkWriter:
         self.size = 0
 
 
-def bulk_load(writer: BulkWriter, rows: Callable[[], Iterator[PaperRows]]) -> None:
-    """Write a whole graph: hubs, fields and models first (one pass to find them), then
-    papers and their relations (a second pass). `rows()` must give the same stream twice."""
-    fields: dict[Any, Row] = {}
-    models: dict[str, Row] = {}
-    for work, outcome in rows():
-        for field in work["fields"]:
-            fields.setdefault(field["id"], field)
-        for reuse in (*outcome["reuses"], *outcome["introduces"]):
-            models.setdefault(reuse["model"], reuse)
-    ids: dict[tuple[str, Any], int] = {}
-    for pattern in PATTERNS:
-        ids[("Pattern", pattern.value)] = writer.node("Pattern", {"name": pattern.value})
-    for stage, order in STAGE_ORDER.items():
-        ids[("Stage", stage.value)] = writer.node("Stage", {"name": stage.value, "order": order})
-    for key, field in fields.items():
-        ids[("Field", key)] = writer.node("Field", field)
-    for name, reuse in models.items():
-        ids[("Model", name)] = writer.node("Model", {"name": name, "family": reuse["family"],
-                                                     "modality": reuse["modality"]})  # fmt: skip
-    for work, outcome in rows():
-        paper = writer.node("Paper", {"id": work["id"], **work["props"], **outcome["props"]})
-        _relations(writer, ids, paper, work["fields"], outcome)
-    writer.flush()
-
-
-def _relations(
-    writer: BulkWriter,
-    ids: dict[tuple[str, Any], int],
-    paper: int,
-    fields: Iterable[Row],
-    outcome: Row,
+def bulk_load(
+    writer: BulkWriter, rows: Callable[[], Iterator[PaperRows]], schema: Schema = SCHEMA
 ) -> None:
-    for field in fields:
-        writer.relation("IN_FIELD", paper, ids[("Field", field["id"])], field)
-    for reuse in outcome["reuses"]:
-        writer.relation("REUSES", paper, ids[("Model", reuse["model"])], reuse)
-        link = {"model": reuse["model"]}
-        if ("Pattern", reuse["pattern"]) in ids:  # no hub, no edge for undetermined
-            writer.relation("APPLIES", paper, ids[("Pattern", reuse["pattern"])], link)
-        if ("Stage", reuse["stage"]) in ids:
-            writer.relation("IMPACTS", paper, ids[("Stage", reuse["stage"])], link)
-    for made in outcome["introduces"]:
-        writer.relation("INTRODUCES", paper, ids[("Model", made["model"])], made)
+    """Write a whole graph: the hubs and every node an edge ends at first (one pass to find
+    them), then papers and their edges (a second pass). `rows()` must give the same stream
+    twice."""
+    ids: dict[tuple[str, Any], int] = {}
+    for label, nodes in end_nodes(schema, rows()).by_label.items():
+        for key, props in nodes.items():
+            ids[(label, key)] = writer.node(label, props)
+    end_key = {rel.type: schema.node(rel.end).key for rel in schema.relationships}
+    for work, outcome in rows():
+        paper = writer.node(schema.paper, paper_node(schema, work, outcome))
+        for rel, edge in edges_of(schema, work, outcome):
+            end = ids[(rel.end, edge["end"][end_key[rel.type]])]
+            writer.relation(rel.type, paper, end, edge["props"])
+    writer.flush()

@@ -8,7 +8,7 @@ What we relied on, read in neo4j/neo4j's sources (5.26):
 - `org.neo4j.server.CommunityEntryPoint` (module community/neo4j) starts the server; its
   `CommandLineArgs` take `--home-dir=` and `--config-dir=` (which holds `neo4j.conf`). We run
   it with `java` directly, not through the `neo4j` bootloader script, so the JVM is our child
-  and the kernel can end it when we die (PR_SET_PDEATHSIG, as kg/stores/falkor.py does for
+  and the kernel can end it when we die (PR_SET_PDEATHSIG, as kg/graph/stores/falkor.py does for
   redis-server).
 - `org.neo4j.cli.AdminTool` (neo4j-admin, from neo4j-command-line) reads `NEO4J_HOME` and
   `NEO4J_CONF` from the environment; `dbms set-initial-password` writes data/dbms/auth.ini
@@ -39,7 +39,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 
 from extract.errors import ConfigError, StoreUnavailable
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 POM = REPO / "neo4j-maven" / "pom.xml"
 NEO4J_VERSION = "5.26.30"  # as pinned in neo4j-maven/pom.xml
 USER = "neo4j"

@@ -1,8 +1,8 @@
 """The graph stores: embedded FalkorDB (default) and Neo4j 5, behind one interface."""
 
 from extract.errors import ConfigError
+from kg.graph.stores.base import GraphStore, Row
 from kg.settings import Settings
-from kg.stores.base import GraphStore, Row
 
 __all__ = ["GraphStore", "Row", "open_store"]
 
@@ -12,7 +12,7 @@ def open_store(settings: Settings, fresh: bool = False) -> GraphStore:
     says the caller will empty it: an unreadable embedded graph file is then set aside."""
     store: GraphStore
     if settings.kg_store == "neo4j":
-        from kg.stores.neo4j import Neo4jStore
+        from kg.graph.stores.neo4j import Neo4jStore
 
         if not settings.neo4j_uri:
             raise ConfigError("KG_STORE=neo4j needs NEO4J_URI, e.g. bolt://localhost:7687")
@@ -21,7 +21,7 @@ def open_store(settings: Settings, fresh: bool = False) -> GraphStore:
             settings.neo4j_uri, settings.neo4j_user, password, settings.neo4j_database
         )
     else:
-        from kg.stores.falkor import FalkorStore
+        from kg.graph.stores.falkor import FalkorStore
 
         store = FalkorStore(settings.kg_workspace, settings.kg_graph, fresh)
     try:

@@ -1,0 +1,257 @@
+"""The graph schema of DESIGN.md, declared once, and the expansion of records into rows.
+
+Every writer reads this module and only serialises: the MERGE loader (kg/graph/loader.py),
+FalkorDB's GRAPH.BULK build, the Neo4j CREATE build and the neo4j-admin CSV files
+(kg/graph/stores/), the constraints and indexes of both stores, the counts, and the benches.
+A new node type is one `NodeType` and one `RelType` here (with the function that reads its
+edges from the records); no writer changes.
+
+A paper's records become two rows, one per part: `work_row` (its Paper properties and the
+edges read from the work) and `extraction_row` / `pending_row` (the Paper properties and the
+edges read from its extraction outcome). Loading a part replaces that part's edges, so a row
+lists every edge type of its part, empty or not. An edge is `{"end": end node properties,
+"props": edge properties}`; every edge starts at the row's paper.
+
+Pattern and Stage are small fixed hubs, there even before any reuse is loaded; a reuse's
+pattern and stage are REUSES properties, read against the hubs by name (Stage gives the
+order). There is no hub for `undetermined`: it is a count beside the findings.
+"""
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from extract.records import ExtractionFailure, Outcome, Reuse, Work
+from extract.taxonomy import PATTERNS, STAGE_ORDER, Role
+
+Row = dict[str, Any]
+Part = Literal["work", "outcome"]
+PaperRows = tuple[Row, Row]  # (work row, outcome row) of one paper
+PropertyType = type  # str, int, float or bool
+
+
+@dataclass(frozen=True)
+class NodeType:
+    """A label, its unique key, its properties with their types, and the further indexed
+    properties the query modules filter on. `seeds` gives the fixed nodes of a hub label."""
+
+    label: str
+    key: str
+    properties: Mapping[str, PropertyType]
+    indexes: tuple[str, ...] = ()
+    seeds: Callable[[], list[Row]] | None = None
+
+
+@dataclass(frozen=True)
+class RelType:
+    """A relationship type, its ends, its properties with their types, the part of a paper's
+    records it is read from, and the function that reads it: records -> edges."""
+
+    type: str
+    start: str
+    end: str
+    properties: Mapping[str, PropertyType]
+    part: Part
+    read: Callable[[Any], list[Row]]
+
+
+@dataclass(frozen=True)
+class Schema:
+    nodes: tuple[NodeType, ...]
+    relationships: tuple[RelType, ...]
+    paper: str = "Paper"  # the label every row is about and every edge starts at
+
+    def node(self, label: str) -> NodeType:
+        return next(n for n in self.nodes if n.label == label)
+
+    def part(self, part: Part) -> tuple[RelType, ...]:
+        return tuple(r for r in self.relationships if r.part == part)
+
+    def with_types(self, *types: NodeType | RelType) -> "Schema":
+        """This schema and further node and relationship types (a test adds one this way)."""
+        nodes = tuple(t for t in types if isinstance(t, NodeType))
+        rels = tuple(t for t in types if isinstance(t, RelType))
+        return replace(self, nodes=self.nodes + nodes, relationships=self.relationships + rels)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(n.label for n in self.nodes)
+
+    @property
+    def relationship_types(self) -> tuple[str, ...]:
+        return tuple(r.type for r in self.relationships)
+
+
+def _edge(end: Row, props: Row) -> Row:
+    return {"end": end, "props": props}
+
+
+def _fields(work: Work) -> list[Row]:
+    """One IN_FIELD edge per field; a field named twice keeps its lowest rank."""
+    fields: dict[int, Row] = {}
+    for ref in sorted(work.fields, key=lambda f: f.rank):
+        fields.setdefault(ref.id, ref.model_dump())
+    return [_edge({k: f[k] for k in ("id", "name", "domain")},
+                  {"rank": f["rank"], "score": f["score"]}) for f in fields.values()]  # fmt: skip
+
+
+def _one_per_model(reuses: Iterable[Reuse]) -> Iterator[Reuse]:
+    seen: set[str] = set()
+    for reuse in reuses:
+        if reuse.model not in seen:
+            seen.add(reuse.model)
+            yield reuse
+
+
+def _model_edges(role: Role, names: tuple[str, ...]) -> Callable[[Outcome], list[Row]]:
+    """Edges to the models an extraction gives `role` (one per model), with `names`."""
+
+    def read(outcome: Outcome) -> list[Row]:
+        if isinstance(outcome, ExtractionFailure):
+            return []
+        edges = []
+        for reuse in _one_per_model(outcome.with_role(role)):
+            found = reuse.model_dump(mode="json")
+            end = {"name": reuse.model, "family": reuse.family, "modality": reuse.modality}
+            edges.append(_edge(end, {n: found[n] for n in names}))
+        return edges
+
+    return read
+
+
+_EVIDENCE = {"mention": str, "evidence": str, "found_by": str, "role": str}
+_REUSE = {"mention": str, "pattern": str, "stage": str, "form": str, "evidence": str,
+          "found_by": str, "role": str}  # fmt: skip
+
+SCHEMA = Schema(
+    nodes=(
+        NodeType(
+            "Pattern", "name", {"name": str}, seeds=lambda: [{"name": p.value} for p in PATTERNS]
+        ),
+        NodeType(
+            "Stage",
+            "name",
+            {"name": str, "order": int},
+            seeds=lambda: [{"name": s.value, "order": o} for s, o in STAGE_ORDER.items()],
+        ),
+        NodeType("Field", "id", {"id": int, "name": str, "domain": str}),
+        NodeType(
+            "Model", "name", {"name": str, "family": str, "modality": str}, indexes=("family",)
+        ),
+        NodeType(
+            "Paper",
+            "id",
+            {
+                "id": str,
+                "doi": str,
+                "title": str,
+                "year": int,
+                "journal": str,
+                "cited_by_count": int,
+                "is_oa": bool,
+                "status": str,
+                "uses_dl": bool,
+                "uses_ptms": bool,
+                "extractor": str,
+                "extractor_version": str,
+                "text_source": str,
+            },
+            indexes=("year",),
+        ),
+    ),
+    relationships=(
+        RelType("IN_FIELD", "Paper", "Field", {"rank": int, "score": float}, "work", _fields),
+        RelType(
+            "REUSES", "Paper", "Model", _REUSE, "outcome", _model_edges(Role.used, tuple(_REUSE))
+        ),
+        RelType(
+            "INTRODUCES",
+            "Paper",
+            "Model",
+            _EVIDENCE,
+            "outcome",
+            _model_edges(Role.created, tuple(_EVIDENCE)),
+        ),
+    ),
+)
+
+# The names, for the callers that only count or list them.
+LABELS = SCHEMA.labels
+RELATIONSHIP_TYPES = SCHEMA.relationship_types
+PROPERTY_KEYS = tuple(
+    dict.fromkeys(
+        [
+            *(p for n in SCHEMA.nodes for p in n.properties),
+            *(p for r in SCHEMA.relationships for p in r.properties),
+        ]
+    )
+)
+
+
+def work_row(work: Work, schema: Schema = SCHEMA) -> Row:
+    """A paper's work part: its Paper properties and the edges read from the work."""
+    edges = {rel.type: rel.read(work) for rel in schema.part("work")}
+    return {"id": work.id, "props": work.model_dump(exclude={"id", "fields"}), "edges": edges}
+
+
+def extraction_row(outcome: Outcome, schema: Schema = SCHEMA) -> Row:
+    """A paper's outcome part: status and flags, and the edges read from the outcome. A
+    failure sets uses_dl and uses_ptms to null (unset), never to false, and has no edges."""
+    if isinstance(outcome, ExtractionFailure):
+        flags: Row = {"status": "failed", "uses_dl": None, "uses_ptms": None}
+    else:
+        flags = {"status": "extracted", "uses_dl": outcome.uses_dl,
+                 "uses_ptms": outcome.uses_ptms}  # fmt: skip
+    props = flags | {"extractor": outcome.extractor,
+                     "extractor_version": outcome.extractor_version}  # fmt: skip
+    edges = {rel.type: rel.read(outcome) for rel in schema.part("outcome")}
+    return {"id": outcome.work_id, "props": props, "edges": edges}
+
+
+def pending_row(work_id: str, schema: Schema = SCHEMA) -> Row:
+    """A paper with no stored extraction yet: in the graph, but in no denominator."""
+    props = {"status": "pending", "uses_dl": None, "uses_ptms": None, "extractor": None,
+             "extractor_version": None}  # fmt: skip
+    return {"id": work_id, "props": props,
+            "edges": {rel.type: [] for rel in schema.part("outcome")}}  # fmt: skip
+
+
+@dataclass
+class Nodes:
+    """The distinct nodes a stream of rows names, per label, first mention first."""
+
+    by_label: dict[str, dict[Any, Row]] = field(default_factory=dict)
+
+    def add(self, label: str, key: Any, props: Row) -> bool:
+        """Remember a node; False if it was already known (its first properties stay)."""
+        known = self.by_label.setdefault(label, {})
+        if key in known:
+            return False
+        known[key] = props
+        return True
+
+
+def paper_node(schema: Schema, work: Row, outcome: Row) -> Row:
+    """The Paper node's properties from its two rows."""
+    return {schema.node(schema.paper).key: work["id"], **work["props"], **outcome["props"]}
+
+
+def edges_of(schema: Schema, work: Row, outcome: Row) -> Iterator[tuple[RelType, Row]]:
+    """Every edge of one paper, with its type, in schema order."""
+    for rel in schema.relationships:
+        row = work if rel.part == "work" else outcome
+        for edge in row["edges"].get(rel.type, ()):
+            yield rel, edge
+
+
+def end_nodes(schema: Schema, rows: Iterable[PaperRows]) -> Nodes:
+    """The seeded hubs and every node the edges of `rows` end at, once each."""
+    found = Nodes()
+    for node in schema.nodes:
+        for seed in node.seeds() if node.seeds else ():
+            found.add(node.label, seed[node.key], seed)
+    for work, outcome in rows:
+        for rel, edge in edges_of(schema, work, outcome):
+            end = schema.node(rel.end)
+            found.add(end.label, edge["end"][end.key], edge["end"])
+    return found
