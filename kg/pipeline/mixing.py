@@ -46,8 +46,10 @@ def refuse_wiping(store: GraphStore, workspace: Workspace, demo_ids: list[str]) 
     rows = store.run(statement("lookup/papers_outside"), {"ids": demo_ids})
     in_graph = int(rows[0]["papers"]) if rows else 0
     if own or in_graph:
+        mine = max(own, in_graph)
         raise InputRejected(
-            f"this workspace or its graph holds {max(own, in_graph)} papers of your own, which "
+            f"this workspace or its graph holds {mine} paper{'s' if mine != 1 else ''} of your "
+            "own, which "
             "the demo would wipe: run it in another workspace (KG_WORKSPACE=.kg-demo kg demo), "
             "or add --force"
         )
