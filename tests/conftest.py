@@ -18,6 +18,7 @@ import pytest
 from kg.graph.stores.base import GraphStore
 from kg.graph.stores.falkor import FalkorStore
 from kg.graph.stores.neo4j_server import NEO4J_VERSION, Neo4jServer, classpath, tools_missing
+from kg.workspace import Workspace
 
 NEO4J_HOME_PREFIX = "kg-neo4j-"  # every server the tests start lives under such a folder
 _NEO4J_TIMES: list[str] = []
@@ -42,6 +43,14 @@ def neo4j_server(**options: str) -> Iterator[Neo4jServer]:
     finally:
         server.stop()
         shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Iterator[Workspace]:
+    """An empty workspace in the test's own folder, closed afterwards."""
+    opened = Workspace(tmp_path / "ws")
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(scope="session")

@@ -21,13 +21,6 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAlex
         yield running
 
 
-@pytest.fixture
-def workspace(tmp_path: Path) -> Iterator[Workspace]:
-    opened = Workspace(tmp_path / "ws")
-    yield opened
-    opened.close()
-
-
 def query() -> fetch.Works:
     return fetch.search_query(["deep learning", "pre-trained model"], 2000, 2025)
 

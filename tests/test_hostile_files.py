@@ -4,7 +4,6 @@ zips, another paper's file. Pure parsing and the archive; no server."""
 
 import gzip
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -97,13 +96,6 @@ def test_bytes_that_are_not_utf8_become_replacement_characters() -> None:
 
 
 # --- archives ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Iterator[Workspace]:
-    opened = Workspace(tmp_path / "ws")
-    yield opened
-    opened.close()
 
 
 def works(*dois: str) -> list[tuple[Work, dict[str, object]]]:

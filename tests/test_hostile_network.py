@@ -37,13 +37,6 @@ def openalex(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAl
         yield running
 
 
-@pytest.fixture
-def workspace(tmp_path: Path) -> Iterator[Workspace]:
-    opened = Workspace(tmp_path / "ws")
-    yield opened
-    opened.close()
-
-
 def search() -> fetch.Works:
     return fetch.search_query(["deep learning"], 2000, 2025)
 
