@@ -26,9 +26,10 @@ from instructor.core.exceptions import InstructorRetryException
 from openai.lib._pydantic import to_strict_json_schema
 from openai.types.chat import ChatCompletionMessageParam
 
+from extract import llm_defaults
 from extract.context import DEFAULT_BUDGET, Context, approx_tokens
 from extract.errors import ConfigError
-from extract.llm_schema import MAX_REUSES, SYSTEM_PROMPT, PaperAnswer, max_output_tokens
+from extract.llm_schema import SYSTEM_PROMPT, PaperAnswer, max_output_tokens
 
 MODES = {
     "tools": instructor.Mode.TOOLS,
@@ -68,16 +69,16 @@ class LLMConfig:
     model: str
     base_url: str | None = None
     api_key: str | None = None
-    mode: str = "tools"
+    mode: str = llm_defaults.MODE
     budget: int = DEFAULT_BUDGET  # tokens of paper text per call
     reasks: int = 2  # re-asks after an answer that cannot be read at all
-    http_retries: int = 2  # openai client retries on 429, 5xx, timeouts
-    timeout_s: float = 60.0
+    http_retries: int = llm_defaults.HTTP_RETRIES  # openai client retries on 429, 5xx, timeouts
+    timeout_s: float = llm_defaults.TIMEOUT_S
     max_unreachable: int = 5  # calls in a row that cannot reach the endpoint stop the run
     max_timeouts: int = 10  # calls in a row with no answer in time stop the run
-    temperature: float = 0.0
-    seed: int | None = 42
-    max_reuses: int = MAX_REUSES
+    temperature: float = llm_defaults.TEMPERATURE
+    seed: int | None = llm_defaults.SEED
+    max_reuses: int = llm_defaults.MAX_REUSES
     strict: bool | None = None  # None: on in the modes that send a schema to the decoder
     context_window: int | None = None  # the endpoint's window in tokens, when known
 

@@ -37,11 +37,11 @@ from extract.llm_checks import (
     evidence_for,
     not_a_model,
 )
+from extract.llm_defaults import MAX_REUSES
 from extract.records import Text
 from extract.taxonomy import Pattern, Role, Stage
 
 PROMPT_VERSION = "llm-3"  # llm-3: roles explained with examples; type and naming checks
-MAX_REUSES = 12  # reuses kept per paper; the rest are recorded as rejected
 
 SYSTEM_PROMPT = """\
 You read excerpts of a natural-science paper, each sentence numbered [S1], [S2], ..., and

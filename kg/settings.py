@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from extract import secrets
+from extract import llm_defaults, secrets
 from extract.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -64,13 +64,19 @@ class Settings(BaseSettings):
 
     kg_llm_base_url: str | None = None
     kg_llm_model: str | None = None
-    kg_llm_mode: str = "tools"  # tools | json_schema | json | md_json (instructor modes)
-    kg_llm_timeout: float = Field(default=60.0, gt=0)  # seconds per request
-    kg_llm_retries: int = Field(default=2, ge=0)  # HTTP retries per request (429, 5xx, timeout)
-    kg_llm_temperature: float = Field(default=0.0, ge=0, le=2)  # 0: the most likely answer
-    kg_llm_seed: int | None = 42  # sampling seed, where the endpoint honours one
+    kg_llm_mode: str = llm_defaults.MODE  # tools | json_schema | json | md_json (instructor modes)
+    kg_llm_timeout: float = Field(default=llm_defaults.TIMEOUT_S, gt=0)  # seconds per request
+    kg_llm_retries: int = Field(
+        default=llm_defaults.HTTP_RETRIES, ge=0
+    )  # HTTP retries per request (429, 5xx, timeout)
+    kg_llm_temperature: float = Field(
+        default=llm_defaults.TEMPERATURE, ge=0, le=2
+    )  # 0: the most likely answer
+    kg_llm_seed: int | None = llm_defaults.SEED  # sampling seed, where the endpoint honours one
     kg_llm_strict: bool | None = None  # schema enforced by the decoder; unset: on where supported
-    kg_llm_max_reuses: int = Field(default=12, ge=1, le=50)  # models kept per paper
+    kg_llm_max_reuses: int = Field(
+        default=llm_defaults.MAX_REUSES, ge=1, le=50
+    )  # models kept per paper
     kg_llm_context_window: int | None = Field(default=None, gt=0)  # the endpoint's, in tokens
     openai_api_key: SecretStr | None = None
 

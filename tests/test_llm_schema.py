@@ -275,3 +275,13 @@ def test_the_llm_settings_reach_the_config(monkeypatch: pytest.MonkeyPatch) -> N
 def test_sentence_numbers_are_read_as_the_model_writes_them(given: Any) -> None:
     reuse = ReuseAnswer.model_validate(raw(evidence=given), context=CHECKS)
     assert reuse.evidence == [3] and reuse.quote == "We fine-tuned ESM-2 on stability."
+
+
+def test_the_llm_defaults_are_stated_once_for_settings_and_config() -> None:
+    from kg.settings import Settings, llm_config
+
+    settings = Settings(_env_file=None, kg_llm_model="m", kg_llm_base_url="http://x/v1")  # type: ignore[call-arg]
+    from_settings = llm_config(settings)
+    bare = LLMConfig(model="m", base_url="http://x/v1")
+    for name in ("mode", "timeout_s", "http_retries", "temperature", "seed", "max_reuses"):
+        assert getattr(from_settings, name) == getattr(bare, name), name
