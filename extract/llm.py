@@ -285,7 +285,7 @@ class LLMExtractor:
                 raw = raw_answer(error.last_completion)
                 endpoint_error = api_error(error)
                 if endpoint_error is not None and raw is None:  # no answer: nothing to re-ask
-                    why = describe(endpoint_error, self.config.timeout_s)
+                    why = describe(endpoint_error, self.config.timeout_s, self.config.base_url)
                     failed = self._failed(base, started, why, None, attempts, tokens_in,
                                           tokens_out)  # fmt: skip
                     return failed, None, ending(endpoint_error)
@@ -304,8 +304,8 @@ class LLMExtractor:
                                       tokens_in + spent[0], tokens_out + spent[1])  # fmt: skip
                 return failed, None, "failed"
             except (openai.OpenAIError, ValidationError) as error:
-                failed = self._failed(base, started, describe(error, self.config.timeout_s),
-                                      None, attempts, tokens_in, tokens_out)  # fmt: skip
+                why = describe(error, self.config.timeout_s, self.config.base_url)
+                failed = self._failed(base, started, why, None, attempts, tokens_in, tokens_out)
                 return failed, None, ending(error)
         spent = usage_of(completion)
         tokens_in, tokens_out = tokens_in + spent[0], tokens_out + spent[1]

@@ -19,6 +19,7 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import instructor
 import openai
@@ -220,11 +221,24 @@ def api_error(error: BaseException) -> openai.OpenAIError | None:
     return None
 
 
-def describe(error: BaseException, timeout_s: float) -> str:
+def describe(error: BaseException, timeout_s: float, base_url: str | None = None) -> str:
     if isinstance(error, openai.APITimeoutError):
         return (f"no answer within {timeout_s:g} s (after the HTTP retries); a slow model "
                 "needs a larger KG_LLM_TIMEOUT")  # fmt: skip
+    if isinstance(error, openai.APIConnectionError):
+        return (
+            f"cannot reach the LLM endpoint {endpoint(base_url)} ({error}); check KG_LLM_BASE_URL"
+        )
     return f"{type(error).__name__}: {error}"
+
+
+def endpoint(base_url: str | None) -> str:
+    """The endpoint for messages: scheme, host, port and path, never credentials."""
+    if not base_url:
+        return "of OpenAI"
+    parts = urlsplit(base_url)
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname or ''}{port}{parts.path}"
 
 
 def ending(error: BaseException) -> str:

@@ -285,3 +285,20 @@ def test_the_llm_defaults_are_stated_once_for_settings_and_config() -> None:
     bare = LLMConfig(model="m", base_url="http://x/v1")
     for name in ("mode", "timeout_s", "http_retries", "temperature", "seed", "max_reuses"):
         assert getattr(from_settings, name) == getattr(bare, name), name
+
+
+def test_an_unreachable_endpoint_is_named_without_its_credentials() -> None:
+    import importlib.util
+
+    import openai
+
+    from extract.llm_request import describe
+
+    # the HTTP library under openai: httpx, or httpx2 from openai 3 on
+    http = importlib.import_module("httpx2" if importlib.util.find_spec("httpx2") else "httpx")
+
+    url = "http://user:sk-secret@127.0.0.1:9/v1"
+    error = openai.APIConnectionError(request=http.Request("POST", url + "/chat/completions"))
+    said = describe(error, 60, url)
+    assert "http://127.0.0.1:9/v1" in said and "KG_LLM_BASE_URL" in said
+    assert "sk-secret" not in said and "user" not in said
