@@ -54,3 +54,10 @@ def test_a_machine_without_java_or_maven_is_told_why(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("PATH", "/nonexistent")
     reason = tools_missing()
     assert reason is not None and "Java 17 and Maven" in reason and "java and mvn" in reason
+
+
+def test_the_generated_password_is_never_read_as_an_option(tmp_path: Path) -> None:
+    from kg.graph.stores.neo4j_server import Neo4jServer
+
+    passwords = {Neo4jServer(tmp_path / "home").password for _ in range(200)}
+    assert len(passwords) == 200 and all(p.isalnum() for p in passwords)

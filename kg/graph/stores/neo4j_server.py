@@ -99,7 +99,8 @@ class Neo4jServer:
     home: Path
     heap: str = "512m"
     pagecache: str = "64m"
-    password: str = field(default_factory=lambda: secrets.token_urlsafe(18))
+    # letters and digits only: neo4j-admin would read a password that starts with '-' as an option
+    password: str = field(default_factory=lambda: "kg" + secrets.token_hex(16))
     bolt_port: int = 0
     http_port: int = 0
     started_in: float = 0.0  # seconds from launch until Bolt answered
