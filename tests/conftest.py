@@ -28,7 +28,7 @@ _NEO4J_TIMES: list[str] = []
 def neo4j_server(**options: str) -> Iterator[Neo4jServer]:
     """A fresh Neo4j server for the duration of the block; skipped without java or mvn."""
     if reason := tools_missing():
-        pytest.skip(reason)
+        pytest.skip(f"no Neo4j on this machine: {reason}")
     began = time.monotonic()
     classpath()  # the first call resolves the jars with Maven
     resolved = time.monotonic() - began

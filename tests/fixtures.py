@@ -120,7 +120,7 @@ def tmpfs(where: Path, size: str, *options: str) -> Iterator[Path]:
     done = subprocess.run(mount, capture_output=True, text=True)
     if done.returncode != 0:
         reason = "the disk faults need a tmpfs mount, which needs root; mount refused it: "
-        pytest.skip(reason + (done.stderr.strip() or f"exit code {done.returncode}"))
+        pytest.skip(f"{reason}{done.stderr.strip() or f'exit code {done.returncode}'}")
     try:
         yield where
     finally:

@@ -63,3 +63,22 @@ def test_the_server_dies_with_a_killed_parent(tmp_path: Path) -> None:
     assert not alive(server_pid)
     with FalkorStore(tmp_path) as store:  # and the workspace is usable again
         assert store.run("RETURN 1 AS one") == [{"one": 1}]
+
+
+def test_the_server_exits_on_sigterm_even_when_its_last_save_fails(tmp_path: Path) -> None:
+    """The parent-death SIGTERM saves first; with the workspace gone the save fails, and the
+    server must exit anyway rather than linger as an orphan."""
+    import shutil
+
+    from kg.graph.stores.falkor import FalkorServer
+
+    server = FalkorServer(tmp_path / "ws")
+    server.start()
+    assert server._proc is not None
+    shutil.rmtree(tmp_path / "ws")
+    server._proc.send_signal(signal.SIGTERM)
+    try:
+        server._proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server._proc.kill()
+        raise AssertionError("redis-server lingered after SIGTERM, its workspace deleted") from None

