@@ -115,6 +115,80 @@ def _looks_like_a_name(surface: str) -> bool:
     return any(c.isdigit() or c == "_" for c in surface) or any(c.isupper() for c in surface[1:])
 
 
+# Words a name may be hyphenated to and still name the model ("ResNet-based", "AlphaFold2-
+# predicted"); any other word makes a compound that names something else ("CLIP-seq").
+_MODEL_COMPOUNDS = frozenset(
+    [
+        "based",
+        "like",
+        "style",
+        "type",
+        "derived",
+        "predicted",
+        "inspired",
+        "generated",
+        "segmented",
+        "tracked",
+        "detected",
+        "trained",
+        "pretrained",
+        "pre",
+        "fine",
+        "tuned",
+        "finetuned",
+        "embedded",
+        "encoded",
+        "extracted",
+        "computed",
+        "assisted",
+        "guided",
+        "powered",
+        "driven",
+        "only",
+        "specific",
+        "large",
+        "base",
+        "small",
+        "tiny",
+        "mini",
+        "huge",
+        "family",
+        "series",
+        "model",
+        "models",
+        "net",
+        "network",
+        "networks",
+        "architecture",
+        "backbone",
+        "features",
+        "embeddings",
+        "output",
+        "outputs",
+        "score",
+        "scores",
+        "structure",
+        "structures",
+        "predictions",
+        "annotated",
+        "labelled",
+        "labeled",
+    ]
+)
+_HYPHENATED = re.compile(r"[-‐‑]([A-Za-z]+)\b")
+
+
+def _in_compound(text: str, end: int) -> bool:
+    """Is the name ending at `end` the head of a hyphenated compound that names something
+    else ("CLIP-seq", "BERT-positive")? A digit or single letter after the hyphen is a
+    version or size, not a compound."""
+    after = _HYPHENATED.match(text, end)
+    if after is None:
+        return False
+    word = after.group(1)
+    return len(word) > 1 and word.lower() not in _MODEL_COMPOUNDS
+
+
 def find_mentions(text: str) -> list[Mention]:
     """Every known model named in `text`, left to right, longest first, no overlaps."""
     table, starts = _table(), _starts()
@@ -144,6 +218,8 @@ def find_mentions(text: str) -> list[Mention]:
             surface = text[runs[i].start() : runs[end].end()]
             if not entry.curated and not _looks_like_a_name(surface):
                 continue
+            if _in_compound(text, runs[end].end()):
+                break  # "CLIP-seq": the compound is an assay; no shorter name is in it either
             by = "table" if entry.curated else "catalogue"
             found.append(Mention(entry.info, surface, runs[i].start(), runs[end].end(), by))
             taken = end

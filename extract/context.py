@@ -19,6 +19,7 @@ from extract.open_world import BRAIN_MODEL, is_trap, may_speak_of_dl, named_mode
 from extract.passages import Passage, passages, sentences
 from extract.records import PaperText
 from extract.stage_evidence import STAGE_RESERVE, Excerpt, stage_excerpts
+from extract.use_evidence import not_a_use
 
 DEFAULT_BUDGET = 3000  # tokens
 
@@ -36,10 +37,20 @@ _STRONG = re.compile(
     r"deep[- ]learning|\bdeep (?:neural|autoencoder|network|model|generative)|"
     r"(?P<nn>neural net)|convolutional|\bCNNs?\b|transformer[- ](?:based|model|architecture|"
     r"encoder|decoder|layer)|autoencoder|pre-?trained (?:model|network|weights|language|"
-    r"transformer|encoder|backbone|embedding)|fine-?tun\w*|transfer[- ]learn\w*|"
-    r"language models?\b|foundation model|hugging ?face|\bLoRA\b|\bLSTMs?\b|"
-    r"recurrent (?:neural )?network|graph neural|\bGNNs?\b|\bGANs?\b|diffusion model|"
-    r"model zoo|pytorch|tensorflow|keras",
+    r"transformer|encoder|backbone|embedding)|foundation model|hugging ?face|\bLSTMs?\b|"
+    r"graph neural|\bGNNs?\b|model zoo|pytorch|tensorflow|keras",
+    re.IGNORECASE,
+)
+# Words other sciences use too (a gene network "fine-tunes" expression, learners transfer
+# learning, LoRa radios, GaN crystals, a diffusion model of transport, recurrent circuits of
+# cortex): a cue only beside a word of training in the same sentence.
+_SHARED = re.compile(
+    r"(?i:fine-?tun\w*|transfer[- ]learn\w*|language models?\b|diffusion models?|"
+    r"recurrent (?:neural )?networks?)|\bLoRA\b|\bGANs?\b"
+)
+_TRAINING = re.compile(
+    r"\b(?:train\w*|pre-?train\w*|weights|layers?|epochs?|learning rate|checkpoints?|GPUs?|"
+    r"deep|neural|backpropagation|loss function)\b",
     re.IGNORECASE,
 )
 
@@ -64,7 +75,9 @@ def strong_cue(sentence: str, brain_paper: bool = False) -> bool:
     if not may_speak_of_dl(sentence):
         return False
     bare_nn_is_brain = brain_paper and not _LEARNING.search(sentence)
-    return any(not (bare_nn_is_brain and m.group("nn")) for m in _STRONG.finditer(sentence))
+    if any(not (bare_nn_is_brain and m.group("nn")) for m in _STRONG.finditer(sentence)):
+        return True
+    return bool(_SHARED.search(sentence)) and bool(_TRAINING.search(sentence))
 
 
 def approx_tokens(text: str) -> int:
@@ -121,12 +134,20 @@ def speaks_of_deep_learning(paper: PaperText) -> bool:
 
 
 def works_with_deep_learning(paper: PaperText) -> bool:
-    """The rules extractor's uses_dl, stricter than the prefilter: a strong cue in the body
-    sections that can hold a reuse (methods, results...); the title and abstract count only
-    for a paper with no body. An abstract that speaks of the field ("CNNs are increasingly
-    proposed for ...") is a reason to send a paper to an LLM, not evidence of use."""
+    """The rules extractor's uses_dl, stricter than the prefilter: a strong cue, in a
+    sentence that shows the authors doing something (extract.use_evidence: not negated,
+    hypothetical, about the field, an analogy or an instruction), in the body sections that
+    can hold a reuse (methods, results...); the title and abstract count only for a paper
+    with no body. An abstract that speaks of the field ("CNNs are increasingly proposed for
+    ...") is a reason to send a paper to an LLM, not evidence of use."""
     head, body, _ = _split(paper)
-    return sends([], body) if body else sends(head, [])
+    chosen = body or head
+    brain_paper = BRAIN_MODEL.search(" ".join(p.text for p in chosen)) is not None
+    return any(
+        strong_cue(sentence, brain_paper) and not_a_use(sentence) is None
+        for p in chosen
+        for sentence in sentences(p.text)
+    )
 
 
 def _cost(passage: Passage) -> int:

@@ -33,6 +33,7 @@ class GoldReuse(BaseModel):
     pattern: list[str] = []
     stage: list[str] = []
     role: Role | None = None  # None: a reuse (used), role not labelled
+    evidence: list[str] = []  # the decisive sentences, as the labeller read them
 
     def keys(self) -> set[str]:
         return {key(name) for name in [self.model, *self.aliases]}
@@ -46,6 +47,10 @@ class Label(BaseModel):
     reuses: list[GoldReuse] = []
     natural_science: bool | None = None
     notes: str = ""
+    year: int | None = None
+    field: int | None = None  # OpenAlex field id of the paper's main field
+    corpus: str | None = None  # the set the paper came from (scores are also given per set)
+    kind: str | None = None  # positive, hard_negative or negative
 
     @property
     def gold_reuses(self) -> list[GoldReuse]:
@@ -132,6 +137,8 @@ class Scores:
     role_labelled: int = 0  # gold entries that carry a role
     role_correct: int = 0
     papers: list[PaperResult] = field(default_factory=list)
+    # every matched reuse: the label's patterns and stages (best first), the extracted reuse
+    pairs: list[tuple[list[str], list[str], Reuse]] = field(default_factory=list)
 
     @property
     def pattern_accuracy(self) -> float:
@@ -206,6 +213,7 @@ def _score_reuses(scores: Scores, result: PaperResult, label: Label, used: list[
         unmatched.remove(found)
         scores.models.add(True, True)
         scores.matched += 1
+        scores.pairs.append((gold.pattern, gold.stage, found))
         scores.pattern_undetermined += found.pattern is Pattern.undetermined
         scores.stage_undetermined += found.stage is Stage.undetermined
         scores.pattern_correct += found.pattern.value in gold.pattern

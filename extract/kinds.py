@@ -6,11 +6,12 @@ Type knowledge, not a list of names seen in any labelled paper:
   transformer, GNN and their compounds such as "1D-CNN", "CNN-LSTM" or "Bi-GRU") are kinds
   of network, never a Model by themselves; extract.open_world ties one to a published
   architecture only through a citation of its authors.
-- **Software, data and statistics**: deep learning frameworks and scientific libraries, data
-  sets and databases, statistical and classical machine learning methods, by word lists of
-  general knowledge of the field; and, for names no model table knows, by the noun a
-  sentence puts after the name ("the R package X", "the X database") or by how database
-  and assay names are formed (UniProtKB, GenBank, RNA-seq).
+- **Software, data, statistics and chemistry's methods**: deep learning frameworks and
+  scientific libraries, data sets and databases, statistical and classical machine learning
+  methods, force fields, density functionals and basis sets, by word lists of general
+  knowledge of the field; and, for names no model table knows, by the noun a sentence puts
+  after the name ("the R package X", "the X database", "the X matrix") or by how database,
+  assay and matrix names are formed (UniProtKB, GenBank, RNA-seq, BLOSUM62).
 """
 
 import re
@@ -70,14 +71,22 @@ _STATISTICS = _words(
     tsne umap hmm hmms anova ancova manova mcmc em bic aic roc auc mse rmse mae ols pls plsda
     sgd adam adamw relu softmax dropout"""
 )
-# How database, assay and file names are formed: UniProtKB, GenBank, RNA-seq, PubChem.
+# Force fields, density functionals and basis sets: chemistry's named methods.
+_CHEMISTRY = _words(
+    """amber charmm charmm36 charmm27 opls oplsaa gromos ff14sb ff19sb ff99sb gaff gaff2 tip3p
+    tip4p spce martini b3lyp pbe pbe0 blyp m062x wb97xd hf mp2 ccsd dft uff mmff mmff94"""
+)
+# How database, assay, file and matrix names are formed: UniProtKB, GenBank, RNA-seq, PubChem,
+# and substitution matrices (BLOSUM62, PAM250, VTML200).
 _NOT_A_NETWORK_FORM = re.compile(r"(?:DB|KB|Bank|Base|[-_]?[Ss]eq|Chem)$")
+_MATRIX_FORM = re.compile(r"^(?:BLOSUM|PAM|VTML)\d+$", re.IGNORECASE)
 # The noun a sentence puts after (or before) a name to say what it is.
 _KIND_AFTER = re.compile(
     r"^\W{0,3}(?:\([^()]{0,60}\)\s*)?(?:R |Python |Bioconductor |MATLAB |Julia |web |online |"
     r"open-source |public )?(?:package|library|libraries|toolbox|toolkit|database|"
     r"databank|data ?set|data ?base|corpus|benchmark|repository|archive|atlas|catalog(?:ue)?|"
-    r"collection|survey|assay|kit|test|regression|statistic|language|format|file)s?\b",
+    r"collection|survey|assay|kit|test|regression|statistic|language|format|file|matri(?:x|ce)|"
+    r"force[- ]field|functional|basis[- ]set|substitution|scoring function|index|indice)s?\b",
     re.IGNORECASE,
 )
 _KIND_BEFORE = re.compile(
@@ -91,8 +100,10 @@ def is_known_non_model(name: str) -> bool:
     """Software, a data set or database, or a statistical method, by name or by its form."""
     first = name.split(" ")[0]
     bare, first_bare = key(name), key(first)
-    kinds = (_SOFTWARE, _DATA, _STATISTICS)
+    kinds = (_SOFTWARE, _DATA, _STATISTICS, _CHEMISTRY)
     if any(bare in kind or first_bare in kind for kind in kinds):
+        return True
+    if _MATRIX_FORM.match(first):
         return True
     return bool(_NOT_A_NETWORK_FORM.search(first)) and not any(c.isdigit() for c in first)
 

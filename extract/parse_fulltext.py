@@ -143,6 +143,7 @@ def parse_jats(xml: bytes, work_id: str = "") -> ParsedText:
         abstract=_jats_abstract(meta),
         sections=tuple(sections),
         source="jats",
+        article_type=root.get("article-type"),
     )
     doi = normalise_doi(doi_el.text) if doi_el is not None and doi_el.text else None
     return ParsedText(doi=doi, article_type=root.get("article-type"), text=text, lost=lost)

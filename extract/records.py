@@ -68,6 +68,10 @@ class PaperText(Record):
     abstract: Text | None = None
     sections: tuple[Section, ...] = ()
     source: Literal["jats", "tei", "abstract", "corpus"] = "corpus"
+    article_type: Text | None = Field(
+        default=None, description="as the publisher types it (JATS article-type): "
+        "research-article, review-article, correction, editorial ...",
+    )  # fmt: skip
 
 
 class Reuse(Record):

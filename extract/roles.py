@@ -7,9 +7,9 @@
   name ("X-Lite", "X2", "X-small"). A name any model table knows is never created here: a
   paper that names its fine-tuned ESM-2 has adapted ESM-2.
 - **mentioned**: named, but not by what the authors did: in the introduction, background,
-  related work, discussion or outlook; or, anywhere, in a sentence about the field rather
-  than the work ("networks such as X and Y have transformed ...", "X has been widely used
-  for ...") with nothing the authors did in it.
+  related work, discussion or outlook; or, anywhere, in a sentence that shows no use of it
+  (extract.use_evidence: negated, hypothetical, about the field or others' work, an
+  analogy, an instruction, or a bare name).
 - **used**: everything else the rules extractor finds: a reuse.
 """
 
@@ -47,36 +47,6 @@ _CREATIONS = tuple(
 )
 # "X: a deep learning tool for ...": the title names the paper's own model.
 _TITLE = re.compile(rf"^\s*{NAME}\s*[:–—]\s*(?:an? |the )?(?:[\w-]+ ){{0,4}}?{_KIND}\b", re.I)
-
-# A sentence about the field, not the work: lists of examples, claims of what models have
-# done in general, and outlooks.
-_ABOUT_THE_FIELD = re.compile(
-    r"\b(?:such as|e\.g\.|for example|for instance|including|like)\b|"
-    r"\b(?:ha(?:ve|s) (?:been )?(?:widely |successfully |extensively |increasingly |recently )?"
-    r"(?:transformed|revolution[iz]\w+|revolutionis\w+|enabled|become|emerged|shown|achieved|"
-    r"demonstrated|proven|attracted|gained|used|applied|adopted))\b|"
-    r"\b(?:could|might|may) (?:also |in (?:the )?future )?be (?:used|applied|extended|adapted)|"
-    r"\bfuture (?:work|studies|research)\b|"
-    r"\b(?:originally|previously|initially|first) (?:developed|trained|proposed|introduced|"
-    r"described|published|designed|reported)\b|"
-    r"\b(?:was|were) (?:developed|proposed|introduced|described|published) (?:by|in)\b|"
-    r"\b(?:previous|prior|earlier|recent) (?:work|studies|reports)\b",
-    re.IGNORECASE,
-)
-# The authors doing something: then the sentence is about the work after all.
-_AUTHORS_ACT = re.compile(
-    r"\b(?:we|our|us)\b|\b(?:was|were|is|are) (?:then |first |also )?(?:used|applied|run|"
-    r"employed|trained|fine-?tuned|retrained|adapted|deployed|implemented|obtained|computed|"
-    r"predicted|generated|performed|selected|chosen|loaded|compared|evaluated|benchmarked|"
-    r"tested|assessed)\b|\bhere\b",
-    re.IGNORECASE,
-)
-
-
-def about_the_field(sentence: str) -> bool:
-    """A sentence that names models as examples or history, with nothing the authors did."""
-    return bool(_ABOUT_THE_FIELD.search(sentence)) and not _AUTHORS_ACT.search(sentence)
-
 
 # Cheap tests first: a creating sentence speaks of "we" or "our" or naming, and holds a word
 # that looks like a model's name (a capital or digit after its first letter).

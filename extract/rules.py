@@ -16,16 +16,19 @@ from functools import reduce
 from itertools import chain, islice
 from typing import Any
 
+from extract.acronyms import defined_otherwise
 from extract.catalogue import Mention, resolve
 from extract.context import works_with_deep_learning
 from extract.cues import PRIORITY, Site, pattern, stage
+from extract.document_kind import without_methods
 from extract.extractor import Done
 from extract.in_flight import in_order
 from extract.open_world import DL_CONTEXT, is_trap, named_models
 from extract.passages import Passage, passages, sentences
 from extract.records import Extraction, ExtractionFailure, Outcome, Paper, PaperText, Reuse
-from extract.roles import about_the_field, created_names, is_created
+from extract.roles import created_names, is_created
 from extract.taxonomy import Pattern, Role, Stage, stronger_role
+from extract.use_evidence import ONLY_NAMED, not_a_use
 
 EXTRACTOR = "rules"
 VERSION = "rules-3"
@@ -47,17 +50,22 @@ def _score(found: _Found) -> tuple[int, int, int]:
             found.passage.is_methods)  # fmt: skip
 
 
-def _role(mention: Mention, sentence: str, passage: Passage, created: dict[str, str]) -> Role:
+def _role(mention: Mention, site: Site, passage: Passage, created: dict[str, str]) -> Role:
     own = is_created(mention.text, created) or is_created(mention.model.name, created)
     if own and mention.model.modality == "unknown":  # a known model is never the paper's own
         return Role.created
-    if not passage.can_hold_reuse or about_the_field(sentence):
+    if not passage.can_hold_reuse:
         return Role.mentioned
-    return Role.used
+    why = not_a_use(site.sentence, site.start, site.end)
+    if why == ONLY_NAMED and site.next_sentence:  # "X (Smith, 2020). It was run on ..."
+        why = not_a_use(site.next_sentence)
+    return Role.used if why is None else Role.mentioned
 
 
 def _mentions(text: PaperText, created: dict[str, str]) -> list[_Found]:
     found: list[_Found] = []
+    reports_no_work = without_methods(text)
+    other = defined_otherwise(s for p in passages(text) for s in sentences(p.text) if "(" in s)
     for passage in passages(text):
         if not passage.can_hold_reuse and not passage.is_background:
             continue  # references, acknowledgements, funding: no role at all
@@ -67,9 +75,12 @@ def _mentions(text: PaperText, created: dict[str, str]) -> list[_Found]:
             following = split[i + 1] if i + 1 < len(split) and not named[i + 1] else ""
             alone = len({m.model.name for m in named[i]}) == 1
             for mention in named[i]:
+                if mention.text in other and mention.found_by != "pattern":
+                    continue  # an acronym this paper defines as something else
                 site = Site(sentence, mention.start, mention.end, following, alone,
                             cited="et al" in mention.text)  # fmt: skip
-                role = _role(mention, sentence, passage, created)
+                role = Role.mentioned if reports_no_work else _role(mention, site, passage,
+                                                                     created)  # fmt: skip
                 found.append(_Found(mention, site, passage, role))
     return found
 
@@ -116,8 +127,9 @@ def _unseen_creations(created: dict[str, str], seen: dict[str, list[_Found]]) ->
 
 
 def extract(text: PaperText) -> Extraction:
-    """Answer uses_dl, uses_ptms and the reuses (pattern, stage, evidence) for one paper."""
-    created = created_names(text.title, passages(text))
+    """Answer uses_dl, uses_ptms and the reuses (pattern, stage, evidence) for one paper. A
+    document that reports no work of its own (a review, a notice) reuses nothing."""
+    created = {} if without_methods(text) else created_names(text.title, passages(text))
     by_model: dict[str, list[_Found]] = {}
     for found in _mentions(text, created):
         by_model.setdefault(found.mention.model.name, []).append(found)
@@ -125,7 +137,7 @@ def extract(text: PaperText) -> Extraction:
     records += _unseen_creations(created, by_model)
     used = any(r.role is Role.used for r in records)
     made = any(r.role is Role.created for r in records)
-    uses_dl = used or made or works_with_deep_learning(text)
+    uses_dl = used or made or (not without_methods(text) and works_with_deep_learning(text))
     return Extraction(
         work_id=text.work_id,
         uses_dl=uses_dl,

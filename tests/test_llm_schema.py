@@ -227,21 +227,21 @@ def test_a_model_listed_twice_is_one_edge_and_used_wins() -> None:
     assert (edge.model, edge.role, edge.stage) == ("ESM-2", Role.used, Stage.Analysis)
 
 
-def test_kg_eval_distributions_count_edges_and_share_multi_valued_labels() -> None:
-    from extract.distributions import distributions
-    from extract.evaluate import GoldReuse, Label
+def test_kg_eval_shares_count_edges_by_the_labels_best_value() -> None:
+    from extract.evaluate import GoldReuse, Label, score
     from extract.llm import to_extraction
+    from extract.value_scores import value_scores
 
-    label = Label(file="p.xml", reuses=[GoldReuse(model="ESM-2", pattern=["adaptation"],
-                                                  stage=["Test", "Analysis"])])  # fmt: skip
+    label = Label(file="p.xml", uses_ptms=True, reuses=[
+        GoldReuse(model="ESM-2", pattern=["adaptation"], stage=["Test", "Analysis"])])  # fmt: skip
     answer = PaperAnswer.model_validate({"uses_dl": True, "uses_ptms": True, "reuses": [
         raw(quote="We fine-tuned ESM-2.", stage="undetermined")]})  # fmt: skip
-    rows = {
-        (r["kind"], r["value"]): r for r in distributions([(label, to_extraction("W1", answer))])
-    }
-    assert rows[("stage", "Test")]["labelled"] == 0.5 and rows[("stage", "Test")]["extracted"] == 0
-    assert rows[("stage", "undetermined")]["extracted"] == 1
-    assert rows[("pattern", "adaptation")]["extracted_share"] == 1.0
+    pairs = [(label, to_extraction("W1", answer))]
+    values = value_scores(pairs, score(pairs).pairs)
+    stages = {r["value"]: r for r in values["stage"].shares()}
+    assert (stages["Test"]["labelled"], stages["Analysis"]["labelled"]) == (1, 0)
+    assert values["stage"].coverage == (0, 1)  # the one extracted edge is undetermined
+    assert {r["value"]: r for r in values["pattern"].shares()}["adaptation"]["extracted %"] == 100
 
 
 def test_extractions_stored_before_roles_and_ids_stay_readable() -> None:

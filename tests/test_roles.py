@@ -196,7 +196,7 @@ def test_pattern_from_what_was_done_to_the_weights(sentence: str, expected: Patt
 
 
 def test_no_evidence_gives_undetermined_pattern_and_stage() -> None:
-    (reuse,) = extract(paper("Cellpose and its settings are listed in Table 2.")).reuses
+    (reuse,) = extract(paper("We relied on Cellpose throughout.")).reuses
     assert (reuse.role, reuse.pattern, reuse.stage) == (Role.used, Pattern.undetermined,
                                                         Stage.undetermined)  # fmt: skip
     assert reuse.form == "no evidence of what was done with the model"

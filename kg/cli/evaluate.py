@@ -2,7 +2,7 @@
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -34,9 +34,12 @@ def evaluate(
     concurrency: ConcurrencyOption = 8,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write scores here.")] = None,
 ) -> None:
-    """Score an extractor against labelled papers: P/R/F1, kappa, pattern and stage accuracy."""
-    from extract.distributions import distributions
-    from extract.evaluate import read_labels, score
+    """Score an extractor against labelled papers: P/R/F1 of the flags and the reused models,
+    pattern and stage per value (precision, recall, confusion), labelled against extracted
+    shares with the largest lean, coverage of decided values, roles, and all of it per
+    corpus and per field."""
+    from extract.eval_report import report
+    from extract.evaluate import read_labels
     from extract.parse_fulltext import parse_xml
 
     settings = load_settings()
@@ -63,51 +66,41 @@ def evaluate(
         workspace.close()
     by_id = {o.work_id: o for o in outcomes if isinstance(o, Extraction)}
     failed = [Failure(o.work_id, o.reason) for o in outcomes if not isinstance(o, Extraction)]
-    scores = score([(label, by_id.get(f"W{n}")) for n, label in enumerate(gold, start=1)])
+    figures = report([(label, by_id.get(f"W{n}")) for n, label in enumerate(gold, start=1)])
     llm = getattr(chosen, "stats", None)
-    sent = llm.calls + llm.cache_hits if llm else 0
-    tokens = llm.input_tokens / max(llm.calls, 1) if llm else 0.0
-    rows = [
-        {"measure": name, "precision": b.precision, "recall": b.recall, "f1": b.f1,
-         "tp": b.tp, "fp": b.fp, "fn": b.fn}
-        for name, b in (("uses_dl", scores.uses_dl), ("uses_ptms", scores.uses_ptms),
-                        ("reused models", scores.models))
-    ]  # fmt: skip
-    out.print(render.table(rows, title=f"{extractor} extractor on {len(gold)} labelled papers"))
-    summary: dict[str, float | int] = {
-        "kappa_uses_ptms": round(scores.uses_ptms.kappa, 3),
-        "pattern_accuracy": round(scores.pattern_accuracy, 3),
-        "stage_accuracy": round(scores.stage_accuracy, 3),
-        "matched_reuses": scores.matched,
-        "pattern_undetermined": scores.pattern_undetermined,
-        "stage_undetermined": scores.stage_undetermined,
-        "pattern_accuracy_all": round(scores.pattern_accuracy_all, 3),
-        "stage_accuracy_all": round(scores.stage_accuracy_all, 3),
-        "roles_labelled": scores.role_labelled,
-        "role_accuracy": round(scores.role_accuracy, 3),
-    }
-    if llm is not None:  # the rules extractor sends nothing: no LLM columns for it
-        summary |= {"papers_sent_to_llm": sent, "input_tokens_per_call": round(tokens, 1)}
-    groups: dict[str, tuple[str, ...]] = {
-        f"{k.capitalize()} accuracy over evidenced values (_all: undetermined counted as wrong)":
-        ("matched_reuses", f"{k}_accuracy", f"{k}_accuracy_all", f"{k}_undetermined")
-        for k in ("pattern", "stage")
-    }  # fmt: skip
-    taken = {column for group in groups.values() for column in group[1:]}
-    groups["Agreement on uses_ptms, and roles"] = tuple(set(summary) - taken)
-    for title, wanted in groups.items():  # narrow tables: every column shows at 80 columns
-        out.print(render.table([{k: v for k, v in summary.items() if k in wanted}], title=title))
-    mistakes = [
-        {"paper": p.file, "misses": "; ".join(p.misses), "false alarms": "; ".join(p.false_alarms),
-         "created (not scored)": "; ".join(p.created)}
-        for p in scores.papers
-    ]  # fmt: skip
-    spread = distributions([(label, by_id.get(f"W{n}")) for n, label in enumerate(gold, start=1)])
-    out.print(render.table(spread, title="Patterns and stages, labelled vs extracted "
-                           "(shares of decided values, per paper-model edge)"))  # fmt: skip
-    if mistakes:
-        out.print(render.table(mistakes, title="Misses and false alarms"))
+    if llm is not None:  # the rules extractor sends nothing: no LLM figures for it
+        figures["summary"] |= {
+            "papers_sent_to_llm": llm.calls + llm.cache_hits,
+            "input_tokens_per_call": round(llm.input_tokens / max(llm.calls, 1), 1),
+        }
+    _show(figures, f"{extractor} extractor on {len(gold)} labelled papers")
     if json_out:
-        json_out.write_text(json.dumps({"scores": rows, **summary, "distributions": spread,
-                                        "papers": mistakes}, indent=2))  # fmt: skip
+        json_out.write_text(json.dumps(figures, indent=2))
     print_failures(failed)
+
+
+def _show(figures: dict[str, Any], title: str) -> None:
+    """The figures as narrow tables: every column shows at 80 columns."""
+    out.print(render.table(figures["scores"], title=title))
+    summary = figures["summary"]
+    for kind in ("pattern", "stage"):
+        wanted = [k for k in summary if k.startswith(kind)]
+        out.print(render.table([{k.removeprefix(f"{kind}_"): summary[k] for k in wanted}],
+                               title=f"{kind.capitalize()}: accuracy over decided values "
+                               "(any accepted value), coverage (decided/extracted), the "
+                               "largest share gap in points"))  # fmt: skip
+    rest = {k: v for k, v in summary.items() if not k.startswith(("pattern", "stage"))}
+    out.print(render.table([rest], title="Agreement on uses_ptms, and roles"))
+    out.print(render.table(figures["per_value"], title="Per value, over matched reuses "
+                           "(against the label's best value)"))  # fmt: skip
+    for kind, rows in figures["confusion"].items():  # stage names cut to fit 80 columns
+        short = [{k if k == "labelled" else k[:5]: v for k, v in row.items()} for row in rows]
+        out.print(render.table(short, title=f"{kind.capitalize()} confusion: labelled best "
+                               "value (rows) by extracted value (columns)"))  # fmt: skip
+    out.print(render.table(figures["shares"], title="Shares of decided values per "
+                           "paper-model edge, labelled vs extracted"))  # fmt: skip
+    for key, name in (("by_corpus", "corpus"), ("by_field", "field")):
+        if len(figures[key]) > 1:
+            out.print(render.table(figures[key], title=f"Per {name}"))
+    if figures["mistakes"]:
+        out.print(render.table(figures["mistakes"], title="Misses and false alarms"))
