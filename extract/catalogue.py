@@ -115,64 +115,41 @@ def _looks_like_a_name(surface: str) -> bool:
     return any(c.isdigit() or c == "_" for c in surface) or any(c.isupper() for c in surface[1:])
 
 
-# Words a name may be hyphenated to and still name the model ("ResNet-based", "AlphaFold2-
-# predicted"); any other word makes a compound that names something else ("CLIP-seq").
-_MODEL_COMPOUNDS = frozenset(
+# Words that, hyphenated to a name, make a compound naming something else: assays
+# ("CLIP-seq", "BERT-ChIP"), genotypes and cell states ("SAM-deficient", "GAN-positive").
+_OTHER_COMPOUNDS = frozenset(
     [
-        "based",
-        "like",
-        "style",
-        "type",
-        "derived",
-        "predicted",
-        "inspired",
-        "generated",
-        "segmented",
-        "tracked",
-        "detected",
-        "trained",
-        "pretrained",
-        "pre",
-        "fine",
-        "tuned",
-        "finetuned",
-        "embedded",
-        "encoded",
-        "extracted",
-        "computed",
-        "assisted",
-        "guided",
-        "powered",
-        "driven",
-        "only",
-        "specific",
-        "large",
-        "base",
-        "small",
-        "tiny",
-        "mini",
-        "huge",
-        "family",
-        "series",
-        "model",
-        "models",
-        "net",
-        "network",
-        "networks",
-        "architecture",
-        "backbone",
-        "features",
-        "embeddings",
-        "output",
-        "outputs",
-        "score",
-        "scores",
-        "structure",
-        "structures",
-        "predictions",
-        "annotated",
-        "labelled",
-        "labeled",
+        "seq",
+        "chip",
+        "pcr",
+        "positive",
+        "negative",
+        "binding",
+        "bound",
+        "deficient",
+        "knockout",
+        "ko",
+        "mediated",
+        "dependent",
+        "independent",
+        "expressing",
+        "expression",
+        "treated",
+        "infected",
+        "tagged",
+        "null",
+        "mutant",
+        "mutants",
+        "cell",
+        "cells",
+        "tag",
+        "labelling",
+        "staining",
+        "stained",
+        "rich",
+        "poor",
+        "free",
+        "fed",
     ]
 )
 _HYPHENATED = re.compile(r"[-‐‑]([A-Za-z]+)\b")
@@ -180,13 +157,11 @@ _HYPHENATED = re.compile(r"[-‐‑]([A-Za-z]+)\b")
 
 def _in_compound(text: str, end: int) -> bool:
     """Is the name ending at `end` the head of a hyphenated compound that names something
-    else ("CLIP-seq", "BERT-positive")? A digit or single letter after the hyphen is a
-    version or size, not a compound."""
+    else ("CLIP-seq", "BERT-positive")?"""
     after = _HYPHENATED.match(text, end)
     if after is None:
         return False
-    word = after.group(1)
-    return len(word) > 1 and word.lower() not in _MODEL_COMPOUNDS
+    return after.group(1).lower() in _OTHER_COMPOUNDS
 
 
 def find_mentions(text: str) -> list[Mention]:

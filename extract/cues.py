@@ -33,6 +33,19 @@ def _cues[T](*table: tuple[str, T, str]) -> tuple[Cue[T], ...]:
 
 
 A, C, D = Pattern.adaptation, Pattern.conceptual, Pattern.deployment
+HEAD = "frozen features under a newly trained head"
+# A classical classifier on a model's outputs: the model ran as released (definitions.md).
+CLASSICAL = re.compile(
+    r"random forests?|support vector|\bSVMs?\b|logistic regression|gradient[- ]boost\w*|"
+    r"XGBoost|k-nearest|\bkNN\b|linear regression|ridge regression|\blasso\b",
+    re.IGNORECASE,
+)
+# Released weights named beside training: the training started from them.
+RELEASED_WEIGHTS = re.compile(
+    r"pre-?trained|ImageNet|\bCOCO\b|released (?:weights|checkpoints?)|checkpoints?|"
+    r"transfer[- ]learn\w*|initiali[sz]\w* (?:\w+ ){0,3}(?:with|from)",
+    re.IGNORECASE,
+)
 
 # A negated adaptation cue means the model ran as released ("without fine-tuning").
 AS_RELEASED = _cues(
@@ -54,7 +67,8 @@ PATTERN_CUES = _cues(
     (r"\b(?:new|newly[- ]trained|additional|added|trainable|linear|classification|regression|"
      r"task[- ]specific)\s+(?:[\w-]+ ){0,2}(?:head|output layer|dense layers?|fully[- ]connected "
      r"layers?|softmax layer)s?\b|\blinear prob\w*|\b(?:head|output layer)s? (?:was|were) "
-     r"(?:then )?trained", A, "frozen features under a newly trained head"),
+     r"(?:then )?trained|\b(?:replac\w+|re-?train\w*|add\w*) (?:only )?(?:the )?(?:final|last|top|"
+     r"output|classification) (?:[\w-]+ ){0,2}layers?", A, HEAD),
     (r"\b(start\w*|initiali[sz]\w*) from (\S+ ){0,4}(pre-?trained|released) (weights|"
      r"checkpoints?|backbones?|models?|networks?)|\b(start\w*|initiali[sz]\w*) from (\S+ ){0,5}"
      r"(backbones?|checkpoints?|weights) pre-?trained", A, "training from released weights"),
@@ -70,6 +84,8 @@ PATTERN_CUES = _cues(
     (r"inspired by", C, "design inspired by"),
     (r"off[- ]the[- ]shelf|out[- ]of[- ]the[- ]box|as released|as provided", D,
      "used off the shelf"),
+    (r"\b(?:frozen|froze|freez\w*)\b(?=[^.]{0,160}(?<!pre-)(?<!pre)\btrain)|"
+     r"(?<!pre-)(?<!pre)\btrain\w*\b(?=[^.]{0,160}\b(?:frozen|froze|freez\w*))", A, HEAD),
     (r"\bfrozen\b|\bfroze\b|\bfreez\w*", D, "weights frozen"),
     (r"(as|for) (a |the )?(fixed |frozen )?feature extract\w*", D, "feature extractor"),
     (r"\b(embeddings?|features|representations) (\w+ ){0,3}(from|of|with|using|by)\b", D,
@@ -88,9 +104,11 @@ PATTERN_CUES = _cues(
 
 # Constructions tied to the mention: the words right before it, or right after it.
 NO_TRAINING_SAID = "released weights, no training said"
+TRAINED_BY_AUTHORS = "trained by the authors"
 _ARTICLE = r"(?:the |a |an |our |their |its )?(?:[\w-]+ ){0,2}"
 _BEFORE = _cues(
     (rf"\b(?:fine-?tuned|re-?trained|further trained)\s+{_ARTICLE}$", A, "fine-tuning"),
+    (rf"(?<![-\w])(?:train|trained|training|trains)\s+{_ARTICLE}$", C, TRAINED_BY_AUTHORS),
     (rf"\b(?:architecture of|modell?ed on|(?:network|model|architecture)s? (?:based on|"
      rf"following|derived from))\s+{_ARTICLE}$", C, "architecture reused"),
     (rf"\b(?:using|used|use|uses|with|via|through|by|ran|run|running|applied|applying|"
@@ -105,6 +123,10 @@ _AFTER = _cues(
      A, "fine-tuning"),
     (rf"^(?:-like|-style|-inspired|-type)?{_CITATION}\s*(?:architecture|design|topology|"
      r"backbone design)", C, "architecture reused"),
+    (r"^-(?:like|style|inspired|type|based)\s+(?:[\w-]+\s+){0,3}(?:network|model|architecture|CNN|"
+     r"classifier|detector|encoder)", C, "architecture reused"),
+    (rf"^{_CITATION}\s*(?:model |network |architecture )?(?:was|were) (?:then |first |"
+     r"subsequently |also )?trained\b", C, TRAINED_BY_AUTHORS),
     (rf"^{_CITATION}\s*(?:was|were|is) (?:then |also |first )?(?:run|applied|used|employed|"
      r"deployed|queried)\b", D, "run as released"),
     (r"^(?:-predicted|-derived|\s+predict\w*|\s+embeddings?|\s+structures?|\s+outputs?|"
@@ -176,6 +198,11 @@ def pattern(site: Site) -> tuple[Pattern, str]:
                 return value, label
     in_sentence = _found(site.sentence, site.start, PATTERN_CUES)
     tied = _tied(site)
+    if CLASSICAL.search(site.sentence):  # a classical classifier on its outputs, not a head
+        in_sentence = [f for f in in_sentence if f[2] != HEAD]
+    if RELEASED_WEIGHTS.search(site.sentence):  # "we trained a pre-trained X": from its weights
+        tied = [(0, A, "trained from released weights") if t[2] == TRAINED_BY_AUTHORS else t
+                for t in tied]  # fmt: skip
     if any(value is Pattern.adaptation for _, value, _ in in_sentence):
         # "the pre-trained X ... fine-tuned": training said after all
         tied = [t for t in tied if t[2] != NO_TRAINING_SAID]

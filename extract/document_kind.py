@@ -38,14 +38,17 @@ WITHOUT_METHODS = frozenset(
 )
 _TITLE = re.compile(
     r"\b(?:a (?:systematic |critical |narrative |brief |mini-?)?review|review(?:s)? of|"
-    r"reviewing|an overview|perspectives?|primer|commentary|editorial|erratum|corrigendum|"
+    r"reviewing|overview|perspectives?|primer|commentary|editorial|erratum|corrigendum|"
     r"correction|retraction|expression of concern|tutorial|quick tips|(?:a|the) roadmap)\b",
     re.IGNORECASE,
 )
 _ABSTRACT = re.compile(
     r"\b(?:(?:in )?this (?:review|perspective|primer|commentary|tutorial|mini-?review)|"
-    r"(?:here,? )?we (?:review|survey|summari[sz]e (?:recent|the (?:state|current)))|"
-    r"(?:this|the present) (?:article|paper) reviews)\b",
+    r"(?:here,? )?we (?:review|survey|summari[sz]e (?:recent|the (?:state|current))|highlight "
+    r"(?:recent|key|some|several) (?:examples|advances|developments|milestones|work))|"
+    r"we provide (?:a |an )?(?:comprehensive |brief |short |concise )?(?:overview|review|survey|"
+    r"summary|primer|guide|tutorial)|(?:this|the present) (?:article|paper|manuscript) "
+    r"(?:reviews|highlights|summari[sz]es|surveys)|serves? as a (?:handbook|guide|primer))\b",
     re.IGNORECASE,
 )
 

@@ -11,8 +11,9 @@ accuracies, as wrong).
 
 Only predictions with role `used` are reuses. A gold entry may carry a `role` (used, created,
 mentioned; none means used): entries of role created or mentioned are not reuses to find,
-and every entry with a role scores the predicted role of the model of that name. Models the
-extractor says a paper created are listed apart, never as false alarms.
+and every entry with a role scores the predicted role of the model of that name (a model
+labelled mentioned and not named at all agrees). Models the extractor says a paper created
+are listed apart, never as false alarms.
 """
 
 import json
@@ -230,14 +231,17 @@ def _score_reuses(scores: Scores, result: PaperResult, label: Label, used: list[
 
 
 def _score_roles(scores: Scores, result: PaperResult, label: Label, named: list[Reuse]) -> None:
-    """Roles where the labels carry them; created models listed apart."""
+    """Roles where the labels carry them; created models listed apart. A model labelled
+    mentioned that the extractor does not name at all agrees with the label: neither puts it
+    in the graph."""
     for gold in label.reuses:
         if gold.role is None:
             continue
         scores.role_labelled += 1
         found = _match(gold, named)
         said = found.role if found else None
-        scores.role_correct += said is gold.role
-        if said is not gold.role:
+        agrees = said is gold.role or (said is None and gold.role is Role.mentioned)
+        scores.role_correct += agrees
+        if not agrees:
             result.misses.append(f"{gold.model}: role {said or 'not named'}, labelled {gold.role}")
     result.created += [made.model for made in named if made.role is Role.created]

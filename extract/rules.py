@@ -19,7 +19,7 @@ from typing import Any
 from extract.acronyms import defined_otherwise
 from extract.catalogue import Mention, resolve
 from extract.context import works_with_deep_learning
-from extract.cues import PRIORITY, Site, pattern, stage
+from extract.cues import PRIORITY, RELEASED_WEIGHTS, TRAINED_BY_AUTHORS, Site, pattern, stage
 from extract.document_kind import without_methods
 from extract.extractor import Done
 from extract.in_flight import in_order
@@ -93,6 +93,9 @@ def _record(mentions: list[_Found]) -> Reuse:
     info = best.mention.model
     if role is Role.used:
         (chosen, form), served = pattern(best.site), stage(best.site)
+        if form == TRAINED_BY_AUTHORS and any(RELEASED_WEIGHTS.search(f.site.sentence)
+                                              for f in mentions):  # fmt: skip
+            chosen, form = Pattern.adaptation, "trained from released weights"
     else:
         chosen, served = Pattern.undetermined, Stage.undetermined
         form = "introduced by this paper" if role is Role.created else "named as background"

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from extract.errors import InputRejected
-from extract.records import Extraction, Outcome, Paper, Work
+from extract.records import Extraction, Outcome, Paper, PaperText, Work
 from kg.cli.app import (
     ConcurrencyOption,
     ExtractorOption,
@@ -40,7 +40,6 @@ def evaluate(
     corpus and per field."""
     from extract.eval_report import report
     from extract.evaluate import read_labels
-    from extract.parse_fulltext import parse_xml
 
     settings = load_settings()
     registered(extractor)  # an unknown name is refused before anything is read
@@ -51,7 +50,7 @@ def evaluate(
     for number, label in enumerate(gold, start=1):
         path = labels.parent / label.file
         try:
-            text = parse_xml(regular_file(path, "the paper").read_bytes(), f"W{number}").text
+            text = _read_paper(regular_file(path, "the paper"), f"W{number}")
         except (OSError, InputRejected) as error:
             raise InputRejected(f"cannot read {path} of the labels: {error}") from error
         papers.append(Paper(work=Work(id=f"W{number}", title=text.title), text=text))
@@ -77,6 +76,18 @@ def evaluate(
     if json_out:
         json_out.write_text(json.dumps(figures, indent=2))
     print_failures(failed)
+
+
+def _read_paper(path: Path, work_id: str) -> PaperText:
+    """A labelled paper: JATS or TEI XML, or plain text or markdown (kg.sources.own_papers)."""
+    from extract.parse_fulltext import parse_xml
+    from kg.sources.corpus import TEXT_SUFFIXES
+    from kg.sources.own_papers import from_text
+
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        text = PaperText.model_validate(from_text(path)["text"])
+        return text.model_copy(update={"work_id": work_id})
+    return parse_xml(path.read_bytes(), work_id).text
 
 
 def _show(figures: dict[str, Any], title: str) -> None:

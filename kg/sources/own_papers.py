@@ -7,9 +7,10 @@ field (given by id or by name, ranked in the order given). A line may also be fl
     {"title": "...", "doi": "10.1/x", "year": 2024, "fields": ["Neuroscience"], "text": "..."}
 
 Besides JSON Lines, a plain-text or markdown paper (the first line or `# ` heading is its
-title; `DOI:`, `Year:`, `Journal:` and `Fields:` lines may follow; `## ` headings start
-sections) and a folder of JATS or TEI files with a `metadata.csv` (columns file, doi, title,
-year, journal, fields) read without writing any JSON.
+title, or the `title:` of a YAML front matter block as JOSS and Manubot papers open; `DOI:`,
+`Year:`, `Journal:` and `Fields:` lines may follow; `## ` headings start sections, an
+`## Abstract` section is the abstract) and a folder of JATS or TEI files with a
+`metadata.csv` (columns file, doi, title, year, journal, fields) read without writing any JSON.
 """
 
 import csv
@@ -85,6 +86,8 @@ def complete(line: dict[str, Any]) -> dict[str, Any]:
 
 
 _META = re.compile(r"^(doi|year|journal|fields?)\s*:\s*(.+)$", re.IGNORECASE)
+_FRONT_TITLE = re.compile(r"^title\s*:\s*(.+)$")
+_ATTRIBUTES = re.compile(r"\s*\{[^{}]*\}\s*$")  # pandoc's "## Methods {#methods}"
 
 
 def from_text(path: Path) -> dict[str, Any]:
@@ -94,8 +97,14 @@ def from_text(path: Path) -> dict[str, Any]:
         lines.pop(0)
     if not lines:
         raise InputRejected(f"{path} is empty: a paper needs at least a title line")
-    work: dict[str, Any] = {"title": lines[0].lstrip("# ").strip()}
-    rest = lines[1:]
+    title, rest = lines[0].lstrip("# ").strip(), lines[1:]
+    stripped = [line.strip() for line in rest]
+    if lines[0].strip() == "---" and ("---" in stripped or "..." in stripped):
+        end = min(stripped.index(mark) for mark in ("---", "...") if mark in stripped)
+        front, rest = rest[:end], rest[end + 1 :]
+        titles = [m.group(1) for line in front if (m := _FRONT_TITLE.match(line))]
+        title = titles[0].strip().strip("\"'") if titles else path.stem
+    work: dict[str, Any] = {"title": title}
     while rest and (not rest[0].strip() or _META.match(rest[0].strip())):
         if m := _META.match(rest.pop(0).strip()):
             name, value = m.group(1).lower(), m.group(2).strip()
@@ -104,15 +113,19 @@ def from_text(path: Path) -> dict[str, Any]:
             else:
                 work[name] = int(value) if name == "year" and value.isdigit() else value
     sections: list[dict[str, Any]] = []
+    abstract = None
     heading, chunk = "Body", list[str]()
     for line in [*rest, "## end"]:
         if line.startswith("#"):
-            if _paragraphs("\n".join(chunk)):
-                sections.append({"heading": heading, "paragraphs": _paragraphs("\n".join(chunk))})
-            heading, chunk = line.lstrip("# ").strip(), []
+            paragraphs = _paragraphs("\n".join(chunk))
+            if paragraphs and heading.lower() == "abstract" and abstract is None:
+                abstract = " ".join(paragraphs)
+            elif paragraphs:
+                sections.append({"heading": heading, "paragraphs": paragraphs})
+            heading, chunk = _ATTRIBUTES.sub("", line.lstrip("# ")).strip(), []
         else:
             chunk.append(line)
-    return complete({"work": work, "text": {"sections": sections}})
+    return complete({"work": work, "text": {"abstract": abstract, "sections": sections}})
 
 
 def from_folder(folder: Path) -> Iterator[tuple[str, dict[str, Any] | InputRejected]]:
