@@ -19,7 +19,7 @@ from extract.open_world import BRAIN_MODEL, is_trap, may_speak_of_dl, named_mode
 from extract.passages import Passage, passages, sentences
 from extract.records import PaperText
 from extract.stage_evidence import STAGE_RESERVE, Excerpt, stage_excerpts
-from extract.use_evidence import not_a_use
+from extract.use_evidence import by_the_authors
 
 DEFAULT_BUDGET = 3000  # tokens
 
@@ -35,10 +35,10 @@ _MODEL_LIKE = re.compile(r"\b(?:[A-Z][A-Za-z]*-?v?\d+[A-Za-z]*|[a-z]+[A-Z][A-Za-
 
 _STRONG = re.compile(
     r"deep[- ]learning|\bdeep (?:neural|autoencoder|network|model|generative)|"
-    r"(?P<nn>neural net)|convolutional|\bCNNs?\b|transformer[- ](?:based|model|architecture|"
-    r"encoder|decoder|layer)|autoencoder|pre-?trained (?:model|network|weights|language|"
-    r"transformer|encoder|backbone|embedding)|foundation model|hugging ?face|\bLSTMs?\b|"
-    r"graph neural|\bGNNs?\b|model zoo|pytorch|tensorflow|keras",
+    r"(?P<nn>neural net)|convolutional (?:neural )?(?:network|layer|filter|encoder|architecture|"
+    r"model)s?|\bCNNs?\b|transformer[- ](?:based|model|architecture|encoder|decoder|layer)|"
+    r"autoencoder|pre-?trained (?:model|network|weights|language|transformer|encoder|backbone|"
+    r"embedding)|foundation model|hugging ?face|\bLSTMs?\b|graph neural|\bGNNs?\b|model zoo",
     re.IGNORECASE,
 )
 # Words other sciences use too (a gene network "fine-tunes" expression, learners transfer
@@ -46,7 +46,7 @@ _STRONG = re.compile(
 # cortex): a cue only beside a word of training in the same sentence.
 _SHARED = re.compile(
     r"(?i:fine-?tun\w*|transfer[- ]learn\w*|language models?\b|diffusion models?|"
-    r"recurrent (?:neural )?networks?)|\bLoRA\b|\bGANs?\b"
+    r"recurrent (?:neural )?networks?|pytorch|tensorflow|keras)|\bLoRA\b|\bGANs?\b"
 )
 _TRAINING = re.compile(
     r"\b(?:train\w*|pre-?train\w*|weights|layers?|epochs?|learning rate|checkpoints?|GPUs?|"
@@ -64,13 +64,25 @@ _LEARNING = re.compile(
 )
 
 
+# A model named only by a short acronym (CLIP, SAM, BART) is a cue only where the sentence
+# speaks of models: the letters abbreviate assays and institutions too.
+_BARE_ACRONYM = re.compile(r"[A-Z]{2,5}")
+_MODEL_WORDS = re.compile(
+    r"\b(?:models?|networks?|embeddings?|encoders?|pre-?trained|zero-shot|prompts?|weights)\b",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=4096)  # the prefilter and the rules' uses_dl read the same sentences
 def strong_cue(sentence: str, brain_paper: bool = False) -> bool:
     """Would this sentence alone send a paper to the LLM? A trap word (spiking, animals
     pre-trained on a task, an analogy) silences only the sentence it sits in."""
     if is_trap(sentence):
         return False
-    if named_models(sentence):
+    named = [m for m in named_models(sentence) if m.found_by != "shape"]  # a shape is no cue
+    if any(not _BARE_ACRONYM.fullmatch(m.text) for m in named):
+        return True
+    if named and _MODEL_WORDS.search(sentence):
         return True
     if not may_speak_of_dl(sentence):
         return False
@@ -135,8 +147,9 @@ def speaks_of_deep_learning(paper: PaperText) -> bool:
 
 def works_with_deep_learning(paper: PaperText) -> bool:
     """The rules extractor's uses_dl, stricter than the prefilter: a strong cue, in a
-    sentence that shows the authors doing something (extract.use_evidence: not negated,
-    hypothetical, about the field, an analogy or an instruction), in the body sections that
+    sentence that shows the authors doing something (extract.use_evidence.by_the_authors:
+    "we", "our", or a use in the passive; not negated, hypothetical, about the field, an
+    analogy or an instruction), in the body sections that
     can hold a reuse (methods, results...); the title and abstract count only for a paper
     with no body. An abstract that speaks of the field ("CNNs are increasingly proposed for
     ...") is a reason to send a paper to an LLM, not evidence of use."""
@@ -144,7 +157,7 @@ def works_with_deep_learning(paper: PaperText) -> bool:
     chosen = body or head
     brain_paper = BRAIN_MODEL.search(" ".join(p.text for p in chosen)) is not None
     return any(
-        strong_cue(sentence, brain_paper) and not_a_use(sentence) is None
+        strong_cue(sentence, brain_paper) and by_the_authors(sentence)
         for p in chosen
         for sentence in sentences(p.text)
     )

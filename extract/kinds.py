@@ -69,7 +69,7 @@ _DATA = _words(
 _STATISTICS = _words(
     """svm svms svr pca ica lda qda glm glms glmm glmms gam gams lasso ridge knn kmeans
     tsne umap hmm hmms anova ancova manova mcmc em bic aic roc auc mse rmse mae ols pls plsda
-    sgd adam adamw relu softmax dropout"""
+    sgd adam adamw relu softmax dropout arima sarima arma garch gbm"""
 )
 # Force fields, density functionals and basis sets: chemistry's named methods.
 _CHEMISTRY = _words(
@@ -86,7 +86,9 @@ _KIND_AFTER = re.compile(
     r"open-source |public )?(?:package|library|libraries|toolbox|toolkit|database|"
     r"databank|data ?set|data ?base|corpus|benchmark|repository|archive|atlas|catalog(?:ue)?|"
     r"collection|survey|assay|kit|test|regression|statistic|language|format|file|matri(?:x|ce)|"
-    r"force[- ]field|functional|basis[- ]set|substitution|scoring function|index|indice)s?\b",
+    r"force[- ]field|functional|basis[- ]set|substitution|scoring function|index|indice|camera|"
+    r"microscope|spectrometer|sequencer|instrument|scanner|telescope|(?:direct )?electron "
+    r"detector|software)s?\b",
     re.IGNORECASE,
 )
 _KIND_BEFORE = re.compile(

@@ -48,26 +48,69 @@ _INTRODUCTIONS = tuple(
         r"classify|annotate|identify|estimate|generate|embed|extract|infer|score)",
     )
 )
-# First authors (and years) of classic architectures, for prose such as "a CNN following
-# Krizhevsky et al. (2012)": general knowledge of the field, not any paper's wording.
-CLASSICS: dict[str, tuple[str, range]] = {
-    "krizhevsky": ("AlexNet", range(2012, 2018)),
-    "simonyan": ("VGG", range(2014, 2016)),
-    "ronneberger": ("U-Net", range(2015, 2016)),
-    "szegedy": ("GoogLeNet", range(2014, 2017)),
-    "lecun": ("LeNet", range(1989, 1999)),
-    "redmon": ("YOLO", range(2016, 2019)),
-    "chollet": ("Xception", range(2017, 2018)),
-    "howard": ("MobileNetV2", range(2017, 2020)),
-    "dosovitskiy": ("ViT", range(2020, 2022)),
-    "vaswani": ("Transformer", range(2017, 2018)),
-    "devlin": ("BERT", range(2018, 2020)),
-    "kipf": ("GCN", range(2016, 2018)),
-    "isensee": ("nnU-Net", range(2018, 2022)),
-    "hochreiter": ("LSTM", range(1997, 1998)),
-    "cho": ("GRU", range(2014, 2015)),
-    "goodfellow": ("GAN", range(2014, 2015)),
+# First authors and years of the papers that introduced well-known models, so that prose
+# naming a model by its citation ("a CNN designed for natural-image classification
+# (Krizhevsky et al., 2012)") finds it: general knowledge of the field, not any paper's
+# wording. A year one either side counts (preprints, online-first).
+CITATIONS: dict[str, tuple[tuple[str, int], ...]] = {
+    "krizhevsky": (("AlexNet", 2012),),
+    "simonyan": (("VGG", 2014), ("VGG", 2015)),
+    "ronneberger": (("U-Net", 2015),),
+    "szegedy": (("GoogLeNet", 2015), ("Inception-v3", 2016)),
+    "lecun": (("LeNet", 1998),),
+    "redmon": (("YOLO", 2016),),
+    "chollet": (("Xception", 2017),),
+    "howard": (("MobileNetV2", 2017),),
+    "sandler": (("MobileNetV2", 2018),),
+    "dosovitskiy": (("ViT", 2021),),
+    "vaswani": (("Transformer", 2017),),
+    "devlin": (("BERT", 2019),),
+    "kipf": (("GCN", 2017),),
+    "isensee": (("nnU-Net", 2021),),
+    "hochreiter": (("LSTM", 1997),),
+    "goodfellow": (("GAN", 2014),),
+    "he": (("ResNet", 2016),),
+    "huang": (("DenseNet", 2017),),
+    "tan": (("EfficientNet", 2019),),
+    "jumper": (("AlphaFold2", 2021),),
+    "baek": (("RoseTTAFold", 2021),),
+    "mirdita": (("ColabFold", 2022),),
+    "lin": (("ESM-2", 2023),),
+    "rives": (("ESM-1b", 2021),),
+    "mathis": (("DeepLabCut", 2018),),
+    "nath": (("DeepLabCut", 2019),),
+    "stringer": (("Cellpose", 2021),),
+    "pachitariu": (("Cellpose", 2022),),
+    "schmidt": (("StarDist", 2018),),
+    "pereira": (("SLEAP", 2022),),
+    "radford": (("CLIP", 2021),),
+    "kirillov": (("Segment Anything", 2023),),
+    "kahl": (("BirdNET", 2021),),
+    "dauparas": (("ProteinMPNN", 2022),),
+    "lopez": (("scVI", 2018),),
+    "ren": (("Faster R-CNN", 2015),),
+    "liu": (("Swin Transformer", 2021),),
+    "almagro armenteros": (("SignalP", 2019),),
+    "teufel": (("SignalP", 2022),),
+    "zhou": (("DeepSEA", 2015),),
+    "alipanahi": (("DeepBind", 2015),),
+    "jaganathan": (("SpliceAI", 2019),),
+    "avsec": (("Enformer", 2021),),
+    "poplin": (("DeepVariant", 2018),),
+    "lam": (("GraphCast", 2023),),
+    "bi": (("Pangu-Weather", 2023),),
+    "pathak": (("FourCastNet", 2022),),
 }
+
+
+def cited_model(author: str, year: str) -> str | None:
+    """The well-known model a citation of (first author, year) names, if any."""
+    for name, when in CITATIONS.get(author.lower(), ()):
+        if abs(int(year) - when) <= 1:
+            return name
+    return None
+
+
 _PROSE = re.compile(
     r"\b(?:CNN|convolutional (?:neural )?network|network|architecture|model)s?\b[^.]{0,80}?"
     r"\b(?:following|based on|adapted from|modified from|as in|described by|proposed by|"
@@ -78,6 +121,11 @@ _PROSE = re.compile(
 _GENERIC_CITED = re.compile(
     r"\b(?P<kind>[A-Za-z][\w-]{1,20})s? [(\[](?P<author>[A-Z][a-z]+)"
     r"(?: et al\.?| (?:and|&) [A-Z][a-z]+)?,? \(?(?P<year>\d{4})"
+)
+# A network described in prose, then cited: "a CNN designed for natural-image classification
+# (Krizhevsky et al., 2012)".
+_DESCRIBED_CITED = re.compile(
+    r"[(\[](?P<author>[A-Z][a-z]+)(?: et al\.?| (?:and|&) [A-Z][a-z]+)?,? (?P<year>\d{4})[a-z]?[);\]]"
 )
 _ARCHITECTURE_WORDS = re.compile(r"\b(?:CNN|network|architecture|layers?|neural)\b", re.I)
 # Substrings one of which every deep-learning cue below contains: a sentence with none of
@@ -101,7 +149,7 @@ def may_speak_of_dl(sentence: str) -> bool:
 DL_CONTEXT = re.compile(
     r"deep[- ]learning|\bdeep (?:neural|autoencoder|network|model|generative)|neural net|"
     r"convolutional|\bCNNs?\b|transformer|autoencoder|pre-?train|fine-?tun|language model|"
-    r"foundation model|\bweights\b|checkpoint|U-?Net|\bLSTMs?\b|recurrent|self-attention|"
+    r"foundation model|(?:pre-?trained|network|model|learned|released) weights|checkpoint|U-?Net|\bLSTMs?\b|recurrent|self-attention|"
     r"diffusion model|graph neural|\bGNNs?\b|\bGANs?\b",
     re.I,
 )
@@ -115,7 +163,12 @@ _NOT_MODELS = frozenset(
     HMMs MSA MSAs BLAST SVM PCA t-SNE UMAP ROC AUC MSE RMSE LSTM CNN CNNs RNN GAN VAE MLP
     OpenCV scikit-learn""".lower().split()
 )
-BRAIN_MODEL = re.compile(r"spiking|integrate-and-fire|leaky integrat|Hodgkin|Izhikevich", re.I)
+# Models of the brain: their "neural networks" are circuits of neurons, not deep learning.
+BRAIN_MODEL = re.compile(
+    r"spiking|integrate-and-fire|leaky integrat|Hodgkin|Izhikevich|balanced network|"
+    r"excitatory|firing rates?|membrane potential|\bSTDP\b|Hebbian|synaptic plasticity",
+    re.I,
+)
 _PRETRAINED = re.compile(r"\bpre-?trained\b", re.I)
 _BEINGS = re.compile(
     r"\b(?:mice|rats?|animals?|monkeys?|macaques?|subjects?|participants?|birds?|pigeons?|"
@@ -174,15 +227,51 @@ def introduced(sentence: str) -> Iterator[Mention]:
     if _ARCHITECTURE_WORDS.search(sentence) or "(" in sentence or "[" in sentence:
         cited = [m for m in _GENERIC_CITED.finditer(sentence)
                  if is_generic_architecture(m.group("kind"))]  # fmt: skip
-        for match in (*_PROSE.finditer(sentence), *cited):
-            classic = CLASSICS.get(match.group("author").lower())
-            if classic and int(match.group("year")) in classic[1]:
-                info = resolve(classic[0])
+        described = _DESCRIBED_CITED.finditer(sentence) if _ARCHITECTURE_WORDS.search(
+            sentence) else ()  # fmt: skip
+        for match in (*_PROSE.finditer(sentence), *cited, *described):
+            classic = cited_model(match.group("author"), match.group("year"))
+            if classic:
+                info = resolve(classic)
                 if info.name not in seen:
                     seen.add(info.name)
                     at = match.start("author")
                     written = f"{match.group('author')} et al. ({match.group('year')})"
                     yield Mention(info, written, at, match.end(), "pattern")
+
+
+# How networks and neural predictors are named (ERFNet, CycleGAN, Autoformer, ABCPred,
+# EmbedSeg, BioWordVec, MegaDetector, NetPhos): a name of this shape is a model wherever a
+# sentence names it, found by its shape ("shape"); whether the paper used it is the roles'
+# question. A naming convention of the field, not a list of names.
+_SHAPE = (
+    r"(?:Net|NN|GAN|[Ff]ormer|BERT|GPT|Pred|PRED|Seg|Vec|Detector|MPNN)"
+    r"(?:[-\s]?v?\d+(?:\.\d+)*)?"
+)
+_SHAPED = re.compile(
+    rf"\b(?:[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*?{_SHAPE}|Net[A-Z][A-Za-z0-9]*)\b"
+)
+_SHAPED_HINT = re.compile(r"Net|NN|GAN|ormer|BERT|GPT|Pred|PRED|Seg|Vec|Detector")
+_SUFFIX = re.compile(_SHAPE + "$")
+
+
+def shaped(sentence: str, known: set[str]) -> Iterator[Mention]:
+    """Names shaped like a network's that no table knows (see _SHAPE)."""
+    if not _SHAPED_HINT.search(sentence) or is_trap(sentence):
+        return
+    for match in _SHAPED.finditer(sentence):
+        name, (start, end) = match.group(0), match.span()
+        if not looks_like_a_model(name) or typed_as_non_model(sentence, start, end):
+            continue
+        if len(_SUFFIX.sub("", name)) < 2 or sentence[max(0, start - 1) : start] in ("/", "."):
+            continue  # "NNN" codons; a name inside a web address
+        info = resolve(name)
+        family = resolve(info.family)  # "NetMHCpan3" is NetMHCpan
+        if family.modality != "unknown":
+            continue
+        if info.name not in known and info.modality == "unknown":
+            known.add(info.name)
+            yield Mention(info, name, match.start(), match.end(), "shape")
 
 
 # A catalogue name (not curated) counts where the sentence speaks of deep learning models.
@@ -195,7 +284,8 @@ _MODEL_CONTEXT = re.compile(
 @lru_cache(maxsize=4096)  # the rules and the prefilter read the same sentences
 def named_models(sentence: str) -> tuple[Mention, ...]:
     """The models a sentence names: the curated table's on sight, the catalogue's where the
-    sentence speaks of models, and those it introduces as used."""
+    sentence speaks of models, those it introduces as used, and names shaped like a
+    network's."""
     found = [
         m
         for m in find_mentions(sentence)
@@ -203,4 +293,6 @@ def named_models(sentence: str) -> tuple[Mention, ...]:
     ]
     if any(m.found_by != "table" for m in found) and not _MODEL_CONTEXT.search(sentence):
         found = [m for m in found if m.found_by == "table"]
-    return (*found, *introduced(sentence))
+    opened = tuple(introduced(sentence))
+    known = {m.model.name for m in (*found, *opened)}
+    return (*found, *opened, *shaped(sentence, known))

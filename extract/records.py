@@ -91,10 +91,10 @@ class Reuse(Record):
     stage: Stage
     form: Text = Field(description="what was done with the model, in a few words")
     evidence: Text = Field(description="the sentence of the paper the reuse was read from")
-    found_by: Literal["table", "catalogue", "pattern", "llm"] = Field(
+    found_by: Literal["table", "catalogue", "pattern", "shape", "llm"] = Field(
         default="table",
         description="the curated table, the generated catalogue, an introducing sentence "
-        "(a model in no table), or the LLM",
+        "(a model in no table), a name shaped like a network's (ERFNet, CycleGAN), or the LLM",
     )
     role: Role = Field(
         default=Role.used,

@@ -26,7 +26,8 @@ _MAKE += r"released|create|created|build|built|establish|devise|devised)"
 _AFTER_NAME = r"(?=\s*(?:[,:;(]|\.(?:\s|$)|$| (?:a|an|which|that|to|for|as|with)\b))"
 _KIND = (
     r"(?:model|network|net|classifier|detector|predictor|architecture|method|tool|framework|"
-    r"pipeline|approach|algorithm|system|software|encoder|segmenter)s?"
+    r"pipeline|approach|algorithm|system|software|encoder|segmenter|package|library|toolbox|"
+    r"toolkit|platform|suite|interface|autoencoder|transformer)s?"
 )
 _CREATIONS = tuple(
     re.compile(rx, re.IGNORECASE)  # the name's own case is judged by looks_like_a_model

@@ -28,7 +28,7 @@ from extract.passages import Passage, passages, sentences
 from extract.records import Extraction, ExtractionFailure, Outcome, Paper, PaperText, Reuse
 from extract.roles import created_names, is_created
 from extract.taxonomy import Pattern, Role, Stage, stronger_role
-from extract.use_evidence import ONLY_NAMED, not_a_use
+from extract.use_evidence import ONLY_NAMED, not_a_use, part_of_another
 
 EXTRACTOR = "rules"
 VERSION = "rules-3"
@@ -81,6 +81,10 @@ def _mentions(text: PaperText, created: dict[str, str]) -> list[_Found]:
                             cited="et al" in mention.text)  # fmt: skip
                 role = Role.mentioned if reports_no_work else _role(mention, site, passage,
                                                                      created)  # fmt: skip
+                if any(other.end <= mention.start and other.model != mention.model and
+                       part_of_another(sentence, other.end, mention.start)
+                       for other in named[i]):  # fmt: skip
+                    role = Role.mentioned  # a part of another model the sentence describes
                 found.append(_Found(mention, site, passage, role))
     return found
 

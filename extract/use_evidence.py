@@ -77,6 +77,10 @@ _ABOUT_THE_FIELD = re.compile(
     r"described|published|designed|reported)\b|"
     r"\b(?:was|were) (?:developed|proposed|introduced|described|published|designed) (?:by|in)\b|"
     r"\b(?:previous|prior|earlier|recent|other) (?:work|studies|reports|authors)\b|"
+    r"\b(?:studies|works?|authors|approaches|literature) (?:have |has )?(?:show|shown|shows|"
+    r"demonstrated?|suggests?|suggested|reports?|reported|found|underscores?)\b|"
+    r"^\s*[A-Z][\w-]+(?: et al\.?|,? (?:and|&) [A-Z][\w-]+)?,? [(\[]\d{4}[a-z]?[)\]]|"
+    r"\b(?:the )?(?:work|approach|method)s? (?:of|by) @?[A-Z@]|"
     r"\b(?:exists?|existed|variants? of|versions of|achiev\w+|outperform\w*|"
     r"state[- ]of[- ]the[- ]art)\b",
     re.IGNORECASE,
@@ -107,6 +111,30 @@ _ACT = re.compile(
 )
 _NEAR = 80  # a negation farther than this from the name is about something else
 ONLY_NAMED = "the sentence only names the model"
+
+
+# Another model's parts: "CLIP employs BERT as its text encoder".
+_PART_OF = re.compile(
+    r"^[^.;]{0,40}?\b(?:employs?|uses|adopts?|consists? of|contains?|comprises?|is based on|"
+    r"relies on|builds? (?:up)?on|incorporates?|(?:is|are) built (?:up)?on)\b[^.;]{0,80}$",
+    re.IGNORECASE,
+)
+
+
+def part_of_another(sentence: str, other_end: int, start: int) -> bool:
+    """Is the model named at `start` a part of the model named just before (ending at
+    `other_end`), as the sentence describes that model ("X employs Y as its encoder")?"""
+    between = sentence[other_end:start]
+    return bool(_PART_OF.match(between)) and not _WE.search(between)
+
+
+_WE = re.compile(r"\b(?:we|our)\b", re.IGNORECASE)
+
+
+def by_the_authors(sentence: str) -> bool:
+    """Does the sentence report something the authors did ("we", "our", a use in the
+    passive), and is it no negation, hypothesis, analogy, instruction or note on the field?"""
+    return bool(_AUTHORS_ACT.search(sentence)) and not_a_use(sentence) is None
 
 
 def about_the_field(sentence: str) -> bool:

@@ -80,7 +80,7 @@ REUSES = Table(
         Column("role", STR, "the mention's role (e.g. used), when the graph records one"),
         Column("form", STR, "what was done with the model, in a few words"),
         Column("evidence", STR, "the paper's sentence the reuse was read from"),
-        Column("found_by", STR, "table | catalogue | pattern | llm"),
+        Column("found_by", STR, "table | catalogue | pattern | shape | llm"),
     ),
 )
 
