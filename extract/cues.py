@@ -142,6 +142,9 @@ STAGE_CUES = _cues(
      r"recordings?|observ\w*)", Stage.Observation, "observation"),
     (r"\b(analy[sz]\w*|quantif\w*|cluster(ed|ing)\b|interpret\w*|visuali[sz]\w*|statistic\w*)",
      Stage.Analysis, "analysis"),
+    (r"\b(?:putative|potential|annotat\w*|characteri[sz]\w*)\b|\bpredict\w* (?:\w+ ){0,3}(?:sites?|"
+     r"domains?|motifs?|regions?|locali[sz]ation|signal (?:peptides?|sequences?)|secondary "
+     r"structures?|transmembrane|epitopes?|functions?)\b", Stage.Analysis, "annotating the data"),
     (r"manuscript|draft\w*|report(ed|ing)? (the |our )?(findings|results)|summari[sz]\w* "
      r"(the |our )?(findings|results)", Stage.Conclusion, "reporting"),
     (r"\b(predict\w*|classif\w*|simulat\w*|experiment\w*|test\w*|estimat\w*|"

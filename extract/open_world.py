@@ -125,7 +125,8 @@ _GENERIC_CITED = re.compile(
 # A network described in prose, then cited: "a CNN designed for natural-image classification
 # (Krizhevsky et al., 2012)".
 _DESCRIBED_CITED = re.compile(
-    r"[(\[](?P<author>[A-Z][a-z]+)(?: et al\.?| (?:and|&) [A-Z][a-z]+)?,? (?P<year>\d{4})[a-z]?[);\]]"
+    r"[(\[](?P<author>[A-Z][a-z]+)(?: et al\.?| (?:and|&) [A-Z][a-z]+)?,? "
+    r"(?P<year>\d{4})[a-z]?[);\]]"
 )
 _ARCHITECTURE_WORDS = re.compile(r"\b(?:CNN|network|architecture|layers?|neural)\b", re.I)
 # Substrings one of which every deep-learning cue below contains: a sentence with none of
@@ -149,7 +150,8 @@ def may_speak_of_dl(sentence: str) -> bool:
 DL_CONTEXT = re.compile(
     r"deep[- ]learning|\bdeep (?:neural|autoencoder|network|model|generative)|neural net|"
     r"convolutional|\bCNNs?\b|transformer|autoencoder|pre-?train|fine-?tun|language model|"
-    r"foundation model|(?:pre-?trained|network|model|learned|released) weights|checkpoint|U-?Net|\bLSTMs?\b|recurrent|self-attention|"
+    r"foundation model|(?:pre-?trained|network|model|learned|released) weights|checkpoint|"
+    r"U-?Net|\bLSTMs?\b|recurrent|self-attention|"
     r"diffusion model|graph neural|\bGNNs?\b|\bGANs?\b",
     re.I,
 )
