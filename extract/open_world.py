@@ -243,18 +243,17 @@ def introduced(sentence: str) -> Iterator[Mention]:
 
 
 # How networks and neural predictors are named (ERFNet, CycleGAN, Autoformer, ABCPred,
-# EmbedSeg, BioWordVec, MegaDetector, NetPhos): a name of this shape is a model wherever a
+# EmbedSeg, BioWordVec, MegaDetector): a name of this shape is a model wherever a
 # sentence names it, found by its shape ("shape"); whether the paper used it is the roles'
 # question. A naming convention of the field, not a list of names.
 _SHAPE = (
     r"(?:Net|NN|GAN|[Ff]ormer|BERT|GPT|Pred|PRED|Seg|Vec|Detector|MPNN)"
     r"(?:[-\s]?v?\d+(?:\.\d+)*)?"
 )
-_SHAPED = re.compile(
-    rf"\b(?:[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*?{_SHAPE}|Net[A-Z][A-Za-z0-9]*)\b"
-)
+_SHAPED = re.compile(rf"\b[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*?{_SHAPE}\b")
 _SHAPED_HINT = re.compile(r"Net|NN|GAN|ormer|BERT|GPT|Pred|PRED|Seg|Vec|Detector")
 _SUFFIX = re.compile(_SHAPE + "$")
+_NEURAL = re.compile(r"neural|deep|\bnetworks?\b|transformer|language model", re.IGNORECASE)
 
 
 def shaped(sentence: str, known: set[str]) -> Iterator[Mention]:
@@ -267,6 +266,8 @@ def shaped(sentence: str, known: set[str]) -> Iterator[Mention]:
             continue
         if len(_SUFFIX.sub("", name)) < 2 or sentence[max(0, start - 1) : start] in ("/", "."):
             continue  # "NNN" codons; a name inside a web address
+        if name.isupper() and not _NEURAL.search(sentence):
+            continue  # an acronym ("LMNN": large-margin nearest neighbours) needs "neural" near
         info = resolve(name)
         family = resolve(info.family)  # "NetMHCpan3" is NetMHCpan
         if family.modality != "unknown":
