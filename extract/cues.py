@@ -121,7 +121,7 @@ _CITATION = r"(?:\s*\([^()]{0,80}\)|\s*\[[\d,\s–-]{1,20}\])?"
 _AFTER = _cues(
     (rf"^{_CITATION}\s*(?:was|were) (?:then |further |subsequently )?(?:fine-?tuned|re-?trained)",
      A, "fine-tuning"),
-    (rf"^(?:-like|-style|-inspired|-type)?{_CITATION}\s*(?:architecture|design|topology|"
+    (rf"^(?:-like|-style|-inspired|-type|['’]s)?{_CITATION}\s*(?:architecture|design|topology|"
      r"backbone design)", C, "architecture reused"),
     (r"^-(?:like|style|inspired|type|based)\s+(?:[\w-]+\s+){0,3}(?:network|model|architecture|CNN|"
      r"classifier|detector|encoder)", C, "architecture reused"),
@@ -139,7 +139,7 @@ STAGE_CUES = _cues(
     (r"hypothes\w*|candidate\w*|prioriti[sz]\w*|generat\w* (new |novel )?(designs|sequences|"
      r"molecules)", Stage.Hypothesis, "hypotheses"),
     (r"\b(detect\w*|segment\w*|track\w*|monitor\w*|count\w*|survey\w*|camera[- ]trap\w*|"
-     r"recordings?|observ\w*)", Stage.Observation, "observation"),
+     r"recordings?)", Stage.Observation, "observation"),
     (r"\b(analy[sz]\w*|quantif\w*|cluster(ed|ing)\b|interpret\w*|visuali[sz]\w*|statistic\w*)",
      Stage.Analysis, "analysis"),
     (r"\b(?:putative|potential|annotat\w*|characteri[sz]\w*)\b|\bpredict\w* (?:\w+ ){0,3}(?:sites?|"

@@ -165,10 +165,13 @@ _NOT_MODELS = frozenset(
     HMMs MSA MSAs BLAST SVM PCA t-SNE UMAP ROC AUC MSE RMSE LSTM CNN CNNs RNN GAN VAE MLP
     OpenCV scikit-learn""".lower().split()
 )
-# Models of the brain: their "neural networks" are circuits of neurons, not deep learning.
-BRAIN_MODEL = re.compile(
-    r"spiking|integrate-and-fire|leaky integrat|Hodgkin|Izhikevich|balanced network|"
-    r"excitatory|firing rates?|membrane potential|\bSTDP\b|Hebbian|synaptic plasticity",
+# Models of the brain: their "neural networks" are circuits of neurons, not deep learning. A
+# sentence with these words speaks of the brain; a paper with the wider words is a paper
+# about the brain, where a bare "neural network" needs a word of learning beside it.
+BRAIN_MODEL = re.compile(r"spiking|integrate-and-fire|leaky integrat|Hodgkin|Izhikevich", re.I)
+BRAIN_PAPER = re.compile(
+    BRAIN_MODEL.pattern + r"|balanced network|excitatory|firing rates?|membrane potential|"
+    r"\bSTDP\b|Hebbian|synaptic plasticity",
     re.I,
 )
 _PRETRAINED = re.compile(r"\bpre-?trained\b", re.I)
@@ -277,6 +280,27 @@ def shaped(sentence: str, known: set[str]) -> Iterator[Mention]:
             yield Mention(info, name, match.start(), match.end(), "shape")
 
 
+# "Inception, version 3", "SignalP (v. 5.0)": a name and its version written apart.
+_VERSIONED = re.compile(
+    r"\b(?P<name>[A-Z][A-Za-z]+(?:-[A-Za-z]+)?),? \(?(?:version|ver\.|v\.)\s?(?P<v>\d+(?:\.\d+)?)"
+)
+
+
+def versioned(sentence: str, found: list[Mention]) -> Iterator[Mention]:
+    """Known models named with their version written apart, that no table finds as written."""
+    if "ver" not in sentence and "v." not in sentence:
+        return
+    for match in _VERSIONED.finditer(sentence):
+        if any(m.start <= match.start() < m.end for m in found):
+            continue
+        name, version = match.group("name"), match.group("v")
+        for written in (f"{name} v{version}", f"{name}-v{version}", f"{name}{version}"):
+            info = resolve(written)
+            if info.modality != "unknown":
+                yield Mention(info, match.group(0), match.start(), match.end(), "pattern")
+                break
+
+
 # A catalogue name (not curated) counts where the sentence speaks of deep learning models.
 _MODEL_CONTEXT = re.compile(
     DL_CONTEXT.pattern + r"|\b(?:networks?|architectures?|backbones?|detectors?|classifiers?)\b",
@@ -296,6 +320,6 @@ def named_models(sentence: str) -> tuple[Mention, ...]:
     ]
     if any(m.found_by != "table" for m in found) and not _MODEL_CONTEXT.search(sentence):
         found = [m for m in found if m.found_by == "table"]
-    opened = tuple(introduced(sentence))
+    opened = (*introduced(sentence), *versioned(sentence, found))
     known = {m.model.name for m in (*found, *opened)}
     return (*found, *opened, *shaped(sentence, known))

@@ -40,7 +40,7 @@ _CREATIONS = tuple(
         rf"[\"“']?{NAME}",
         rf"\b{_KIND},? (?:(?:which |that )?we (?:call|named|termed|dubbed)|hereafter(?: called| "
         rf"referred to as)?),? [\"“']?{NAME}",
-        rf"\bour (?:own |new |novel |proposed |present )?(?:{_KIND},? )?{NAME}{_AFTER_NAME}",
+        rf"\bour (?:own |new |novel |proposed |present )?(?:{_KIND},? \(?)?{NAME}\)?{_AFTER_NAME}",
         rf"\bour (?:own |new |novel |proposed )?{NAME} {_KIND}\b",
         rf"\b{NAME},? (?:which|that) we (?:have )?(?:{_MAKE}|trained|call|named)\b",
         rf"\b{NAME},? (?:\(|, )?our (?:own |new |novel |proposed )?(?:[\w-]+ ){{0,3}}?{_KIND}\b",
