@@ -164,33 +164,52 @@ def _in_compound(text: str, end: int) -> bool:
     return after.group(1).lower() in _OTHER_COMPOUNDS
 
 
+def might_name_known(text: str) -> bool:
+    """Does the text hold a run a known name starts with? (One set test, in C.)"""
+    return not _starts().isdisjoint(_RUN.findall(text.lower()))
+
+
+@cache
+def _prefixes() -> frozenset[str]:
+    """Every prefix of every key: a walk over runs stops as soon as its letters begin none."""
+    return frozenset(k[:n] for k in _table() for n in range(1, len(k) + 1))
+
+
 def find_mentions(text: str) -> list[Mention]:
     """Every known model named in `text`, left to right, longest first, no overlaps."""
     table, starts = _table(), _starts()
-    if starts.isdisjoint(_RUN.findall(text.lower())):
-        return []  # the common case, decided in C: no run a name starts with
+    lows = _RUN.findall(text.lower())
+    if starts.isdisjoint(lows):
+        return []  # the common case: no run a name starts with
     runs = list(_RUN.finditer(text))
-    # only runs a name can start with are looked at (a set test per run, in C)
-    candidates = [i for i, run in enumerate(runs) if run.group(0).lower() in starts]
+    if len(runs) != len(lows):  # a character whose lower case is a letter (the Kelvin sign)
+        lows = [run.group(0).lower() for run in runs]
+    prefixes = _prefixes()
     found: list[Mention] = []
     taken = -1  # the last run inside a mention already found
-    for i in candidates:
-        if i <= taken or (runs[i].start() > 0 and text[runs[i].start() - 1] == "-"):
+    for i, low in enumerate(lows):
+        if low not in starts or i <= taken:
+            continue
+        if runs[i].start() > 0 and text[runs[i].start() - 1] == "-":
             continue  # "pre-ResNet": a name never continues a hyphenated word
-        last, joined = i, runs[i].group(0)
+        last, joined = i, low
         extensions = [(i, joined)]
         while last + 1 < len(runs) and last + 1 - i < _MAX_RUNS:
             gap = text[runs[last].end() : runs[last + 1].start()]
             if len(gap) != 1 or gap not in _JOINERS:
                 break
             last += 1
-            joined += runs[last].group(0)
+            joined += lows[last]
+            if joined not in prefixes:
+                break
             extensions.append((last, joined))
         for end, letters in reversed(extensions):
-            entry = table.get(letters.lower())
-            if entry is None or (entry.exact and letters not in entry.exact):
+            entry = table.get(letters)
+            if entry is None:
                 continue
             surface = text[runs[i].start() : runs[end].end()]
+            if entry.exact and _letters(surface) not in entry.exact:
+                continue
             if not entry.curated and not _looks_like_a_name(surface):
                 continue
             if _in_compound(text, runs[end].end()):

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extract.open_world import BRAIN_PAPER, is_trap, may_speak_of_dl, named_models
+from extract.open_world import about_the_brain, is_trap, may_speak_of_dl, named_models
 from extract.passages import Passage, passages, sentences
 from extract.records import PaperText
 from extract.stage_evidence import STAGE_RESERVE, Excerpt, stage_excerpts
@@ -124,7 +124,7 @@ class Context:
 def sends(head: list[Passage], body: list[Passage]) -> bool:
     """The prefilter: does any sentence of the title, abstract or a section that can hold a
     reuse carry a strong cue?"""
-    brain_paper = BRAIN_PAPER.search(" ".join(p.text for p in (*head, *body))) is not None
+    brain_paper = about_the_brain(" ".join(p.text for p in (*head, *body)))
     return any(
         strong_cue(sentence, brain_paper) for p in (*head, *body) for sentence in sentences(p.text)
     )
@@ -155,10 +155,11 @@ def works_with_deep_learning(paper: PaperText) -> bool:
     ...") is a reason to send a paper to an LLM, not evidence of use."""
     head, body, _ = _split(paper)
     chosen = body or head
-    brain_paper = BRAIN_PAPER.search(" ".join(p.text for p in chosen)) is not None
+    brain_paper = about_the_brain(" ".join(p.text for p in chosen))
     return any(
         strong_cue(sentence, brain_paper) and by_the_authors(sentence)
         for p in chosen
+        if may_speak_of_dl(p.text)  # most paragraphs: one test, no sentence split
         for sentence in sentences(p.text)
     )
 

@@ -12,6 +12,9 @@ beside it, names the model (its name, an alias, or a model found there that reso
 it). With no such sentence, a quote found in the paper's text (extract.evidence, tolerant of
 what copying does to text) stands instead. Otherwise the reuse is refused with the reason.
 
+Use: the evidence of a used model must show the use (extract.use_evidence), as the rules'
+does; a model whose sentences only name it, negate it, or address the reader is a mention.
+
 Type: a kind of network (CNN, BiLSTM), software, a data set or a statistical method is not a
 trained network (extract.kinds); such an entry is refused, whatever role it was given. The
 rules' test of how a name looks (a capital inside, a digit) is not applied: the LLM reads
@@ -29,7 +32,9 @@ from extract.catalogue import resolve
 from extract.evidence import PaperIndex
 from extract.kinds import is_generic_architecture, is_known_non_model
 from extract.open_world import named_models
+from extract.passages import sentences
 from extract.taxonomy import Pattern, Role, Stage
+from extract.use_evidence import not_a_use
 
 _SUFFIXES = re.compile(r"[ _-]*(?:reuse|pattern|stage|role|phase|step)$")
 _SYNONYMS: dict[type[StrEnum], dict[str, str]] = {
@@ -151,6 +156,12 @@ def names_model(sentence: str, model: str) -> bool:
     if any(name in bare for name in wanted):
         return True
     return any(m.model.name == info.name for m in named_models(sentence))
+
+
+def shows_use(evidence: str) -> bool:
+    """Does one of the evidence's sentences show the model in use (extract.use_evidence)? A
+    sentence that only names it counts beside one that says what was done."""
+    return any(not_a_use(sentence) is None for sentence in sentences(evidence) or [evidence])
 
 
 def evidence_for(

@@ -18,10 +18,12 @@ gives the models named there the role "mentioned" (extract.roles).
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import lru_cache
 
 from extract.catalogue import Mention, find_mentions, resolve
 from extract.kinds import is_generic_architecture, is_known_non_model, typed_as_non_model
+from extract.passages import sentences
 
 # A name as a model is written: starts with a letter, runs of letters and digits joined by
 # single hyphens or dots, maybe a version ("SignalP 5.0", "YOLO v5").
@@ -155,6 +157,24 @@ DL_CONTEXT = re.compile(
     r"diffusion model|graph neural|\bGNNs?\b|\bGANs?\b",
     re.I,
 )
+# Words one of which every DL_CONTEXT match contains: a text with none of them is decided by
+# substring tests (in C), without running the (slow, case-blind) expression.
+_DL_WORDS = (
+    "deep", "neural", "convolutional", "cnn", "transformer", "autoencoder", "train", "tun",
+    "language model", "foundation model", "weights", "checkpoint", "unet", "u-net", "lstm",
+    "recurrent", "attention", "diffusion model", "gnn", "gan",
+)  # fmt: skip
+# The same expression on lower-case text, with the first letters of its alternatives looked
+# ahead for: Python's engine then skips most positions at once (about twice as fast).
+_DL_CONTEXT_LOWER = re.compile(rf"(?=[dnctaplfmrusg])(?:{DL_CONTEXT.pattern.lower()})")
+
+
+def speaks_of_dl(text: str) -> bool:
+    """Does the text speak of deep learning (DL_CONTEXT)? Substring tests first (in C)."""
+    low = text.lower()
+    return any(word in low for word in _DL_WORDS) and _DL_CONTEXT_LOWER.search(low) is not None
+
+
 # Traps: not a model, or not deep learning.
 _NOT_MODELS = frozenset(
     """We The This That These Those Our Their Its It In On For With From By As An A And Or Each
@@ -169,11 +189,19 @@ _NOT_MODELS = frozenset(
 # sentence with these words speaks of the brain; a paper with the wider words is a paper
 # about the brain, where a bare "neural network" needs a word of learning beside it.
 BRAIN_MODEL = re.compile(r"spiking|integrate-and-fire|leaky integrat|Hodgkin|Izhikevich", re.I)
-BRAIN_PAPER = re.compile(
-    BRAIN_MODEL.pattern + r"|balanced network|excitatory|firing rates?|membrane potential|"
-    r"\bSTDP\b|Hebbian|synaptic plasticity",
-    re.I,
-)
+_BRAIN_PAPER_WORDS = (
+    "spiking", "integrate-and-fire", "leaky integrat", "hodgkin", "izhikevich",
+    "balanced network", "excitatory", "firing rate", "membrane potential", "stdp", "hebbian",
+    "synaptic plasticity",
+)  # fmt: skip
+
+
+def about_the_brain(text: str) -> bool:
+    """Is this a text about models of the brain (substring tests on the lower-cased text)?"""
+    low = text.lower()
+    return any(word in low for word in _BRAIN_PAPER_WORDS)
+
+
 _PRETRAINED = re.compile(r"\bpre-?trained\b", re.I)
 _BEINGS = re.compile(
     r"\b(?:mice|rats?|animals?|monkeys?|macaques?|subjects?|participants?|birds?|pigeons?|"
@@ -215,7 +243,7 @@ def is_trap(sentence: str) -> bool:
 
 def introduced(sentence: str) -> Iterator[Mention]:
     """Models this sentence introduces as used, that no table finds on sight."""
-    if not may_speak_of_dl(sentence) or not DL_CONTEXT.search(sentence) or is_trap(sentence):
+    if not speaks_of_dl(sentence) or is_trap(sentence):
         return
     known = {m.model.name for m in find_mentions(sentence)}
     seen: set[str] = set()
@@ -308,18 +336,53 @@ _MODEL_CONTEXT = re.compile(
 )
 
 
+_VERSION_WORD = re.compile(r"\b(?:version|ver\.|v\.)")
+
+
+def paragraph_models(paragraph: str) -> list[tuple[Mention, ...]]:
+    """`named_models` of each of the paragraph's sentences, with the known names found in one
+    walk over the paragraph and the other finders run only where the paragraph as a whole
+    allows them (a deep-learning word, a version, a network-shaped name): most sentences of
+    a paper are decided without a regular expression of their own."""
+    known = find_mentions(paragraph)
+    dl = speaks_of_dl(paragraph)
+    shape = _SHAPED_HINT.search(paragraph) is not None
+    version = _VERSION_WORD.search(paragraph) is not None
+    out: list[tuple[Mention, ...]] = []
+    offset = 0
+    for sentence in sentences(paragraph):
+        start = paragraph.find(sentence, offset)
+        end = start + len(sentence)
+        offset = end
+        mine = [replace(m, start=m.start - start, end=m.end - start)
+                for m in known if start <= m.start and m.end <= end]  # fmt: skip
+        if mine or dl or shape or version:
+            out.append(_named(sentence, mine, dl, shape, version))
+        else:
+            out.append(())
+    return out
+
+
 @lru_cache(maxsize=4096)  # the rules and the prefilter read the same sentences
 def named_models(sentence: str) -> tuple[Mention, ...]:
     """The models a sentence names: the curated table's on sight, the catalogue's where the
     sentence speaks of models, those it introduces as used, and names shaped like a
     network's."""
+    return _named(sentence, find_mentions(sentence), True, True, True)
+
+
+def _named(sentence: str, known: list[Mention], dl: bool, shape: bool,
+           version: bool) -> tuple[Mention, ...]:  # fmt: skip
     found = [
         m
-        for m in find_mentions(sentence)
+        for m in known
         if m.found_by == "table" or not typed_as_non_model(sentence, m.start, m.end)
     ]
     if any(m.found_by != "table" for m in found) and not _MODEL_CONTEXT.search(sentence):
         found = [m for m in found if m.found_by == "table"]
-    opened = (*introduced(sentence), *versioned(sentence, found))
-    known = {m.model.name for m in (*found, *opened)}
-    return (*found, *opened, *shaped(sentence, known))
+    opened = (*(introduced(sentence) if dl else ()),
+              *(versioned(sentence, found) if version else ()))  # fmt: skip
+    if not shape:
+        return (*found, *opened)
+    names = {m.model.name for m in (*found, *opened)}
+    return (*found, *opened, *shaped(sentence, names))

@@ -3,6 +3,7 @@
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extract.records import PaperText
 from extract.sections import RESULTS, Kind, kind, kinds, names_discussion, names_introduction
@@ -84,7 +85,8 @@ def passages(text: PaperText) -> Iterator[Passage]:
             yield Passage(section.heading, paragraph)
 
 
-def sentences(paragraph: str) -> list[str]:
+@lru_cache(maxsize=8192)  # every reader of a paper splits the same paragraphs
+def sentences(paragraph: str) -> tuple[str, ...]:
     """The paragraph's sentences, each a verbatim slice of it."""
     out: list[str] = []
     start = 0
@@ -97,4 +99,4 @@ def sentences(paragraph: str) -> list[str]:
     tail = paragraph[start:].rstrip()
     if tail:
         out.append(tail)
-    return out
+    return tuple(out)

@@ -31,7 +31,7 @@ _KIND = (
 )
 _CREATIONS = tuple(
     re.compile(rx, re.IGNORECASE)  # the name's own case is judged by looks_like_a_model
-    for rx in (
+    for rx in (  # in the order of _NEEDS below
         rf"\b(?:we|here we|this (?:study|paper|work)|this article) (?:\w+ )?{_MAKE}s? "
         rf"(?:here )?{NAME}{_AFTER_NAME}",
         rf"\b(?:we|here we) (?:\w+ )?{_MAKE}s? (?:a|an|the|our) (?:[\w-]+ ){{0,5}}?{_KIND},? "
@@ -79,8 +79,23 @@ def _earlier(sentence: str, start: int, end: int) -> bool:
     return bool(_EARLIER_BEFORE.search(before) or _EARLIER_AFTER.match(sentence[end:]))
 
 
+# What each creating construction cannot do without (lower-case words): a sentence that lacks
+# them is not matched against it.
+_NEEDS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(rx)
+    for rx in (
+        rf"\b{_MAKE}", rf"\b{_MAKE}", r"\bwe (?:call|name|term|dub)",
+        r"\bwe (?:call|named|termed|dubbed)|hereafter", r"\bour\b", r"\bour\b",
+        r"\b(?:which|that) we\b", r"\bour\b",
+    )
+)  # fmt: skip
+
+
 def _candidates(sentence: str) -> Iterable[str]:
-    for rx in _CREATIONS:
+    low = sentence.lower()
+    for needs, rx in zip(_NEEDS, _CREATIONS, strict=True):
+        if not needs.search(low):
+            continue
         for match in rx.finditer(sentence):
             start, end = match.span("name")
             if not _CITED.match(sentence[end:]) and not _earlier(sentence, start, end):
@@ -95,6 +110,8 @@ def created_names(title: str, passages: Iterable[Passage]) -> dict[str, str]:
     if title_match:
         found[title_match.group("name")] = title
     for passage in passages:
+        if not _MAY_CREATE.search(passage.text):
+            continue  # one test decides most paragraphs
         for sentence in sentences(passage.text):
             if _MAY_CREATE.search(sentence) and _MODEL_LIKE.search(sentence):
                 for name in _candidates(sentence):

@@ -23,7 +23,7 @@ from extract.cues import PRIORITY, RELEASED_WEIGHTS, TRAINED_BY_AUTHORS, Site, p
 from extract.document_kind import without_methods
 from extract.extractor import Done
 from extract.in_flight import in_order
-from extract.open_world import DL_CONTEXT, is_trap, named_models
+from extract.open_world import is_trap, paragraph_models, speaks_of_dl
 from extract.passages import Passage, passages, sentences
 from extract.records import Extraction, ExtractionFailure, Outcome, Paper, PaperText, Reuse
 from extract.roles import created_names, is_created
@@ -65,12 +65,14 @@ def _role(mention: Mention, site: Site, passage: Passage, created: dict[str, str
 def _mentions(text: PaperText, created: dict[str, str]) -> list[_Found]:
     found: list[_Found] = []
     reports_no_work = without_methods(text)
-    other = defined_otherwise(s for p in passages(text) for s in sentences(p.text) if "(" in s)
-    for passage in passages(text):
-        if not passage.can_hold_reuse and not passage.is_background:
-            continue  # references, acknowledgements, funding: no role at all
-        split = sentences(passage.text)
-        named = [named_models(sentence) for sentence in split]
+    read = [
+        (passage, sentences(passage.text), paragraph_models(passage.text))
+        for passage in passages(text)
+        if passage.can_hold_reuse or passage.is_background
+    ]  # not references, funding...
+    acronyms = any(m.text.isupper() for _, _, named in read for ms in named for m in ms)
+    other = defined_otherwise(p.text for p in passages(text)) if acronyms else frozenset()
+    for passage, split, named in read:
         for i, sentence in enumerate(split):
             following = split[i + 1] if i + 1 < len(split) and not named[i + 1] else ""
             alone = len({m.model.name for m in named[i]}) == 1
@@ -124,7 +126,7 @@ def _unseen_creations(created: dict[str, str], seen: dict[str, list[_Found]]) ->
     made = []
     for name, sentence in created.items():
         info = resolve(name)
-        if info.name in seen or not DL_CONTEXT.search(sentence) or is_trap(sentence):
+        if info.name in seen or not speaks_of_dl(sentence) or is_trap(sentence):
             continue
         made.append(Reuse(mention=name, model=info.name, family=info.family,
                           modality=info.modality, pattern=Pattern.undetermined,

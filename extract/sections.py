@@ -17,6 +17,7 @@ path ("Introduction / Deep learning for plankton") takes the kind of any of its 
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 
 _PRIOR = (
     r"(?:general |brief )?(?:introduction|background|motivation|related (?:work|works|literature|"
@@ -65,12 +66,13 @@ def kind(heading: str) -> Kind | None:
     return Kind.back_matter if any(back) else None
 
 
-def kinds(path: str) -> set[Kind]:
+@lru_cache(maxsize=4096)  # a paper's passages share their headings
+def kinds(path: str) -> frozenset[Kind]:
     """The kinds of a heading path's levels; none when a level speaks of results."""
     levels = path.split(" / ")
     if any(RESULTS.search(level) for level in levels):
-        return set()
-    return {k for level in levels if (k := kind(level)) is not None}
+        return frozenset()
+    return frozenset(k for level in levels if (k := kind(level)) is not None)
 
 
 def names_introduction(heading: str) -> bool:
