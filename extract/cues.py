@@ -133,6 +133,13 @@ _AFTER = _cues(
      r"\s+scores?|\s+models? of)\b", D, "outputs of the released model"),
 )  # fmt: skip
 
+# Features of sequences and structures that annotation tools predict: predicting them
+# annotates the data at hand (Analysis), it does not test the paper's claim.
+_FEATURES = (
+    r"\b(?:sites?|domains?|motifs?|locali[sz]ation|signal (?:peptides?|sequences?)|secondary "
+    r"structures?|transmembrane|epitopes?|glycosylation|phosphorylation|disorder(?:ed)?|"
+    r"cleavage|solvent (?:accessibility|exposure))\b"
+)
 STAGE_CUES = _cues(
     (r"literature|prior (studies|publications)|screen\w* (\S+ ){0,2}(abstracts|papers|articles)",
      Stage.Background, "literature"),
@@ -142,9 +149,8 @@ STAGE_CUES = _cues(
      r"recordings?)", Stage.Observation, "observation"),
     (r"\b(analy[sz]\w*|quantif\w*|cluster(ed|ing)\b|interpret\w*|visuali[sz]\w*|statistic\w*)",
      Stage.Analysis, "analysis"),
-    (r"\b(?:putative|potential|annotat\w*|characteri[sz]\w*)\b|\bpredict\w* (?:\w+ ){0,3}(?:sites?|"
-     r"domains?|motifs?|regions?|locali[sz]ation|signal (?:peptides?|sequences?)|secondary "
-     r"structures?|transmembrane|epitopes?|functions?)\b", Stage.Analysis, "annotating the data"),
+    (rf"\b(?:putative|potential|annotat\w*|characteri[sz]\w*)\b|\bpredict\w*(?=[^.]*{_FEATURES})|"
+     rf"{_FEATURES}(?=[^.]*\bpredict)", Stage.Analysis, "annotating the data"),
     (r"manuscript|draft\w*|report(ed|ing)? (the |our )?(findings|results)|summari[sz]\w* "
      r"(the |our )?(findings|results)", Stage.Conclusion, "reporting"),
     (r"\b(predict\w*|classif\w*|simulat\w*|experiment\w*|test\w*|estimat\w*|"
