@@ -55,7 +55,7 @@ from extract.llm_request import (
     usage_of,
     window_warning,
 )
-from extract.llm_schema import PROMPT_VERSION, PaperAnswer
+from extract.llm_schema import ANSWER_CHECKS, PROMPT_VERSION, PaperAnswer
 from extract.records import Extraction, ExtractionFailure, Outcome, Paper, Reuse
 from extract.taxonomy import Role, stronger_role
 
@@ -249,14 +249,17 @@ class LLMExtractor:
     ) -> tuple[PaperAnswer, Any]:
         """One request, validated; instructor does not re-ask (we do, with less)."""
         self.stats.requests += 1
-        answer, completion = await self._client.chat.completions.create_with_completion(
-            model=self.config.model,
-            messages=sent,
-            response_model=PaperAnswer,
-            max_retries=0,
-            context=checks,
-            **self._decoding,
-        )
+        token = ANSWER_CHECKS.set(checks)  # this task's own: concurrent papers never mix
+        try:
+            answer, completion = await self._client.chat.completions.create_with_completion(
+                model=self.config.model,
+                messages=sent,
+                response_model=PaperAnswer,
+                max_retries=0,
+                **self._decoding,
+            )
+        finally:
+            ANSWER_CHECKS.reset(token)
         return answer, completion
 
     async def _ask(

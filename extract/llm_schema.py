@@ -10,10 +10,11 @@ is checked on its own (extract.llm_checks): a reuse whose evidence cannot be fou
 dropped and recorded in `rejected`, the others stay, and nothing is asked again for it.
 Enum values are coerced before validation, so "Adaptation", "Testing" or "adaptation_reuse"
 cost no re-ask. The validation context carries the excerpts (`context`) and the paper's
-index (`paper`); without them (an answer read back from the ledger) the stored quote is
-taken as it is.
+index (`paper`), as `ANSWER_CHECKS` while a request is read; without them (an answer read
+back from the ledger) the stored quote is taken as it is.
 """
 
+from contextvars import ContextVar
 from typing import Annotated, Any, Self
 
 from pydantic import (
@@ -47,6 +48,17 @@ from extract.taxonomy import Pattern, Role, Stage
 # methods, text addressed to the reader), acronyms, own pre-trained models, the architecture
 # adapted and trained here; a used model's evidence must show the use.
 PROMPT_VERSION = "llm-4"
+
+# The checks of the answer being read (the excerpts, the paper's index, the cap of models),
+# for the validators. Not instructor's `context`: instructor renders every message as a
+# Jinja template with its context, and a paper's text is data, never a template ("{{ ... }}",
+# "{# ..." in a paper would be run or refused).
+ANSWER_CHECKS: ContextVar[dict[str, Any] | None] = ContextVar("answer_checks", default=None)
+
+
+def _checks(info: ValidationInfo) -> dict[str, Any]:
+    return info.context or ANSWER_CHECKS.get() or {}
+
 
 SYSTEM_PROMPT = """\
 You read excerpts of a natural-science paper, each sentence numbered [S1], [S2], ..., and
@@ -136,7 +148,7 @@ class ReuseAnswer(BaseModel):
         why = not_a_model(self.model)
         if why:
             raise ValueError(why)
-        self.quote = evidence_for(self.evidence, self.quote, info.context or {}, self.model)
+        self.quote = evidence_for(self.evidence, self.quote, _checks(info), self.model)
         if self.role is Role.created and resolve(self.model).modality != "unknown":
             self.role = Role.used
         if self.role is Role.used and not shows_use(self.quote):
@@ -167,7 +179,7 @@ class PaperAnswer(BaseModel):
         if not isinstance(data, dict) or not isinstance(data.get("reuses"), list):
             answer: Self = handler(data)
             return answer
-        cap = (info.context or {}).get("max_reuses", MAX_REUSES)
+        cap = _checks(info).get("max_reuses", MAX_REUSES)
         kept: list[ReuseAnswer] = []
         rejected: list[Rejected] = []
         for raw in data["reuses"]:
@@ -176,7 +188,7 @@ class PaperAnswer(BaseModel):
                 rejected.append(Rejected(model=name, reason=f"over the cap of {cap} models"))
                 continue
             try:
-                kept.append(ReuseAnswer.model_validate(raw, context=info.context))
+                kept.append(ReuseAnswer.model_validate(raw, context=_checks(info)))
             except ValueError as error:
                 rejected.append(Rejected.of(name, error))
         answer = handler({**data, "reuses": kept})

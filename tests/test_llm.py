@@ -250,3 +250,15 @@ def test_a_cap_above_twelve_keeps_every_reuse_fresh_and_from_the_ledger(
     (cached,), _, _ = extract_papers([paper(1, methods)], settings, ledger)
     assert [r.model for r in fresh.reuses] == names == [r.model for r in cached.reuses]
     assert stats.dropped == [] and len(server.requests) == 1
+
+
+def test_a_paper_s_text_is_sent_as_written_never_rendered_as_a_template(
+    server: LLMServer, ledger: Workspace
+) -> None:
+    methods = ("We fine-tuned the released ESM-2 650M checkpoint on {{ paper.text }} and "
+               "{# unclosed melting temperatures. Structures were predicted with ColabFold.")  # fmt: skip
+    server.script = [GOOD]
+    (extraction,), _, _ = extract_papers([paper(1, methods)], config(server), ledger)
+    sent = json.dumps(server.requests[0]["messages"])
+    assert "{{ paper.text }}" in sent and "{# unclosed" in sent
+    assert [r.model for r in extraction.reuses] == ["ESM-2"]
