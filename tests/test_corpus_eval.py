@@ -56,10 +56,12 @@ def _gold_reader(labels: list[Label], titles: list[str]) -> Any:
             names = [k for k in map(key, [entry.model, *entry.aliases]) if len(k) >= 3]
             citing = [n for n, s in numbered if any(name in s for name in names)]
             if citing:
+                best = {
+                    kind: (values or ["undetermined"])[0]
+                    for kind, values in (("pattern", entry.pattern), ("stage", entry.stage))
+                }
                 reuses.append({"evidence": citing[:1], "quote": None, "model": entry.model,
-                               "role": (entry.role or "used"),
-                               "pattern": (entry.pattern or ["undetermined"])[0],
-                               "stage": (entry.stage or ["undetermined"])[0], "form": "read"})  # fmt: skip
+                               "role": entry.role or "used", "form": "read", **best})  # fmt: skip
         used = any(r["role"] == "used" for r in reuses)
         return json.dumps({"uses_dl": bool(label and label.uses_dl), "uses_ptms": used,
                            "reuses": reuses})  # fmt: skip

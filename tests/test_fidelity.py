@@ -218,8 +218,8 @@ def test_annotating_sequences_with_predicted_sites_is_analysis() -> None:
         ("ESM-2 could be fine-tuned on these enzymes in future work.", Role.mentioned),
     ],
 )
-def test_an_llm_answer_of_use_stands_only_on_a_sentence_that_shows_one(sentence: str,
-                                                                       role: Role) -> None:  # fmt: skip
+def test_an_llm_answer_of_use_stands_on_a_sentence_that_shows_one(sentence: str,
+                                                                   role: Role) -> None:  # fmt: skip
     from extract.context import select
     from extract.evidence import PaperIndex
     from extract.llm_schema import ReuseAnswer

@@ -256,7 +256,8 @@ def test_a_paper_s_text_is_sent_as_written_never_rendered_as_a_template(
     server: LLMServer, ledger: Workspace
 ) -> None:
     methods = ("We fine-tuned the released ESM-2 650M checkpoint on {{ paper.text }} and "
-               "{# unclosed melting temperatures. Structures were predicted with ColabFold.")  # fmt: skip
+               "{# unclosed melting temperatures. Structures were predicted with "
+               "ColabFold.")  # fmt: skip
     server.script = [GOOD]
     (extraction,), _, _ = extract_papers([paper(1, methods)], config(server), ledger)
     sent = json.dumps(server.requests[0]["messages"])
