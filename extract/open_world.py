@@ -24,6 +24,7 @@ from functools import lru_cache
 from extract.catalogue import Mention, find_mentions, resolve
 from extract.kinds import is_generic_architecture, is_known_non_model, typed_as_non_model
 from extract.passages import sentences
+from extract.use_evidence import ANALOGY
 
 # A name as a model is written: starts with a letter, runs of letters and digits joined by
 # single hyphens or dots, maybe a version ("SignalP 5.0", "YOLO v5").
@@ -208,11 +209,6 @@ _BEINGS = re.compile(
     r"fish|flies|bees|dogs?|infants?|children|volunteers|observers|humans?|students?)\b",
     re.I,
 )
-_ANALOGY = re.compile(
-    r"\b(?:like|analogous to|akin to|reminiscent of|similar to|as in) (?:a |an |the )?"
-    r"(?:deep|artificial|convolutional|neural)\b",
-    re.I,
-)
 
 
 _COMPOUND = re.compile(r"-(?:based|like|style|type|derived|inspired)$", re.IGNORECASE)
@@ -233,7 +229,7 @@ def looks_like_a_model(name: str) -> bool:
 
 def is_trap(sentence: str) -> bool:
     """Deep-learning words that do not mean deep learning here (see the module docstring)."""
-    if BRAIN_MODEL.search(sentence) or _ANALOGY.search(sentence):
+    if BRAIN_MODEL.search(sentence) or ANALOGY.search(sentence):
         return True
     for match in _PRETRAINED.finditer(sentence):  # animals or people trained on a task
         if _BEINGS.search(sentence, max(0, match.start() - 130), match.end() + 40):

@@ -52,10 +52,10 @@ _HYPOTHETICAL = re.compile(
     r"\b[Ww]e (?:plan|intend|hope|expect) to\b|\bremains? to be\b|"
     r"\bit would be (?:interesting|worth|useful|desirable)\b|\bpromising (?:avenue|direction)s?\b"
 )
-_ANALOGY = re.compile(
+ANALOGY = re.compile(
     r"\bas is (?:common|usual|typical|customary|often the case|the case) (?:with|for|in)\b|"
-    r"\b(?:much |very )?(?:like|analogous to|akin to|reminiscent of|similar to|in the spirit of)"
-    r" (?:a |an |the )?(?:deep|artificial|convolutional|neural|machine)\b",
+    r"\b(?:much |very )?(?:like|analogous to|akin to|reminiscent of|similar to|in the spirit of|"
+    r"as in) (?:a |an |the )?(?:deep|artificial|convolutional|neural|machine)\b",
     re.IGNORECASE,
 )
 _INSTRUCTION = re.compile(
@@ -164,7 +164,7 @@ def not_a_use(sentence: str, start: int = 0, end: int = 0) -> str | None:
         return "the use is negated"
     if _HYPOTHETICAL.search(sentence):
         return "hypothetical or future work"
-    if _ANALOGY.search(sentence):
+    if ANALOGY.search(sentence):
         return "an analogy"
     if about_the_field(sentence):
         return "about the field or others' work"
