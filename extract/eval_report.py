@@ -49,15 +49,21 @@ def summary(scores: Scores, values: dict[str, ValueScores]) -> Row:
     return row
 
 
+def _f1(binary: Binary) -> float | None:
+    """F1, or None where there is nothing to score (no labelled and no said positive)."""
+    return round(binary.f1, 2) if binary.tp + binary.fp + binary.fn else None
+
+
 def _group_row(name: str, pairs: Pairs) -> Row:
     scores = score(pairs)
     values = value_scores(pairs, scores.pairs)
+    evidenced = scores.matched > 0
     return {
         "group": name, "papers": len(pairs),
         "models P": round(scores.models.precision, 2), "models R": round(scores.models.recall, 2),
-        "models F1": round(scores.models.f1, 2), "uses_ptms F1": round(scores.uses_ptms.f1, 2),
-        "pattern acc": round(scores.pattern_accuracy, 2),
-        "stage acc": round(scores.stage_accuracy, 2),
+        "models F1": _f1(scores.models), "uses_ptms F1": _f1(scores.uses_ptms),
+        "pattern acc": round(scores.pattern_accuracy, 2) if evidenced else None,
+        "stage acc": round(scores.stage_accuracy, 2) if evidenced else None,
         "role acc": round(scores.role_accuracy, 2) if scores.role_labelled else None,
         "pattern gap": values["pattern"].largest_gap()[1],
         "stage gap": values["stage"].largest_gap()[1],

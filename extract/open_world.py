@@ -153,7 +153,8 @@ def may_speak_of_dl(sentence: str) -> bool:
 DL_CONTEXT = re.compile(
     r"deep[- ]learning|\bdeep (?:neural|autoencoder|network|model|generative)|neural net|"
     r"convolutional|\bCNNs?\b|transformer|autoencoder|pre-?train|fine-?tun|language model|"
-    r"foundation model|(?:pre-?trained|network|model|learned|released) weights|checkpoint|"
+    r"foundation model|(?:pre-?trained|network|model|learned|released) weights|weights (?:of|from)|"
+    r"checkpoint|"
     r"U-?Net|\bLSTMs?\b|recurrent|self-attention|"
     r"diffusion model|graph neural|\bGNNs?\b|\bGANs?\b",
     re.I,
@@ -167,7 +168,7 @@ _DL_WORDS = (
 )  # fmt: skip
 # The same expression on lower-case text, with the first letters of its alternatives looked
 # ahead for: Python's engine then skips most positions at once (about twice as fast).
-_DL_CONTEXT_LOWER = re.compile(rf"(?=[dnctaplfmrusg])(?:{DL_CONTEXT.pattern.lower()})")
+_DL_CONTEXT_LOWER = re.compile(rf"(?=[dnctaplfmrusgw])(?:{DL_CONTEXT.pattern.lower()})")
 
 
 def speaks_of_dl(text: str) -> bool:
@@ -345,13 +346,18 @@ def paragraph_models(paragraph: str) -> list[tuple[Mention, ...]]:
     shape = _SHAPED_HINT.search(paragraph) is not None
     version = _VERSION_WORD.search(paragraph) is not None
     out: list[tuple[Mention, ...]] = []
-    offset = 0
+    offset = at = 0  # mentions are in text order: each sentence takes the next ones
     for sentence in sentences(paragraph):
         start = paragraph.find(sentence, offset)
         end = start + len(sentence)
         offset = end
-        mine = [replace(m, start=m.start - start, end=m.end - start)
-                for m in known if start <= m.start and m.end <= end]  # fmt: skip
+        while at < len(known) and known[at].start < start:
+            at += 1
+        mine = []
+        while at < len(known) and known[at].end <= end:
+            mine.append(replace(known[at], start=known[at].start - start,
+                                end=known[at].end - start))  # fmt: skip
+            at += 1
         if mine or dl or shape or version:
             out.append(_named(sentence, mine, dl, shape, version))
         else:

@@ -110,8 +110,15 @@ def _show(figures: dict[str, Any], title: str) -> None:
                                "value (rows) by extracted value (columns)"))  # fmt: skip
     out.print(render.table(figures["shares"], title="Shares of decided values per "
                            "paper-model edge, labelled vs extracted"))  # fmt: skip
+    shown = {"group": "group", "papers": "papers", "models F1": "models",
+             "uses_ptms F1": "uses_ptms", "pattern acc": "pattern", "stage acc": "stage",
+             "role acc": "role"}  # fmt: skip
     for key, name in (("by_corpus", "corpus"), ("by_field", "field")):
-        if len(figures[key]) > 1:
-            out.print(render.table(figures[key], title=f"Per {name}"))
+        if len(figures[key]) > 1:  # --json keeps every column (P, R, the gaps)
+            rows = [{short: row[c] for c, short in shown.items()} for row in figures[key]]
+            if key == "by_field":  # the field's id: its name is in --json and `kg queries`
+                rows = [row | {"group": str(row["group"]).split(" ")[0]} for row in rows]
+            out.print(render.table(rows, title=f"Per {name}: F1 of models and uses_ptms, "
+                                   "accuracy of pattern, stage and role"))  # fmt: skip
     if figures["mistakes"]:
         out.print(render.table(figures["mistakes"], title="Misses and false alarms"))
