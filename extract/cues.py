@@ -100,6 +100,9 @@ PATTERN_CUES = _cues(
      "run as released"),
     (r"default (parameters|settings|weights)|pre-?trained (weights|model)s? (were|was) "
      r"(used|applied)", D, "run with released weights"),
+    (r"\b(?:was|were) used to (?:predict|obtain|compute|score|annotate|identify|estimate|"
+     r"infer|classify|detect|segment|map|call|generate|design|assess)|\b(?:programs?|tools?|"
+     r"servers?|software|models?|predictors?) used (?:for|to)\b", D, "run as released"),
 )  # fmt: skip
 
 # Constructions tied to the mention: the words right before it, or right after it.
@@ -129,6 +132,7 @@ _AFTER = _cues(
      r"subsequently |also )?trained\b", C, TRAINED_BY_AUTHORS),
     (rf"^{_CITATION}\s*(?:was|were|is) (?:then |also |first )?(?:run|applied|used|employed|"
      r"deployed|queried)\b", D, "run as released"),
+    (rf"^{_CITATION}\s*predicts?\b", D, "predictions from the released model"),
     (r"^(?:-predicted|-derived|\s+predict\w*|\s+embeddings?|\s+structures?|\s+outputs?|"
      r"\s+scores?|\s+models? of)\b", D, "outputs of the released model"),
 )  # fmt: skip
@@ -152,7 +156,9 @@ STAGE_CUES = _cues(
     (rf"\b(?:putative|potential|annotat\w*|characteri[sz]\w*)\b|\bpredict\w*(?=[^.]*{_FEATURES})|"
      rf"{_FEATURES}(?=[^.]*\bpredict)", Stage.Analysis, "annotating the data"),
     (r"manuscript|draft\w*|report(ed|ing)? (the |our )?(findings|results)|summari[sz]\w* "
-     r"(the |our )?(findings|results)", Stage.Conclusion, "reporting"),
+     r"(the |our )?(findings|results)|proofread\w*|readability|copy-?edit\w*|language "
+     r"editing|(?:refin|polish|revis)\w* (?:the |this |our )?(?:text|paper|wording|prose)",
+     Stage.Conclusion, "reporting"),
     (r"\b(predict\w*|classif\w*|simulat\w*|experiment\w*|test\w*|estimat\w*|"
      r"infer\w*|evaluat\w*)", Stage.Test, "experiment"),
 )  # fmt: skip

@@ -187,6 +187,8 @@ def test_a_name_shaped_like_a_networks_is_a_model_nobody_listed() -> None:
         ("We trained a U-Net on 66 labelled images.", Pattern.conceptual),
         ("We trained an ImageNet-pretrained ResNet-50 on our spectrograms.", Pattern.adaptation),
         ("We used a U-Net-style network to outline the grains.", Pattern.conceptual),
+        ("ZorbPred v2 [12] and BLAST were used to predict the epitopes.", Pattern.deployment),
+        ("ZorbPred [27] predicts a signal sequence of 25 residues.", Pattern.deployment),
     ],
 )  # fmt: skip
 def test_the_pattern_follows_what_was_done_to_the_weights(sentence: str,
@@ -234,3 +236,8 @@ def test_an_llm_answer_of_use_stands_on_a_sentence_that_shows_one(sentence: str,
         context={"context": context, "paper": PaperIndex(sentence)},
     )  # fmt: skip
     assert answer.role is role
+
+
+def test_a_language_model_that_polishes_the_text_serves_the_conclusion() -> None:
+    ((_, served),) = used("This paper was refined for readability using GPT-4.").values()
+    assert served is Stage.Conclusion
