@@ -8,7 +8,8 @@ both on the same labelled corpus with this checkout's scorer.
     .venv/bin/python bench/rules_versions.py a1fe47f /tmp/real1140.jsonl eval/corpus/labels.jsonl
 
 (The corpus is written by the older version's script, so that both versions read it: a
-newer text record may carry fields an older one refuses.)
+newer text record may carry fields an older one refuses.) With `-` for the corpus, only the
+scores are measured.
 The other commit is checked out in a temporary git worktree and run with this checkout's
 virtual environment (PYTHONPATH puts the worktree's packages first). Speed: each round runs
 `kg extract CORPUS --extractor rules` once per version, each in a fresh workspace, versions
@@ -85,9 +86,10 @@ def scores(trees: dict[str, Path], labels: Path) -> None:
         figures = report(list(zip(gold, _extract(tree, lines), strict=True)))
         print(f"\n== {name}: {labels} ({figures['papers']} papers)")
         print(json.dumps({"scores": figures["scores"], "summary": figures["summary"]}, indent=1))
-        for row in figures["shares"]:
+        for row, per in zip(figures["shares"], figures["per_value"], strict=True):
             print(f"  {row['value']:12} labelled {row['labelled %']:5.1f}%  extracted "
-                  f"{row['extracted %']:5.1f}%  gap {row['gap (points)']:+5.1f}")  # fmt: skip
+                  f"{row['extracted %']:5.1f}%  gap {row['gap (points)']:+5.1f}   precision "
+                  f"{per['precision']}  recall {per['recall']}")  # fmt: skip
 
 
 def main(commit: str, corpus: Path, labels: Path) -> None:
@@ -98,7 +100,8 @@ def main(commit: str, corpus: Path, labels: Path) -> None:
                        check=True, capture_output=True)  # fmt: skip
         try:
             trees = {commit[:8]: other, "this": HERE}
-            speed(trees, corpus.resolve(), tmp)
+            if str(corpus) != "-":  # "-": the scores alone
+                speed(trees, corpus.resolve(), tmp)
             scores(trees, labels.resolve())
         finally:
             subprocess.run(["git", "-C", str(HERE), "worktree", "remove", "--force", str(other)],
