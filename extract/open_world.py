@@ -162,9 +162,10 @@ DL_CONTEXT = re.compile(
 # Words one of which every DL_CONTEXT match contains: a text with none of them is decided by
 # substring tests (in C), without running the (slow, case-blind) expression.
 _DL_WORDS = (
-    "deep", "neural", "convolutional", "cnn", "transformer", "autoencoder", "train", "tun",
-    "language model", "foundation model", "weights", "checkpoint", "unet", "u-net", "lstm",
-    "recurrent", "attention", "diffusion model", "gnn", "gan",
+    "deep", "neural net", "graph neural", "convolutional", "cnn", "transformer", "autoencoder",
+    "pre-train", "pretrain", "fine-tun", "finetun", "language model", "foundation model",
+    "weights", "checkpoint", "unet", "u-net", "lstm", "recurrent", "self-attention",
+    "diffusion model", "gnn", " gan", "(gan", "-gan",
 )  # fmt: skip
 # The same expression on lower-case text, with the first letters of its alternatives looked
 # ahead for: Python's engine then skips most positions at once (about twice as fast).
@@ -174,7 +175,9 @@ _DL_CONTEXT_LOWER = re.compile(rf"(?=[dnctaplfmrusgw])(?:{DL_CONTEXT.pattern.low
 def speaks_of_dl(text: str) -> bool:
     """Does the text speak of deep learning (DL_CONTEXT)? Substring tests first (in C)."""
     low = text.lower()
-    return any(word in low for word in _DL_WORDS) and _DL_CONTEXT_LOWER.search(low) is not None
+    if not (any(word in low for word in _DL_WORDS) or low.startswith("gan")):
+        return False
+    return _DL_CONTEXT_LOWER.search(low) is not None
 
 
 # Traps: not a model, or not deep learning.
@@ -279,14 +282,21 @@ _SHAPE = (
     r"(?:[-\s]?v?\d+(?:\.\d+)*)?"
 )
 _SHAPED = re.compile(rf"\b[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*?{_SHAPE}\b")
-_SHAPED_HINT = re.compile(r"Net|NN|GAN|ormer|BERT|GPT|Pred|PRED|Seg|Vec|Detector")
+_SHAPED_HINTS = ("Net", "NN", "GAN", "ormer", "BERT", "GPT", "Pred", "PRED", "Seg", "Vec",
+                 "Detector")  # fmt: skip
+
+
+def _shape_hint(text: str) -> bool:
+    return any(hint in text for hint in _SHAPED_HINTS)
+
+
 _SUFFIX = re.compile(_SHAPE + "$")
 _NEURAL = re.compile(r"neural|deep|\bnetworks?\b|transformer|language model", re.IGNORECASE)
 
 
 def shaped(sentence: str, known: set[str]) -> Iterator[Mention]:
     """Names shaped like a network's that no table knows (see _SHAPE)."""
-    if not _SHAPED_HINT.search(sentence) or is_trap(sentence):
+    if not _shape_hint(sentence) or is_trap(sentence):
         return
     for match in _SHAPED.finditer(sentence):
         name, (start, end) = match.group(0), match.span()
@@ -333,9 +343,6 @@ _MODEL_CONTEXT = re.compile(
 )
 
 
-_VERSION_WORD = re.compile(r"\b(?:version|ver\.|v\.)")
-
-
 def paragraph_models(paragraph: str) -> list[tuple[Mention, ...]]:
     """`named_models` of each of the paragraph's sentences, with the known names found in one
     walk over the paragraph and the other finders run only where the paragraph as a whole
@@ -343,8 +350,8 @@ def paragraph_models(paragraph: str) -> list[tuple[Mention, ...]]:
     a paper are decided without a regular expression of their own."""
     known = find_mentions(paragraph)
     dl = speaks_of_dl(paragraph)
-    shape = _SHAPED_HINT.search(paragraph) is not None
-    version = _VERSION_WORD.search(paragraph) is not None
+    shape = _shape_hint(paragraph)
+    version = "ver" in paragraph or "v." in paragraph  # versioned() then reads each sentence
     out: list[tuple[Mention, ...]] = []
     offset = at = 0  # mentions are in text order: each sentence takes the next ones
     for sentence in sentences(paragraph):
