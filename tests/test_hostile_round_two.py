@@ -1,0 +1,51 @@
+"""Hostile input, round two (issue 28): keys too long for a store, money caps a server tries
+to get past, two writers on one workspace or store, paths that point outside, large LLM
+bodies, files in other encodings. Each test injects the fault for real."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.graph.stores.falkor import FalkorStore
+from tests.fixtures import a_paper, kg_env, write_corpus
+from tests.llm_server import LLMServer
+
+LONG_NAME = "Deep" + "Net" * 1666 + "X"  # 5,003 characters, one word
+
+
+# --- 1. long keys -----------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_keys_too_long_for_a_store_fail_their_record_and_the_rest_loads(tmp_path: Path) -> None:
+    papers = [a_paper(n) for n in range(1, 5)]
+    long_id = "W" + "7" * 5000
+    papers[1]["work"]["id"] = papers[1]["text"]["work_id"] = long_id  # type: ignore[index]
+    papers[2]["work"]["doi"] = "10.1234/" + "x" * 5000  # type: ignore[index]
+    corpus = write_corpus(tmp_path / "c.jsonl", papers)
+    for _ in ("fresh (bulk)", "incremental (MERGE)"):
+        done = kg_env(tmp_path, "load", str(corpus))
+        assert done.returncode == 1 and "2 failures" in done.stderr, done.stderr
+        assert "c.jsonl:2" in done.stderr and "c.jsonl:3" in done.stderr, done.stderr
+        assert "Loaded 2 papers" in done.stdout, done.stdout
+    with FalkorStore(tmp_path / "ws") as store:
+        assert store.run("MATCH (p:Paper) RETURN count(p) AS n") == [{"n": 2}]
+
+    # an LLM answer naming a 5,003-character model that the paper does name
+    sentence = f"We fine-tuned the released {LONG_NAME} checkpoint on our images."
+    named = write_corpus(tmp_path / "n.jsonl", [a_paper(9, methods=sentence)])
+    with LLMServer() as server:
+        server.default = lambda _: json.dumps({"uses_dl": True, "uses_ptms": True, "reuses": [
+            {"evidence": [], "quote": sentence, "model": LONG_NAME, "role": "used",
+             "pattern": "adaptation", "stage": "Test", "form": "fine-tuned"}]})  # fmt: skip
+        llm = {"KG_LLM_BASE_URL": server.base_url, "KG_LLM_MODEL": "m",
+               "OPENAI_API_KEY": "sk-test", "KG_WORKSPACE": str(tmp_path / "llm")}  # fmt: skip
+        extracted = kg_env(tmp_path, "extract", str(named), "--concurrency", "1", **llm)
+    assert extracted.returncode == 0, extracted.stderr
+    assert "1 reuse(s) dropped" in extracted.stdout, extracted.stdout
+    loaded = kg_env(tmp_path, "load", str(named), "--extractor", "llm",
+                    KG_WORKSPACE=str(tmp_path / "llm"))  # fmt: skip
+    assert loaded.returncode == 0 and "Loaded 1 paper" in loaded.stdout, loaded.stderr
+    with FalkorStore(tmp_path / "llm") as store:
+        assert store.run("MATCH (m:Model) RETURN count(m) AS n") == [{"n": 0}]
