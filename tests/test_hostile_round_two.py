@@ -10,6 +10,7 @@ import pytest
 from kg.graph.stores.falkor import FalkorStore
 from tests.fixtures import a_paper, kg_env, write_corpus
 from tests.llm_server import LLMServer
+from tests.openalex_server import OpenAlexServer
 
 LONG_NAME = "Deep" + "Net" * 1666 + "X"  # 5,003 characters, one word
 
@@ -49,3 +50,34 @@ def test_keys_too_long_for_a_store_fail_their_record_and_the_rest_loads(tmp_path
     assert loaded.returncode == 0 and "Loaded 1 paper" in loaded.stdout, loaded.stderr
     with FalkorStore(tmp_path / "llm") as store:
         assert store.run("MATCH (m:Model) RETURN count(m) AS n") == [{"n": 0}]
+
+
+# --- 2. money caps; 14. budget headers ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [400, 1, -1, None, 1e18, True])
+def test_max_cost_holds_call_by_call_whatever_the_count_says(tmp_path: Path, count: object) -> None:
+    with OpenAlexServer(tmp_path, works=2000) as server:  # ten pages of 200
+        server.mangle = lambda page: {**page, "meta": {**page["meta"], "count": count}}
+        done = kg_env(tmp_path, "fetch", "--no-fulltext", "--max-cost", "0.005",
+                      OPENALEX_URL=server.url, REQUESTS_CA_BUNDLE=str(server.ca_path),
+                      OPENALEX_API_KEY="test-key")  # fmt: skip
+    assert len(server.log) == 5, server.log  # $0.001 a search page: a sixth passes the cap
+    assert done.returncode == 2 and "stopped before OpenAlex call 6" in done.stderr, done.stderr
+    assert "--max-cost $0.005" in done.stderr and "rerun resumes" in done.stderr
+    if count not in (400, 1):
+        assert "no usable result count" in done.stderr, done.stderr
+
+
+def test_budget_headers_that_are_not_numbers_are_ignored(tmp_path: Path) -> None:
+    with OpenAlexServer(tmp_path, works=10) as server:
+        server.mangle = lambda page: {**page, "meta": {**page["meta"], "count": -1}}
+        headers = {"X-RateLimit-Limit-USD": "NaN", "X-RateLimit-Remaining-USD": "nan",
+                   "X-RateLimit-Cost-USD": "-inf"}  # fmt: skip
+        server.rate_headers = lambda cost: headers  # type: ignore[method-assign]
+        done = kg_env(tmp_path, "fetch", "--no-fulltext", "--limit", "5",
+                      OPENALEX_URL=server.url, REQUESTS_CA_BUNDLE=str(server.ca_path),
+                      OPENALEX_API_KEY="test-key")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    output = (done.stdout + done.stderr).lower()
+    assert "nan" not in output and "inf" not in output and "-1 works" not in output, output
