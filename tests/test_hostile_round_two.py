@@ -3,12 +3,15 @@ to get past, two writers on one workspace or store, paths that point outside, la
 bodies, files in other encodings. Each test injects the fault for real."""
 
 import json
+import re
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 from kg.graph.stores.falkor import FalkorStore
-from tests.fixtures import a_paper, kg_env, write_corpus
+from tests.fixtures import KG, a_paper, env_for, kg_env, write_corpus
 from tests.llm_server import LLMServer
 from tests.openalex_server import OpenAlexServer
 
@@ -81,3 +84,28 @@ def test_budget_headers_that_are_not_numbers_are_ignored(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     output = (done.stdout + done.stderr).lower()
     assert "nan" not in output and "inf" not in output and "-1 works" not in output, output
+
+
+# --- 3. one LLM extraction per workspace --------------------------------------------------------
+
+
+def test_two_llm_extractions_on_one_workspace_never_pay_twice(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "c.jsonl", [a_paper(n) for n in range(1, 9)])
+    with LLMServer(delay=0.3) as server:
+        llm = {"KG_LLM_BASE_URL": server.base_url, "KG_LLM_MODEL": "m",
+               "OPENAI_API_KEY": "sk-test"}  # fmt: skip
+        args = [KG, "extract", str(corpus), "--concurrency", "1"]
+        first = subprocess.Popen(args, cwd=tmp_path, env=env_for(tmp_path, **llm), text=True,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+        deadline = time.monotonic() + 60
+        while not server.requests:
+            assert first.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        second = kg_env(tmp_path, *args[1:], **llm)
+        stdout, stderr = first.communicate(timeout=120)
+    assert first.returncode == 0, stderr
+    assert second.returncode == 2, second.stdout
+    assert f"pid {first.pid}" in second.stderr and "extracting with llm" in second.stderr
+    assert len(server.requests) == 8 and "LLM: 8 call(s)" in stdout, stdout
+    cost = kg_env(tmp_path, "cost")
+    assert cost.returncode == 0 and re.search(r"│ m +│ +8 │", cost.stdout), cost.stdout

@@ -4,6 +4,7 @@ Also what `kg load` and `kg eval` share with it: reading a corpus file into the 
 and running a registered extractor with a progress bar."""
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import replace
 from itertools import batched
 from pathlib import Path
@@ -29,6 +30,7 @@ from kg.settings import Settings, load_settings
 from kg.sources.corpus import Failure, iter_corpus
 from kg.workspace import Workspace
 from kg.workspace import papers as stored_papers
+from kg.workspace.lock import held
 
 CorpusArgument = Annotated[
     Path | None,
@@ -93,8 +95,14 @@ def run_extractor(
     total: int,
     options: ExtractOptions,
 ) -> ExtractSummary:
-    with progress(total) as step:
-        extractor = registered(name).make(settings, workspace, replace(options, step=step))
+    """Run `name` over `papers`. An extractor that pays for its calls (not `offline`) holds
+    the workspace's extract.lock for the whole run, so two runs never pay twice for one
+    paper and the ledger counts every call made."""
+    found = registered(name)
+    lock = nullcontext() if found.offline else held(
+        settings.kg_workspace / "extract.lock", f"extracting with {name}")  # fmt: skip
+    with lock, progress(total) as step:
+        extractor = found.make(settings, workspace, replace(options, step=step))
         return extract_run(workspace, extractor, papers, step)
 
 
