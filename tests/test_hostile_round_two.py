@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from kg.graph.stores.falkor import FalkorStore
+from kg.graph.stores.neo4j_server import Neo4jServer
 from tests.fixtures import KG, a_paper, env_for, kg_env, write_corpus
 from tests.llm_server import LLMServer
 from tests.openalex_server import OpenAlexServer
@@ -109,3 +110,54 @@ def test_two_llm_extractions_on_one_workspace_never_pay_twice(tmp_path: Path) ->
     assert len(server.requests) == 8 and "LLM: 8 call(s)" in stdout, stdout
     cost = kg_env(tmp_path, "cost")
     assert cost.returncode == 0 and re.search(r"│ m +│ +8 │", cost.stdout), cost.stdout
+
+
+# --- 4. one load per Neo4j graph --------------------------------------------------------------
+
+
+def held_by_another(lock: Path) -> bool:
+    """Is the lock file at `lock` held (by another process)?"""
+    import fcntl
+    import os
+
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_two_neo4j_rebuilds_on_one_workspace_cannot_interleave(
+    tmp_path: Path, neo4j: Neo4jServer
+) -> None:
+    from kg.graph.loader import counts
+    from kg.graph.stores.neo4j import Neo4jStore
+
+    env = {"KG_STORE": "neo4j", "NEO4J_URI": neo4j.uri, "NEO4J_PASSWORD": neo4j.password}
+    corpus = write_corpus(tmp_path / "c.jsonl", [a_paper(n) for n in range(1, 1501)])
+    first_load = kg_env(tmp_path, "load", "--reset", str(corpus), **env)
+    assert first_load.returncode == 0, first_load.stderr
+    with Neo4jStore(neo4j.uri, "neo4j", neo4j.password) as store:
+        expected = counts(store)
+    rebuild = [KG, "load", "--rebuild"]
+    first = subprocess.Popen(rebuild, cwd=tmp_path, env=env_for(tmp_path, **env), text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not held_by_another(tmp_path / "ws" / "neo4j.lock"):
+        assert first.poll() is None and time.monotonic() < deadline, first.stderr
+        time.sleep(0.02)
+    second = kg_env(tmp_path, *rebuild[1:], **env)
+    stdout, stderr = first.communicate(timeout=300)
+    assert first.returncode == 0 and "Loaded 1500 papers" in stdout, stderr
+    assert second.returncode == 2 and "Loaded" not in second.stdout, second.stdout
+    assert f"pid {first.pid}" in second.stderr and "Neo4j" in second.stderr, second.stderr
+    with Neo4jStore(neo4j.uri, "neo4j", neo4j.password) as store:
+        assert counts(store) == expected
