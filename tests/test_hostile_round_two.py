@@ -161,3 +161,46 @@ def test_two_neo4j_rebuilds_on_one_workspace_cannot_interleave(
     assert f"pid {first.pid}" in second.stderr and "Neo4j" in second.stderr, second.stderr
     with Neo4jStore(neo4j.uri, "neo4j", neo4j.password) as store:
         assert counts(store) == expected
+
+
+# --- the test suite's own watch -------------------------------------------------------------
+
+INNER_TEST = """
+import os, subprocess
+from pathlib import Path
+
+def test_a_server_starts_during_the_run(tmp_path):
+    where = "/" if os.environ["SERVER_IS_FOREIGN"] == "1" else str(tmp_path)
+    title = "redis-server unixsocket:/tmp/kg-falkor-user/falkordb.sock"
+    server = subprocess.Popen(["bash", "-c", f'exec -a "{title}" sleep 60'], cwd=where,
+                              start_new_session=True)
+    Path(os.environ["SERVER_PID_FILE"]).write_text(str(server.pid))
+"""
+
+
+@pytest.mark.parametrize("foreign", [True, False], ids=["a-users-server", "the-tests-own"])
+def test_the_suite_fails_only_for_servers_it_started(tmp_path: Path, foreign: bool) -> None:
+    import os
+    import signal
+    import sys
+
+    inner = tmp_path / "inner" / "test_inner.py"
+    inner.parent.mkdir()
+    inner.write_text(INNER_TEST)
+    pid_file = tmp_path / "server.pid"
+    env = {**os.environ, "SERVER_IS_FOREIGN": "1" if foreign else "0",
+           "SERVER_PID_FILE": str(pid_file)}  # fmt: skip
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "tests.conftest", "-p",
+               "no:cacheprovider", "--basetemp", str(tmp_path / "base"), str(inner)]  # fmt: skip
+    repo = Path(__file__).resolve().parent.parent
+    try:
+        done = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True,
+                              timeout=120)  # fmt: skip
+    finally:
+        if pid_file.exists():
+            os.kill(int(pid_file.read_text()), signal.SIGKILL)
+    assert "1 passed" in done.stdout, done.stdout + done.stderr
+    if foreign:  # a user's own server beside the run is none of its business
+        assert done.returncode == 0 and "left behind" not in done.stdout, done.stdout
+    else:  # a server the run started and left running still fails it
+        assert done.returncode == 1 and "left behind" in done.stdout, done.stdout
