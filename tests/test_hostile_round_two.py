@@ -112,6 +112,90 @@ def test_two_llm_extractions_on_one_workspace_never_pay_twice(tmp_path: Path) ->
     assert cost.returncode == 0 and re.search(r"│ m +│ +8 │", cost.stdout), cost.stdout
 
 
+# --- 6. paths that stay inside; 12. encodings ------------------------------------------------
+
+DATA = Path(__file__).parent / "data"
+JATS_HEAD = b"<article><front><article-meta><title-group><article-title>Big</article-title>"
+JATS_HEAD += b"</title-group></article-meta></front><body><sec><title>Methods</title>"
+
+
+def peak_run(tmp_path: Path, *args: str, **env: str) -> tuple[int, str, float]:
+    """`kg args` as kg_env runs it: its exit code, its output and errors, and its peak
+    memory in MB, as /usr/bin/time reports it (a process forked from this one would report
+    this one's peak: Linux keeps the high-water mark across exec)."""
+    log = tmp_path / "peak.txt"
+    if not Path("/usr/bin/time").exists():
+        pytest.skip("measuring peak memory needs /usr/bin/time (Debian: apt-get install time)")
+    timed = ["/usr/bin/time", "-o", str(log), "-f", "%M", KG, *args]
+    done = subprocess.run(timed, cwd=tmp_path, env=env_for(tmp_path, **env), text=True,
+                          capture_output=True, timeout=300)  # fmt: skip
+    return done.returncode, done.stdout + done.stderr, int(log.read_text().split()[-1]) / 1024
+
+
+def test_files_a_metadata_sheet_names_must_be_regular_files_inside_it(tmp_path: Path) -> None:
+    import os
+
+    folder, elsewhere = tmp_path / "papers", tmp_path / "elsewhere"
+    folder.mkdir()
+    elsewhere.mkdir()
+    good = (DATA / "biorxiv_like.xml").read_bytes()
+    (folder / "good.xml").write_bytes(good)
+    (elsewhere / "private.xml").write_bytes(good.replace(b"<body>", b"<body><p>PRIVATE</p>"))
+    (folder / "link.xml").symlink_to(elsewhere / "private.xml")
+    os.mkfifo(folder / "pipe.xml")
+    with (folder / "big.xml").open("wb") as big:  # 60 MB of one JATS paper
+        big.write(JATS_HEAD)
+        for _ in range(620):
+            big.write(b"<p>" + b"We fine-tuned ResNet-50 on our images. " * 2500 + b"</p>")
+        big.write(b"</sec></body></article>")
+    names = ["good.xml", "../elsewhere/private.xml", str(elsewhere / "private.xml"),
+             "link.xml", "/dev/zero", "pipe.xml", "big.xml"]  # fmt: skip
+    rows = "".join(f"{name},10.5/{n},Paper {n},2023,,13\n" for n, name in enumerate(names))
+    (folder / "metadata.csv").write_text("file,doi,title,year,journal,fields\n" + rows)
+
+    code, output, peak = peak_run(tmp_path, "load", str(folder))
+    assert code == 1 and "6 failures" in output, output
+    assert "Loaded 1 paper" in output, output
+    assert output.count("is outside the folder") == 4, output  # ../, absolute, link, /dev/zero
+    assert "metadata.csv:7" in output and "pipe.xml is not a regular file" in output, output
+    assert "metadata.csv:8" in output and "over KG_FULLTEXT_MAX_MB (50 MB)" in output, output
+    assert peak < 200, f"{peak:.0f} MB"
+    print(f"peak memory of the hostile folder's load: {peak:.0f} MB")
+    with FalkorStore(tmp_path / "ws") as store:
+        assert store.run("MATCH (p:Paper) RETURN count(p) AS n") == [{"n": 1}]
+
+    for corpus in ("/dev/zero", str(folder / "pipe.xml")):  # as the corpus itself
+        code, output, peak = peak_run(tmp_path, "load", corpus)
+        assert code == 2 and "is not a regular file" in output and peak < 200, output
+        print(f"peak memory of kg load {corpus}: {peak:.0f} MB")
+
+
+def test_spreadsheet_csvs_and_utf16_papers_are_read_and_other_encodings_named(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "good.xml").write_bytes((DATA / "biorxiv_like.xml").read_bytes())
+    sheet = "file,doi,title,year,journal,fields\ngood.xml,10.5/1,Caf\u00e9 paper,2023,,13\n"
+    (folder / "metadata.csv").write_bytes(sheet.encode("utf-8-sig"))  # Excel's "CSV UTF-8"
+    done = kg_env(tmp_path, "load", str(folder))
+    assert done.returncode == 0 and "Loaded 1 paper" in done.stdout, done.stdout + done.stderr
+
+    (folder / "metadata.csv").write_bytes(sheet.encode("cp1252"))
+    refused = kg_env(tmp_path, "load", str(folder))
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr
+    assert "metadata.csv is not UTF-8" in refused.stderr and "cp1252" in refused.stderr
+
+    paper = tmp_path / "paper.txt"
+    paper.write_text("Seeing whales with YOLOv8\nDOI: 10.5/whales\n\nWe fine-tuned YOLOv8.\n",
+                     encoding="utf-16")  # fmt: skip
+    done = kg_env(tmp_path, "load", str(paper), KG_WORKSPACE=str(tmp_path / "ws16"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    with FalkorStore(tmp_path / "ws16") as store:
+        rows = store.run("MATCH (p:Paper) RETURN p.title AS title, p.doi AS doi")
+    assert rows == [{"title": "Seeing whales with YOLOv8", "doi": "10.5/whales"}]
+
+
 # --- 4. one load per Neo4j graph --------------------------------------------------------------
 
 

@@ -26,7 +26,7 @@ from kg.cli.app import (
 )
 from kg.pipeline.extract import ExtractOptions, ExtractSummary, extract_run
 from kg.pipeline.extractors import registered
-from kg.settings import Settings, load_settings
+from kg.settings import Settings, load_settings, max_bytes
 from kg.sources.corpus import Failure, iter_corpus
 from kg.workspace import Workspace
 from kg.workspace import papers as stored_papers
@@ -42,7 +42,9 @@ CorpusArgument = Annotated[
 ]
 
 
-def import_corpus(workspace: Workspace, corpus: Path) -> tuple[list[str], list[Failure]]:
+def import_corpus(
+    workspace: Workspace, corpus: Path, size_limit: int
+) -> tuple[list[str], list[Failure]]:
     """Read and check a corpus file line by line, keeping its works and texts in the
     workspace (a transaction per 100 papers), so that the graph can always be rebuilt from
     the workspace alone. Returns the ids kept and the failures; nothing of the corpus stays
@@ -50,7 +52,7 @@ def import_corpus(workspace: Workspace, corpus: Path) -> tuple[list[str], list[F
     ids: list[str] = []
     failures: list[Failure] = []
     origin = f"file:{corpus.resolve()}"
-    for chunk in batched(iter_corpus(corpus), 100):
+    for chunk in batched(iter_corpus(corpus, size_limit), 100):
         papers = [item for item in chunk if isinstance(item, Paper)]
         failures += [item for item in chunk if isinstance(item, Failure)]
         workspace.import_works([p.work for p in papers], origin)
@@ -132,7 +134,7 @@ def extract(
         ids: list[str] | None = None
         failures: list[Failure] = []
         if corpus is not None:
-            ids, failures = import_corpus(workspace, corpus)
+            ids, failures = import_corpus(workspace, corpus, max_bytes(settings))
         total = len(ids) if ids is not None else workspace.count_kept()
         if not total:
             raise InputRejected("the workspace holds no kept works: run `kg fetch` first")
