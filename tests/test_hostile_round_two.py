@@ -196,6 +196,43 @@ def test_spreadsheet_csvs_and_utf16_papers_are_read_and_other_encodings_named(
     assert rows == [{"title": "Seeing whales with YOLOv8", "doi": "10.5/whales"}]
 
 
+# --- 7. outputs written whole, never through a symlink, never over a user's file --------------
+
+
+def test_export_and_neo4j_import_never_write_through_a_symlink_or_over_a_users_readme(
+    tmp_path: Path,
+) -> None:
+    corpus = write_corpus(tmp_path / "c.jsonl", [a_paper(n) for n in range(1, 4)])
+    assert kg_env(tmp_path, "load", str(corpus)).returncode == 0
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("precious")
+    tables, csvs = tmp_path / "tables", tmp_path / "csv"
+    tables.mkdir()
+    csvs.mkdir()
+    (tables / "README.md").write_text("# My notes\n")
+    (tables / "papers.csv").symlink_to(elsewhere)
+    (csvs / "Paper.csv").symlink_to(elsewhere)
+
+    refused = kg_env(tmp_path, "export", str(tables))
+    assert refused.returncode == 2 and "not written by kg export" in refused.stderr
+    assert (tables / "README.md").read_text() == "# My notes\n"
+    (tables / "README.md").unlink()
+    (tables / "README.md").symlink_to(elsewhere)
+    assert kg_env(tmp_path, "export", str(tables)).returncode == 2  # a symlink is not ours
+    (tables / "README.md").unlink()
+    exported = kg_env(tmp_path, "export", str(tables))
+    assert exported.returncode == 0, exported.stderr
+    assert kg_env(tmp_path, "export", str(tables)).returncode == 0  # its own README: replaced
+    imported = kg_env(tmp_path, "neo4j-import", str(csvs))
+    assert imported.returncode == 0, imported.stderr
+
+    assert elsewhere.read_text() == "precious"
+    for written in (tables / "papers.csv", csvs / "Paper.csv"):
+        assert not written.is_symlink() and "W1" in written.read_text()
+    hidden = [p.name for p in [*tables.iterdir(), *csvs.iterdir()] if p.name.startswith(".")]
+    assert hidden == []  # no partial file left behind
+
+
 # --- 4. one load per Neo4j graph --------------------------------------------------------------
 
 
