@@ -233,6 +233,29 @@ def test_export_and_neo4j_import_never_write_through_a_symlink_or_over_a_users_r
     assert hidden == []  # no partial file left behind
 
 
+# --- 10. large LLM bodies -------------------------------------------------------------------
+
+
+def test_a_40_mb_llm_answer_is_refused_unread_and_never_reaches_the_ledger(
+    tmp_path: Path,
+) -> None:
+    corpus = write_corpus(tmp_path / "c.jsonl", [a_paper(n) for n in range(1, 3)])
+    huge = json.dumps({"uses_dl": True, "uses_ptms": False, "reuses": [],
+                       "note": "x" * 40_000_000})  # fmt: skip
+    with LLMServer() as server:
+        server.script = [huge]  # the first paper's answer; the second gets a normal one
+        llm = {"KG_LLM_BASE_URL": server.base_url, "KG_LLM_MODEL": "m",
+               "OPENAI_API_KEY": "sk-test"}  # fmt: skip
+        code, output, peak = peak_run(tmp_path, "extract", str(corpus), "--concurrency", "1",
+                                      **llm)  # fmt: skip
+    assert code == 1 and "1 failure" in output, output
+    assert "over KG_LLM_MAX_RESPONSE_MB (2 MB)" in output, output
+    assert len(server.requests) == 2, len(server.requests)  # no retry, no re-ask
+    assert (tmp_path / "ws" / "corpus.sqlite").stat().st_size < 2_000_000
+    assert peak < 250, f"{peak:.0f} MB"
+    print(f"peak memory of kg extract against a 40 MB answer: {peak:.0f} MB")
+
+
 # --- 4. one load per Neo4j graph --------------------------------------------------------------
 
 
