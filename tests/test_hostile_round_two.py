@@ -2,6 +2,7 @@
 to get past, two writers on one workspace or store, paths that point outside, large LLM
 bodies, files in other encodings. Each test injects the fault for real."""
 
+import contextlib
 import json
 import re
 import subprocess
@@ -254,6 +255,86 @@ def test_a_40_mb_llm_answer_is_refused_unread_and_never_reaches_the_ledger(
     assert (tmp_path / "ws" / "corpus.sqlite").stat().st_size < 2_000_000
     assert peak < 250, f"{peak:.0f} MB"
     print(f"peak memory of kg extract against a 40 MB answer: {peak:.0f} MB")
+
+
+# --- 8, 9. the make neo4j launcher ------------------------------------------------------------
+
+LAUNCHER = """
+import sys
+from pathlib import Path
+from kg.graph.stores.neo4j_server import main
+raise SystemExit(main([], Path(sys.argv[1])))
+"""
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def command_lines() -> list[bytes]:
+    lines = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            lines.append(cmdline.read_bytes())
+    return lines
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_the_launcher_cannot_be_confused(tmp_path: Path) -> None:
+    import os
+    import signal
+    import sys
+
+    from kg.graph.stores.neo4j_server import stop_background, tools_missing
+
+    if reason := tools_missing():
+        pytest.skip(f"no Neo4j on this machine: {reason}")
+    state = tmp_path / ".neo4j"
+    state.mkdir()
+    for bad in ("abc", ""):  # a bad pid file: one line, and it blocks nothing
+        (state / "pid").write_text(bad)
+        assert "not a process id" in stop_background(state)
+        assert not (state / "pid").exists()
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)",
+                              "org.neo4j.server.CommunityEntryPoint",
+                              "--home-dir=/another/checkout/.neo4j/home"])  # fmt: skip
+    try:
+        (state / "pid").write_text(str(other.pid))
+        assert "not this checkout's Neo4j" in stop_background(state)
+        time.sleep(0.2)
+        assert other.poll() is None  # another checkout's server is left alone
+    finally:
+        other.kill()
+        other.wait()
+
+    launch = [sys.executable, "-c", LAUNCHER, str(state)]
+    first = subprocess.Popen(launch, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    seen: list[bytes] = []
+    deadline = time.monotonic() + 120
+    while not (state / "pid").exists():  # written before the wait for Bolt
+        assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+        seen += [line for line in command_lines() if b"AdminTool" in line]
+        time.sleep(0.02)
+    jvm = int((state / "pid").read_text())
+    second = subprocess.run(launch, capture_output=True, text=True, timeout=60)
+    assert second.returncode == 1 and "Traceback" not in second.stderr, second.stderr
+    assert f"pid {first.pid}, starting Neo4j" in second.stderr, second.stderr
+    first.send_signal(signal.SIGKILL)  # the launcher dies while it waits for Bolt
+    first.wait()
+    assert alive(jvm)
+    try:
+        auth = state / "home" / "data" / "dbms" / "auth.ini"
+        assert auth.stat().st_mode & 0o077 == 0, oct(auth.stat().st_mode)
+        assert seen and not [line for line in seen if b"set-initial-password\0kg" in line]
+        assert stop_background(state) == "Neo4j stopped."  # the orphan is found and stopped
+        assert not alive(jvm)
+    finally:
+        if alive(jvm):
+            os.kill(jvm, signal.SIGKILL)
 
 
 # --- 4. one load per Neo4j graph --------------------------------------------------------------
