@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.graph.stores.base import GraphStore
 from kg.graph.stores.falkor import FalkorStore
 from kg.graph.stores.neo4j_server import Neo4jServer
 from tests.fixtures import KG, a_paper, env_for, kg_env, write_corpus
@@ -335,6 +336,33 @@ def test_the_launcher_cannot_be_confused(tmp_path: Path) -> None:
     finally:
         if alive(jvm):
             os.kill(jvm, signal.SIGKILL)
+
+
+# --- 11. parameter values that fit both stores ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "why"),
+    [
+        ("top_ptms", {"limit": "4294967296"}, "must be from 1 to 2147483647"),
+        ("top_ptms", {"limit": "4294967297"}, "must be from 1 to 2147483647"),
+        ("ptm_reuse_by_field", {"max_rank": "2147483648"}, "must be from 0 to 2147483647"),
+        ("ptm_reuse_by_field", {"science_fields": '"abc"', "max_rank": "2"}, "a JSON list"),
+        ("ptm_reuse_by_field", {"science_fields": '["13", 28]'}, "a list of whole numbers"),
+        ("ptm_reuse_by_field", {"science_fields": "[true]"}, "a list of whole numbers"),
+        ("ptm_reuse_by_field", {"science_fields": "[" * 5000}, "expected a JSON list"),
+    ],
+)
+def test_parameters_that_a_store_would_read_otherwise_are_refused(
+    store: GraphStore, name: str, params: dict[str, str], why: str
+) -> None:
+    from extract.errors import InputRejected
+    from kg.questions import queries
+
+    with pytest.raises(InputRejected, match=why):
+        queries.run(store, name, params)
+    assert queries.run(store, name, {"limit": "2147483647"} if "limit" in params else {
+        "science_fields": "[13, 28]", "max_rank": "2"}) == []  # fmt: skip
 
 
 # --- 4. one load per Neo4j graph --------------------------------------------------------------
