@@ -4,7 +4,7 @@ Also what `kg load` and `kg eval` share with it: reading a corpus file into the 
 and running a registered extractor with a progress bar."""
 
 from collections.abc import Iterable
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from itertools import batched
 from pathlib import Path
@@ -100,12 +100,17 @@ def run_extractor(
     """Run `name` over `papers`. An extractor that pays for its calls (not `offline`) holds
     the workspace's extract.lock for the whole run, so two runs never pay twice for one
     paper and the ledger counts every call made."""
-    found = registered(name)
-    lock = nullcontext() if found.offline else held(
-        settings.kg_workspace / "extract.lock", f"extracting with {name}")  # fmt: skip
-    with lock, progress(total) as step:
-        extractor = found.make(settings, workspace, replace(options, step=step))
+    with one_paying_run(name, settings), progress(total) as step:
+        extractor = registered(name).make(settings, workspace, replace(options, step=step))
         return extract_run(workspace, extractor, papers, step)
+
+
+def one_paying_run(name: str, settings: Settings) -> AbstractContextManager[None]:
+    """The workspace's extract.lock for an extractor that pays for its calls (not
+    `offline`), held while it runs; nothing for one that does not."""
+    if registered(name).offline:
+        return nullcontext()
+    return held(settings.kg_workspace / "extract.lock", f"extracting with {name}")
 
 
 @app.command()
