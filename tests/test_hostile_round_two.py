@@ -344,9 +344,9 @@ def test_the_launcher_cannot_be_confused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "params", "why"),
     [
-        ("top_ptms", {"limit": "4294967296"}, "must be from 1 to 2147483647"),
-        ("top_ptms", {"limit": "4294967297"}, "must be from 1 to 2147483647"),
-        ("ptm_reuse_by_field", {"max_rank": "2147483648"}, "must be from 0 to 2147483647"),
+        ("top_ptms", {"limit": "4294967296"}, "must be at most 2147483647"),
+        ("top_ptms", {"limit": "4294967297"}, "must be at most 2147483647"),
+        ("ptm_reuse_by_field", {"max_rank": "2147483648"}, "must be at most 2147483647"),
         ("ptm_reuse_by_field", {"science_fields": '"abc"', "max_rank": "2"}, "a JSON list"),
         ("ptm_reuse_by_field", {"science_fields": '["13", 28]'}, "a list of whole numbers"),
         ("ptm_reuse_by_field", {"science_fields": "[true]"}, "a list of whole numbers"),

@@ -120,10 +120,10 @@ def _coerce(parameter: Parameter, raw: str) -> Any:
         if isinstance(default, int):
             value = _checked(parameter.name, raw, int(raw))
             least = 1 if parameter.name in {"limit", "per_field"} else 0
-            if default >= 0 and not least <= value <= INT_MAX:
-                raise InputRejected(
-                    f"--param {parameter.name}={raw}: must be from {least} to {INT_MAX}"
-                )
+            if default >= 0 and value < least:
+                raise InputRejected(f"--param {parameter.name}={raw}: must be {least} or more")
+            if default >= 0 and value > INT_MAX:
+                raise InputRejected(f"--param {parameter.name}={raw}: must be at most {INT_MAX}")
             return value
         if isinstance(default, list):
             try:

@@ -343,7 +343,7 @@ def fetch_search(
         count = usable_count(meta.get("count"))
         if count is None and report.estimate is None and not report.notes:
             report.notes.append(
-                f" OpenAlex gave no usable result count ({meta.get('count')!r}), so no "
+                f" OpenAlex gave no usable result count ({str(meta.get('count'))[:40]}), so no "
                 "estimate: the fetch goes page by page within --max-cost."
             )
         report.total = count if count is not None else report.total

@@ -58,13 +58,14 @@ def write_import(
     files = {name: _partial(path).open("x", newline="", encoding="utf-8")
              for name, path in targets.items()}  # fmt: skip
     try:
+        headers = {name: csv.writer(handle) for name, handle in files.items()}
         writers = {name: csv.writer(handle, quoting=csv.QUOTE_STRINGS)
                    for name, handle in files.items()}  # fmt: skip
         for node in schema.nodes:
-            writers[node.label].writerow([f":ID({node.label})", *_header(dict(node.properties))])
+            headers[node.label].writerow([f":ID({node.label})", *_header(dict(node.properties))])
         for rel in schema.relationships:
             ends = [f":START_ID({rel.start})", f":END_ID({rel.end})"]
-            writers[rel.type].writerow([ends[0], *_header(dict(rel.properties)), ends[1]])
+            headers[rel.type].writerow([ends[0], *_header(dict(rel.properties)), ends[1]])
         columns = {node.label: tuple(node.properties) for node in schema.nodes}
         columns |= {rel.type: tuple(rel.properties) for rel in schema.relationships}
         end_key = {rel.type: schema.node(rel.end).key for rel in schema.relationships}
