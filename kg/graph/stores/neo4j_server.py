@@ -299,6 +299,7 @@ def stop_background(state: Path = STATE) -> str:
     except FileNotFoundError:
         return "No Neo4j was running."
     pid_file.unlink()
+    (state / "env").unlink(missing_ok=True)  # its exports name a server no longer there
     if not text.isdigit():
         return f"No Neo4j was stopped: {pid_file} held {text[:20]!r}, not a process id."
     if not runs_home(int(text), state / "home"):
