@@ -39,6 +39,7 @@ from extract.evidence import index_for
 from extract.extractor import Done
 from extract.in_flight import as_finished
 from extract.ledger import Call, Ledger
+from extract.llm_http import capped_client
 from extract.llm_request import (
     MODES,
     LLMConfig,
@@ -148,6 +149,7 @@ class LLMExtractor:
             api_key=config.api_key or "not-needed-by-local-servers",
             timeout=config.timeout_s,
             max_retries=config.http_retries,
+            http_client=capped_client(config.max_response_bytes),
         )
         self._client = instructor.from_openai(self._http, mode=MODES[config.mode])
         self._decoding = decoding(config)

@@ -33,6 +33,7 @@ from extract.evidence import PaperIndex
 from extract.kinds import is_generic_architecture, is_known_non_model
 from extract.open_world import named_models
 from extract.passages import sentences
+from extract.records import bounded_key
 from extract.taxonomy import Pattern, Role, Stage
 from extract.use_evidence import not_a_use
 
@@ -141,6 +142,10 @@ class Rejected(BaseModel):
 
 def not_a_model(name: str) -> str | None:
     """Why the name is not a trained network, or None when it may be one."""
+    try:
+        bounded_key(name)
+    except ValueError as error:
+        return f"the name is {error}"
     if is_generic_architecture(name):
         return f"{name!r} is a kind of network, not a model"
     if is_known_non_model(name):

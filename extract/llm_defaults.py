@@ -7,3 +7,4 @@ HTTP_RETRIES = 2  # the openai client's retries on 429, 5xx and timeouts
 TEMPERATURE = 0.0  # the most likely answer
 SEED = 42  # where the endpoint honours one
 MAX_REUSES = 12  # models kept per paper
+MAX_RESPONSE_BYTES = 2_000_000  # the largest answer read from the endpoint (a real one: ~5 kB)

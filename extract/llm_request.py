@@ -82,6 +82,7 @@ class LLMConfig:
     max_reuses: int = llm_defaults.MAX_REUSES
     strict: bool | None = None  # None: on in the modes that send a schema to the decoder
     context_window: int | None = None  # the endpoint's window in tokens, when known
+    max_response_bytes: int = llm_defaults.MAX_RESPONSE_BYTES  # a larger answer is refused
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:

@@ -22,6 +22,25 @@ def clean_text(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(clean_text)]
+
+# The longest key or indexed string (ids, model names, families, DOIs) a record may hold, in
+# UTF-8 bytes: FalkorDB's server dies enforcing a unique constraint on a string of about
+# 4,500 bytes and Neo4j refuses to index one of 8 kB, so a longer one fails its record, with
+# this reason, before it can reach a store. Real names are a few dozen bytes.
+KEY_MAX_BYTES = 1000
+
+
+def bounded_key(value: str) -> str:
+    """`value` when a graph store can index it; else the reason, as a ValueError."""
+    size = len(value.encode("utf-8", "surrogatepass"))
+    if size > KEY_MAX_BYTES:
+        raise ValueError(f"{size:,} bytes long; a key of the graph holds at most "
+                         f"{KEY_MAX_BYTES:,}")  # fmt: skip
+    return value
+
+
+Key = Annotated[str, AfterValidator(clean_text), AfterValidator(bounded_key)]
+WorkId = Annotated[str, Field(pattern=r"^W\d{1,19}$", description="OpenAlex work id")]
 # Whole numbers the graph stores hold (64-bit): a larger one (a citation count of 1e20) makes
 # the record fail with that reason, the same for a fresh (bulk) and an incremental load.
 Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
@@ -35,8 +54,8 @@ class FieldRef(Record):
     """One OpenAlex field a work belongs to, through one of its top topics."""
 
     id: Int64 = Field(description="OpenAlex field id, e.g. 13")
-    name: Text
-    domain: Text
+    name: Key
+    domain: Key
     rank: Int64 = Field(ge=0, description="0 for the primary topic's field, then 1, 2")
     score: float | None = Field(default=None, allow_inf_nan=False,
                                 description="topic score from OpenAlex")  # fmt: skip
@@ -45,8 +64,8 @@ class FieldRef(Record):
 class Work(Record):
     """A paper's bibliographic record (from OpenAlex or the demo corpus)."""
 
-    id: str = Field(pattern=r"^W\d+$", description="OpenAlex work id, e.g. W2741809807")
-    doi: Text | None = None
+    id: WorkId = Field(description="OpenAlex work id, e.g. W2741809807")
+    doi: Key | None = None
     title: Text
     year: int | None = Field(default=None, ge=1800, le=2100)
     journal: Text | None = None
@@ -63,7 +82,7 @@ class Section(Record):
 class PaperText(Record):
     """What can be read of a paper: title, abstract and body sections."""
 
-    work_id: str
+    work_id: Key
     title: Text
     abstract: Text | None = None
     sections: tuple[Section, ...] = ()
@@ -84,9 +103,9 @@ class Reuse(Record):
     """
 
     mention: Text = Field(description="the model as written in the paper")
-    model: Text = Field(description="canonical model name, e.g. ResNet-50")
-    family: Text
-    modality: Text
+    model: Key = Field(description="canonical model name, e.g. ResNet-50")
+    family: Key
+    modality: Key
     pattern: Pattern
     stage: Stage
     form: Text = Field(description="what was done with the model, in a few words")
@@ -105,7 +124,7 @@ class Reuse(Record):
 class Extraction(Record):
     """An extractor's answer to the study's five questions for one paper."""
 
-    work_id: str
+    work_id: Key
     uses_dl: bool
     uses_ptms: bool  # at least one reuse with role `used`
     reuses: tuple[Reuse, ...] = ()
@@ -120,7 +139,7 @@ class Extraction(Record):
 class ExtractionFailure(Record):
     """A paper an extractor could not answer for: recorded, never read as "no reuse"."""
 
-    work_id: str
+    work_id: Key
     extractor: str
     extractor_version: str
     reason: Text

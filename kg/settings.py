@@ -78,6 +78,9 @@ class Settings(BaseSettings):
         default=llm_defaults.MAX_REUSES, ge=1, le=50
     )  # models kept per paper
     kg_llm_context_window: int | None = Field(default=None, gt=0)  # the endpoint's, in tokens
+    kg_llm_max_response_mb: float = Field(
+        default=llm_defaults.MAX_RESPONSE_BYTES / 1e6, gt=0
+    )  # the largest answer read; a larger one fails its paper, unread
     openai_api_key: SecretStr | None = None
 
     @field_validator("kg_store", mode="before")
@@ -171,5 +174,6 @@ def llm_config(settings: Settings, budget: int | None = None) -> "LLMConfig":
         strict=settings.kg_llm_strict,
         max_reuses=settings.kg_llm_max_reuses,
         context_window=settings.kg_llm_context_window,
+        max_response_bytes=int(settings.kg_llm_max_response_mb * 1_000_000),
         **({"budget": budget} if budget else {}),
     )

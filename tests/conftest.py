@@ -5,6 +5,7 @@ jars Maven resolves for neo4j-maven/pom.xml (kg/graph/stores/neo4j_server.py); t
 java or mvn is missing, and say so.
 """
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -20,8 +21,9 @@ from kg.graph.stores.falkor import FalkorStore
 from kg.graph.stores.neo4j_server import NEO4J_VERSION, Neo4jServer, classpath, tools_missing
 from kg.workspace import Workspace
 
-NEO4J_HOME_PREFIX = "kg-neo4j-"  # every server the tests start lives under such a folder
+NEO4J_HOME_PREFIX = "kg-neo4j-"  # the folders of the servers neo4j_server() starts
 _NEO4J_TIMES: list[str] = []
+_NEO4J_HOMES: list[str] = []  # every home neo4j_server() made in this run
 
 
 @contextmanager
@@ -33,6 +35,7 @@ def neo4j_server(**options: str) -> Iterator[Neo4jServer]:
     classpath()  # the first call resolves the jars with Maven
     resolved = time.monotonic() - began
     home = Path(tempfile.mkdtemp(prefix=NEO4J_HOME_PREFIX))
+    _NEO4J_HOMES.append(str(home))
     server = Neo4jServer(home / "neo4j", **options)
     try:
         server.create()
@@ -92,23 +95,29 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore
         opened.close()
 
 
-def _our_servers() -> list[str]:
-    found = subprocess.run(["pgrep", "-af", "kg-falkor-|" + NEO4J_HOME_PREFIX],
+def _our_servers(session: pytest.Session) -> list[str]:
+    """The redis-server and Neo4j processes this run started and that still run: those
+    working in (or naming) a folder of the run's temporary tree or a Neo4j home it made. A
+    user's own `make neo4j` or `kg` in another terminal works elsewhere, and is not ours."""
+    roots = [str(session.config._tmp_path_factory.getbasetemp()), *_NEO4J_HOMES]
+    found = subprocess.run(["pgrep", "-af", "kg-falkor-|kg-neo4j-|redis-server"],
                            capture_output=True, text=True)  # fmt: skip
-    return [line for line in found.stdout.splitlines()
-            if "redis-server" in line or "CommunityEntryPoint" in line]  # fmt: skip
-
-
-_ALREADY_RUNNING: set[str] = set()
-
-
-def pytest_sessionstart(session: pytest.Session) -> None:
-    _ALREADY_RUNNING.update(_our_servers())  # e.g. a benchmark running beside the tests
+    ours = []
+    for line in found.stdout.splitlines():
+        if "redis-server" not in line and "CommunityEntryPoint" not in line:
+            continue
+        try:
+            cwd = os.readlink(f"/proc/{line.split()[0]}/cwd")
+        except OSError:
+            cwd = ""
+        if any(root in line or cwd.startswith(root) for root in roots):
+            ours.append(line)
+    return ours
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """No redis-server or Neo4j started by the tests may outlive the test run."""
-    left = [line for line in _our_servers() if line not in _ALREADY_RUNNING]
+    left = _our_servers(session)
     if left:
         print("\nservers left behind by the tests:\n" + "\n".join(left))
         session.exitstatus = 1

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from extract.records import Work
 from kg.graph.loader import counts, work_row
 from kg.graph.stores.falkor import FalkorStore
 from kg.graph.stores.neo4j import Neo4jStore
@@ -22,14 +23,18 @@ pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
 def test_imported_csvs_give_the_graph_kg_load_builds(tmp_path: Path) -> None:
     workspace, run = synthetic_workspace(tmp_path / "ws")
+    # issue 28, row 13: empty strings stay empty strings, and a folder may hold a space
+    workspace.import_works([Work(id="W99999", doi="", title="", journal="")], "test")
+    empty = "MATCH (p:Paper {id: 'W99999'}) RETURN p.title AS t, p.doi AS d, p.journal AS j"
     try:
         with FalkorStore(tmp_path / "falkor") as loaded:
             build_graph(loaded, workspace, run, "test", reset=True)
             expected_counts = counts(loaded)
             expected = {name: queries.run(loaded, name) for name in queries.modules()}
+            expected_empty = loaded.run(empty)
         command = write_import(
             lambda: ((work_row(w), row) for w, row in paper_rows(workspace, run, None, None)),
-            tmp_path / "csv",
+            tmp_path / "csv files",
         )
     finally:
         workspace.close()
@@ -46,5 +51,6 @@ def test_imported_csvs_give_the_graph_kg_load_builds(tmp_path: Path) -> None:
             assert counts(imported) == expected_counts
             titles = imported.run("MATCH (p:Paper {id: 'W0'}) RETURN p.title AS t")
             assert "\na line break" in titles[0]["t"] and '"quoted"' in titles[0]["t"]
+            assert imported.run(empty) == expected_empty == [{"t": "", "d": "", "j": ""}]
             for name, rows in expected.items():
                 assert typed(queries.run(imported, name)) == typed(rows), name

@@ -6,7 +6,7 @@ import logging
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,6 +24,7 @@ from kg.questions import render
 from kg.settings import Settings, mask_url
 from kg.sources.corpus import Failure
 from kg.workspace import Workspace
+from kg.workspace.lock import held
 
 app = typer.Typer(
     help=(
@@ -160,14 +161,19 @@ def open_graph(settings: Settings, fresh: bool = False, reads: bool = True) -> I
     is then set aside); `reads`: warn first when the graph's last build did not complete."""
     if reads:
         require_workspace(settings)
-    with err.status(f"starting the {settings.kg_store} store…"):
-        store = open_store(settings, fresh)
-    try:
-        if reads:
-            warn_if_incomplete(settings, store.name)
-        yield store
-    finally:
-        store.close()
+    writer: AbstractContextManager[None] = nullcontext()
+    if not reads and settings.kg_store == "neo4j":  # the embedded store holds its own lock
+        settings.kg_workspace.mkdir(parents=True, exist_ok=True)
+        writer = held(settings.kg_workspace / "neo4j.lock", "writing the Neo4j graph")
+    with writer:
+        with err.status(f"starting the {settings.kg_store} store…"):
+            store = open_store(settings, fresh)
+        try:
+            if reads:
+                warn_if_incomplete(settings, store.name)
+            yield store
+        finally:
+            store.close()
 
 
 @contextmanager

@@ -52,6 +52,7 @@ def demo(
     anyway). The demo's 49 papers are kept in the workspace, marked as the demo's: loading
     your own papers beside them is refused, so use another KG_WORKSPACE for a real study.
     """
+    from kg.cli.extract import one_paying_run
     from kg.demo import corpus_path
     from kg.pipeline.mixing import refuse_wiping
     from kg.sources.corpus import read_corpus
@@ -61,7 +62,11 @@ def demo(
     total = len(demo_ids)
     workspace = Workspace(settings.kg_workspace)
     try:
-        with open_graph(settings, fresh=True, reads=False) as store, progress(total) as step:
+        with (
+            one_paying_run(extractor, settings),
+            open_graph(settings, fresh=True, reads=False) as store,
+            progress(total) as step,
+        ):
             if not force:
                 refuse_wiping(store, workspace, demo_ids)
             options = ExtractOptions(concurrency=concurrency, step=step)

@@ -21,10 +21,11 @@ def export_tables(
     the evidence sentence), models and fields; README.md in the folder says what every column
     means.
     """
-    from kg.questions.export import export
+    from kg.questions.export import export, refuse_foreign_readme
 
     if out_dir.exists() and not out_dir.is_dir():
         raise InputRejected(f"{out_dir} is a file: give a folder for the tables")
+    refuse_foreign_readme(out_dir)  # before the store is started
     with open_graph(load_settings()) as store:
         counts = export(store, out_dir)
     written = ", ".join(f"{n} {name}" for name, n in counts.items())

@@ -4,6 +4,7 @@ Also what `kg load` and `kg eval` share with it: reading a corpus file into the 
 and running a registered extractor with a progress bar."""
 
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from itertools import batched
 from pathlib import Path
@@ -25,10 +26,11 @@ from kg.cli.app import (
 )
 from kg.pipeline.extract import ExtractOptions, ExtractSummary, extract_run
 from kg.pipeline.extractors import registered
-from kg.settings import Settings, load_settings
+from kg.settings import Settings, load_settings, max_bytes
 from kg.sources.corpus import Failure, iter_corpus
 from kg.workspace import Workspace
 from kg.workspace import papers as stored_papers
+from kg.workspace.lock import held
 
 CorpusArgument = Annotated[
     Path | None,
@@ -40,7 +42,9 @@ CorpusArgument = Annotated[
 ]
 
 
-def import_corpus(workspace: Workspace, corpus: Path) -> tuple[list[str], list[Failure]]:
+def import_corpus(
+    workspace: Workspace, corpus: Path, size_limit: int
+) -> tuple[list[str], list[Failure]]:
     """Read and check a corpus file line by line, keeping its works and texts in the
     workspace (a transaction per 100 papers), so that the graph can always be rebuilt from
     the workspace alone. Returns the ids kept and the failures; nothing of the corpus stays
@@ -48,7 +52,7 @@ def import_corpus(workspace: Workspace, corpus: Path) -> tuple[list[str], list[F
     ids: list[str] = []
     failures: list[Failure] = []
     origin = f"file:{corpus.resolve()}"
-    for chunk in batched(iter_corpus(corpus), 100):
+    for chunk in batched(iter_corpus(corpus, size_limit), 100):
         papers = [item for item in chunk if isinstance(item, Paper)]
         failures += [item for item in chunk if isinstance(item, Failure)]
         workspace.import_works([p.work for p in papers], origin)
@@ -93,9 +97,20 @@ def run_extractor(
     total: int,
     options: ExtractOptions,
 ) -> ExtractSummary:
-    with progress(total) as step:
+    """Run `name` over `papers`. An extractor that pays for its calls (not `offline`) holds
+    the workspace's extract.lock for the whole run, so two runs never pay twice for one
+    paper and the ledger counts every call made."""
+    with one_paying_run(name, settings), progress(total) as step:
         extractor = registered(name).make(settings, workspace, replace(options, step=step))
         return extract_run(workspace, extractor, papers, step)
+
+
+def one_paying_run(name: str, settings: Settings) -> AbstractContextManager[None]:
+    """The workspace's extract.lock for an extractor that pays for its calls (not
+    `offline`), held while it runs; nothing for one that does not."""
+    if registered(name).offline:
+        return nullcontext()
+    return held(settings.kg_workspace / "extract.lock", f"extracting with {name}")
 
 
 @app.command()
@@ -124,7 +139,7 @@ def extract(
         ids: list[str] | None = None
         failures: list[Failure] = []
         if corpus is not None:
-            ids, failures = import_corpus(workspace, corpus)
+            ids, failures = import_corpus(workspace, corpus, max_bytes(settings))
         total = len(ids) if ids is not None else workspace.count_kept()
         if not total:
             raise InputRejected("the workspace holds no kept works: run `kg fetch` first")

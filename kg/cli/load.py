@@ -24,7 +24,7 @@ from kg.pipeline.build import BuildSummary, build_graph, paper_rows
 from kg.pipeline.extract import ExtractOptions
 from kg.pipeline.extractors import registered
 from kg.pipeline.mixing import refuse_mixing
-from kg.settings import Settings, load_settings
+from kg.settings import Settings, load_settings, max_bytes
 from kg.sources.corpus import Failure
 from kg.workspace import Run, Workspace
 from kg.workspace import papers as stored_papers
@@ -82,7 +82,7 @@ def load(
         failures: list[Failure] = []
         ids: list[str] | None = None
         if corpus is not None:
-            ids, failures = import_corpus(workspace, corpus)
+            ids, failures = import_corpus(workspace, corpus, max_bytes(settings))
         elif not workspace.count_kept():
             raise InputRejected(
                 "the workspace holds no kept works: run `kg fetch` first, or give a corpus file"

@@ -52,9 +52,12 @@ def fetch_openalex(
             )
     query = fetching.search_query(search or STUDY_TERMS, years[0], years[1], journal)
     with progress(limit or 0) as step:
-        return fetching.fetch_search(
+        report = fetching.fetch_search(
             workspace, query, limit, refresh, lambda n: step("works", n), max_cost, _say_estimate
         )
+    for note in report.notes:
+        err.print(f"note:{note}", markup=False, highlight=False, soft_wrap=True)
+    return report
 
 
 def say_budget() -> None:

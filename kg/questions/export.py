@@ -6,16 +6,19 @@ schema and the README are all written from that declaration, so they cannot disa
 """
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from extract.errors import InputRejected
 from extract.taxonomy import NATURAL_SCIENCE_FIELDS
 from kg.graph.statements import statement
 from kg.graph.stores.base import GraphStore, Row
 from kg.questions import render
+from kg.questions.output import write_text, write_whole
 
 UNDETERMINED = "undetermined"
 
@@ -134,7 +137,7 @@ def _cell(text: str) -> str:
 
 def _dictionary(counts: dict[str, int]) -> str:
     lines = [
-        "# ptm-kg export",
+        README_TITLE,
         "",
         "Tidy tables of the graph, each as CSV (UTF-8, header row) and Parquet, with the same",
         "columns. Join them on `paper_id`, `model` and `field_id`. Written by `kg export`.",
@@ -146,17 +149,40 @@ def _dictionary(counts: dict[str, int]) -> str:
     return "\n".join(lines) + "\n"
 
 
+README_TITLE = "# ptm-kg export"
+
+
+def refuse_foreign_readme(folder: Path) -> None:
+    """A README.md in `folder` that `kg export` did not write (a user's own, or a symlink)
+    is never replaced: one line, before anything is written."""
+    readme = folder / "README.md"
+    if not readme.exists() and not readme.is_symlink():
+        return
+    ours = False
+    if readme.is_file() and not readme.is_symlink():
+        with readme.open(encoding="utf-8", errors="replace") as opened:
+            ours = opened.readline().rstrip("\n") == README_TITLE
+    if not ours:
+        raise InputRejected(
+            f"{readme} was not written by kg export and would be replaced: give a new or "
+            "empty folder, or move that file"
+        )
+
+
 def export(store: GraphStore, folder: Path) -> dict[str, int]:
-    """Write every table as CSV and Parquet, and the README; returns rows per table."""
+    """Write every table as CSV and Parquet, and the README; returns rows per table. Each
+    file is written under a hidden name and renamed into place (kg/questions/output.py):
+    whole or not at all, and never through a symlink standing at its name."""
+    refuse_foreign_readme(folder)
     folder.mkdir(parents=True, exist_ok=True)
     counts = {}
     for table in TABLES:
         rows = _tidy(table, store.run(table.cypher, {}))
         columns = tuple(c.name for c in table.columns)
-        csv_text = render.to_csv(rows, columns)
-        (folder / f"{table.name}.csv").write_text(csv_text, encoding="utf-8")
+        write_text(folder / f"{table.name}.csv", render.to_csv(rows, columns))
         schema = pa.schema([(c.name, c.type) for c in table.columns])
-        pq.write_table(pa.Table.from_pylist(rows, schema=schema), folder / f"{table.name}.parquet")
+        arrow = pa.Table.from_pylist(rows, schema=schema)
+        write_whole(folder / f"{table.name}.parquet", partial(pq.write_table, arrow))
         counts[table.name] = len(rows)
-    (folder / "README.md").write_text(_dictionary(counts), encoding="utf-8")
+    write_text(folder / "README.md", _dictionary(counts))
     return counts

@@ -85,6 +85,9 @@ def get(name: str) -> QueryModule:
 
 
 _INT64 = (-(2**63), 2**63 - 1)
+# A whole-number parameter with a default of 0 or more (a limit, a year, a rank, a count) is
+# taken from its least to 2^31-1: FalkorDB reads a LIMIT modulo 2^32, Neo4j does not.
+INT_MAX = 2**31 - 1
 _KINDS = "a string, a number, true, false, null or a list of those"
 
 
@@ -119,7 +122,14 @@ def _coerce(parameter: Parameter, raw: str) -> Any:
             least = 1 if parameter.name in {"limit", "per_field"} else 0
             if default >= 0 and value < least:
                 raise InputRejected(f"--param {parameter.name}={raw}: must be {least} or more")
+            if default >= 0 and value > INT_MAX:
+                raise InputRejected(f"--param {parameter.name}={raw}: must be at most {INT_MAX}")
             return value
+        if isinstance(default, list):
+            try:
+                return _list_like(parameter, raw, json.loads(raw))
+            except RecursionError:
+                raise ValueError(raw) from None
         if isinstance(default, float):
             return _checked(parameter.name, raw, float(raw))
         if isinstance(default, str):
@@ -130,10 +140,28 @@ def _coerce(parameter: Parameter, raw: str) -> Any:
             return raw
         return _checked(parameter.name, raw, parsed)
     except ValueError:
-        kind = {bool: "true or false", int: "a whole number", float: "a number"}.get(
-            type(default), "a value"
-        )
+        kind = {bool: "true or false", int: "a whole number", float: "a number",
+                list: "a JSON list"}.get(type(default), "a value")  # fmt: skip
         raise InputRejected(f"--param {parameter.name}={raw}: expected {kind}") from None
+
+
+def _list_like(parameter: Parameter, raw: str, value: Any) -> list[Any] | None:
+    """A list whose elements are of the kind of the default's (whole numbers from 0 to
+    INT_MAX for a list of field ids), so that a store never compares ids with strings; or
+    null, which the modules read as "no such restriction"."""
+    if value is None:
+        return None
+    numbers = all(isinstance(x, int) and not isinstance(x, bool) for x in parameter.default)
+    if not isinstance(value, list):
+        raise InputRejected(f"--param {parameter.name}={raw}: expected a JSON list, e.g. "
+                            f"{json.dumps(parameter.default)}")  # fmt: skip
+    for element in value:
+        whole = isinstance(element, int) and not isinstance(element, bool)
+        if numbers and not (whole and 0 <= element <= INT_MAX):
+            raise InputRejected(f"--param {parameter.name}={raw}: expected a list of whole "
+                                f"numbers from 0 to {INT_MAX}, e.g. "
+                                f"{json.dumps(parameter.default)}")  # fmt: skip
+    return list(_checked(parameter.name, raw, value))
 
 
 def parameters_for(module: QueryModule, overrides: dict[str, str]) -> dict[str, Any]:

@@ -14,7 +14,10 @@ from pydantic import ValidationError
 
 from extract.errors import InputRejected
 from extract.records import Paper
+from kg.sources.local_files import DEFAULT_MAX_BYTES, require_regular
 from kg.sources.own_papers import complete, from_folder, from_text
+
+CHUNK = 64 * 1024
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 
@@ -51,32 +54,48 @@ def _validated(where: str, line: object) -> Paper | Failure:
         return Failure(where, str(error))
 
 
-def _lines(path: Path) -> Iterator[tuple[str, object]]:
+def _lines(path: Path, size_limit: int) -> Iterator[tuple[str, object]]:
     """(where, parsed line) for a JSON Lines file, a text or markdown paper, or a folder of
-    JATS / TEI files with its metadata.csv."""
+    JATS / TEI files with its metadata.csv. A line longer than `size_limit` is a failure,
+    read no further than that."""
     if path.is_dir():
-        yield from from_folder(path)
+        yield from from_folder(path, size_limit)
     elif path.suffix.lower() in TEXT_SUFFIXES:
-        yield path.name, from_text(path)
+        try:
+            yield path.name, from_text(path, size_limit)
+        except InputRejected as error:
+            yield path.name, error
     else:
         with path.open("rb") as lines:
-            for number, raw in enumerate(lines, start=1):
-                if raw.strip():
+            number = 0
+            while raw := lines.readline(size_limit + 1):
+                number += 1
+                where = f"{path.name}:{number}"
+                if len(raw) > size_limit and not raw.endswith(b"\n"):
+                    while (rest := lines.readline(CHUNK)) and not rest.endswith(b"\n"):
+                        pass  # the rest of the line, never held whole
+                    yield (
+                        where,
+                        InputRejected(f"a line over KG_FULLTEXT_MAX_MB ({size_limit / 1e6:g} MB)"),
+                    )
+                elif raw.strip():
                     try:
-                        yield f"{path.name}:{number}", json.loads(raw)
+                        yield where, json.loads(raw)
                     except ValueError as error:
-                        yield f"{path.name}:{number}", InputRejected(f"not JSON: {error}")
+                        yield where, InputRejected(f"not JSON: {error}")
 
 
-def iter_corpus(path: Path) -> Iterator[Paper | Failure]:
-    """Each paper of `path` as a valid paper or a failure, read one line at a time."""
+def iter_corpus(path: Path, size_limit: int = DEFAULT_MAX_BYTES) -> Iterator[Paper | Failure]:
+    """Each paper of `path` as a valid paper or a failure, read one line at a time. The
+    corpus must be a folder or a regular file (never a FIFO or a device)."""
     if not path.exists():
         raise InputRejected(
             f"no corpus file at {path}; give a .jsonl file of papers, a .txt or .md paper, or a "
             "folder of JATS / TEI files with a metadata.csv"
         )
+    require_regular(path, "the corpus")
     seen: set[str] = set()
-    for where, line in _lines(path):
+    for where, line in _lines(path, size_limit):
         paper = Failure(where, str(line)) if isinstance(line, InputRejected) else (
             _validated(where, line))  # fmt: skip
         if isinstance(paper, Failure):

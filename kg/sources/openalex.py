@@ -52,6 +52,8 @@ from kg.sources.openalex_budget import (
     call_kind,
     doi_estimate,
     search_estimate,
+    usable_count,
+    within_cap,
 )
 from kg.workspace import Search, Workspace
 
@@ -293,6 +295,7 @@ class FetchReport:
     total: int | None = None  # what OpenAlex says matches
     missing: list[str] = field(default_factory=list)  # DOIs OpenAlex does not know
     estimate: Estimate | None = None  # the calls this run was expected to make
+    notes: list[str] = field(default_factory=list)  # said once after the run
 
 
 def fetch_search(
@@ -308,7 +311,9 @@ def fetch_search(
 
     The first page's `meta.count` is the result count: with it the run's calls and cost are
     estimated (`on_estimate`), and a run over `max_cost` stops there, its first page stored.
-    A resumed run estimates from the stored count, before any call."""
+    A resumed run estimates from the stored count, before any call. A count that is missing,
+    not a whole number or negative is no estimate (said in `notes`); either way no call is
+    made that would take the run's spend past `max_cost`."""
     key = _search_key(query)
     kind = call_kind(key)
     state = None if refresh else workspace.search(key)
@@ -328,14 +333,20 @@ def fetch_search(
     if cursor is not None:
         estimate(0)
     while cursor is not None and (limit is None or report.stored < limit):
+        within_cap(kind, report.requests, max_cost, " ".join(report.notes[:1]))
         room = PAGE_SIZE if limit is None else min(PAGE_SIZE, limit - report.stored)
         url = _with_paging(key, room, cursor)
         raw, meta = _results(_get(url, f"the page at cursor {cursor}") or {}, f"cursor {cursor}")
         raw = raw[:room]  # a server sending more than asked never passes --limit
         cursor = meta.get("next_cursor") if raw else None
         cursor = cursor if isinstance(cursor, str) and cursor else None
-        count = meta.get("count")
-        report.total = count if isinstance(count, int) else report.total
+        count = usable_count(meta.get("count"))
+        if count is None and report.estimate is None and not report.notes:
+            report.notes.append(
+                f" OpenAlex gave no usable result count ({str(meta.get('count'))[:40]}), so no "
+                "estimate: the fetch goes page by page within --max-cost."
+            )
+        report.total = count if count is not None else report.total
         report.requests += 1
         report.fetched += len(raw)
         report.stored += len(raw)
@@ -372,7 +383,8 @@ def fetch_dois(
         progress(len(wanted) - len(todo))
     size = DOI_BATCH if report.estimate.kind == "list" else 1
     batches = [plain[i : i + size] for i in range(0, len(plain), size)] + [[d] for d in odd]
-    for batch in batches:
+    for made, batch in enumerate(batches):
+        within_cap("singleton" if len(batch) == 1 else "list", made, max_cost)
         if len(batch) == 1:
             url = Works(f"doi:{batch[0]}").url
             answer = _get(url, f"the DOI {batch[0]}", missing_ok=True)

@@ -57,10 +57,13 @@ def call_kind(url: str) -> str:
 
 
 def _number(headers: Mapping[str, str], name: str) -> float | None:
+    """A header's dollars; None when absent, not a number or not finite (a NaN or -inf from
+    a server is ignored, never printed or added up)."""
     try:
-        return float(headers[name])
+        value = float(headers[name])
     except (KeyError, ValueError, TypeError):
         return None
+    return value if math.isfinite(value) else None
 
 
 @dataclass
@@ -75,7 +78,7 @@ class Budget:
         self.limit = _number(headers, "X-RateLimit-Limit-USD") or self.limit
         remaining = _number(headers, "X-RateLimit-Remaining-USD")
         self.remaining = remaining if remaining is not None else self.remaining
-        self.spent += _number(headers, "X-RateLimit-Cost-USD") or 0.0
+        self.spent += max(0.0, _number(headers, "X-RateLimit-Cost-USD") or 0.0)
 
     def exhausted_by(self, headers: Mapping[str, str]) -> bool:
         remaining = _number(headers, "X-RateLimit-Remaining-USD")
@@ -123,6 +126,27 @@ class Estimate:
             f"over --max-cost ${max_cost:g}: split it (--from-year/--to-year, --limit) or "
             f"raise --max-cost.{stored}"
         )
+
+
+def usable_count(count: object) -> int | None:
+    """OpenAlex's `meta.count` when it can be an estimate's base: a whole number, not negative
+    (JSON's true is no count, nor is 1e18 sent as a float)."""
+    if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+        return count
+    return None
+
+
+def within_cap(kind: str, made: int, max_cost: float | None, note: str = "") -> None:
+    """Refuse the call after `made` when it would take this run's spend past --max-cost,
+    whatever the server's count promised: the cap holds call by call."""
+    price = PRICES[kind]
+    if max_cost is None or (made + 1) * price <= max_cost + 1e-12:
+        return
+    raise InputRejected(
+        f"stopped before OpenAlex call {made + 1}: this run spent ${made * price:.4f} "
+        f"({made} {kind} calls) and the next would pass --max-cost ${max_cost:g}.{note} What "
+        "was fetched so far is stored, and a rerun resumes; raise --max-cost to go on."
+    )
 
 
 def search_estimate(kind: str, total: int, stored: int, limit: int | None, made: int) -> Estimate:

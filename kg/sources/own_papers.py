@@ -15,6 +15,7 @@ title, or the `title:` of a YAML front matter block as JOSS and Manubot papers o
 
 import csv
 import hashlib
+import io
 import re
 from collections.abc import Iterator
 from difflib import get_close_matches
@@ -24,6 +25,7 @@ from typing import Any
 from extract.aliases import key
 from extract.errors import InputRejected
 from extract.taxonomy import DOMAINS, FIELDS
+from kg.sources.local_files import DEFAULT_MAX_BYTES, decode, inside, read_regular
 
 _FIELD_BY_KEY = {key(name): field_id for field_id, (name, _) in FIELDS.items()}
 _DOI_PREFIX = re.compile(r"^(https?://(dx\.)?doi\.org/|doi:)", re.IGNORECASE)
@@ -90,9 +92,9 @@ _FRONT_TITLE = re.compile(r"^title\s*:\s*(.+)$")
 _ATTRIBUTES = re.compile(r"\s*\{[^{}]*\}\s*$")  # pandoc's "## Methods {#methods}"
 
 
-def from_text(path: Path) -> dict[str, Any]:
-    """A plain-text or markdown paper as a corpus line."""
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+def from_text(path: Path, size_limit: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
+    """A plain-text or markdown paper as a corpus line (UTF-8, or UTF-16 with its mark)."""
+    lines = decode(read_regular(path, size_limit), path.name).splitlines()
     while lines and not lines[0].strip():
         lines.pop(0)
     if not lines:
@@ -128,9 +130,12 @@ def from_text(path: Path) -> dict[str, Any]:
     return complete({"work": work, "text": {"abstract": abstract, "sections": sections}})
 
 
-def from_folder(folder: Path) -> Iterator[tuple[str, dict[str, Any] | InputRejected]]:
+def from_folder(
+    folder: Path, size_limit: int = DEFAULT_MAX_BYTES
+) -> Iterator[tuple[str, dict[str, Any] | InputRejected]]:
     """Each row of a folder's metadata.csv with its JATS or TEI file parsed, as a corpus line
-    (or why it could not be read), with where it came from."""
+    (or why it could not be read), with where it came from. A row's file must be a regular
+    file inside the folder, within `size_limit` bytes (kg/sources/local_files.py)."""
     from extract.parse_fulltext import parse_xml
 
     sheet = folder / "metadata.csv"
@@ -139,25 +144,25 @@ def from_folder(folder: Path) -> Iterator[tuple[str, dict[str, Any] | InputRejec
             f"{folder} holds no metadata.csv: write one with the columns file, doi, title, "
             "year, journal, fields (fields separated by ;)"
         )
-    with sheet.open(encoding="utf-8", newline="") as rows:
-        for number, row in enumerate(csv.DictReader(rows), start=2):
-            where = f"{sheet.name}:{number}"
-            try:
-                name = (row.get("file") or "").strip()
-                parsed = parse_xml((folder / name).read_bytes())
-                year = (row.get("year") or "").strip()
-                work = {
-                    "title": (row.get("title") or "").strip() or parsed.text.title,
-                    "doi": (row.get("doi") or "").strip() or parsed.doi,
-                    "year": int(year) if year.isdigit() else None,
-                    "journal": (row.get("journal") or "").strip() or None,
-                    "fields": [
-                        f.strip() for f in (row.get("fields") or "").split(";") if f.strip()
-                    ],
-                }
-                text = parsed.text.model_dump(exclude={"work_id"})
-                yield where, complete({"work": work, "text": text})
-            except OSError as error:
-                yield where, InputRejected(f"cannot read {row.get('file')!r}: {error.strerror}")
-            except InputRejected as error:
-                yield where, error
+    rows = io.StringIO(decode(read_regular(sheet, size_limit), sheet.name), newline="")
+    for number, row in enumerate(csv.DictReader(rows), start=2):
+        where = f"{sheet.name}:{number}"
+        try:
+            name = (row.get("file") or "").strip()
+            if not name:
+                raise InputRejected("the row names no file (the column file)")
+            parsed = parse_xml(read_regular(inside(folder, name), size_limit))
+            year = (row.get("year") or "").strip()
+            work = {
+                "title": (row.get("title") or "").strip() or parsed.text.title,
+                "doi": (row.get("doi") or "").strip() or parsed.doi,
+                "year": int(year) if year.isdigit() else None,
+                "journal": (row.get("journal") or "").strip() or None,
+                "fields": [f.strip() for f in (row.get("fields") or "").split(";") if f.strip()],
+            }
+            text = parsed.text.model_dump(exclude={"work_id"})
+            yield where, complete({"work": work, "text": text})
+        except OSError as error:
+            yield where, InputRejected(f"cannot read {row.get('file')!r}: {error.strerror}")
+        except InputRejected as error:
+            yield where, error

@@ -12,10 +12,15 @@ is the one `kg load` would MERGE.
 The command is checked against the real tool (5.26, `org.neo4j.cli.AdminTool`) by
 tests/test_neo4j_import.py: `--multiline-fields=true` because quoted cells may span lines,
 `--overwrite-destination=true` spelt with its value so that the database name after it is
-not read as the option's argument.
+not read as the option's argument. Every string cell is quoted, so that an empty string
+stays one (an empty unquoted cell sets no property), and the printed command quotes its
+paths. Each file is written under a hidden name and renamed into place once all are whole.
 """
 
+import contextlib
 import csv
+import os
+import shlex
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -31,9 +36,13 @@ def _header(properties: dict[str, type]) -> list[str]:
 
 
 def _cell(value: Any) -> Any:
-    if value is None:
-        return ""  # an empty field sets no property
+    """A property as a cell: None is an empty unquoted field (no property), and every
+    string is quoted, so that "" is an empty string, as `kg load` stores it."""
     return str(value).lower() if isinstance(value, bool) else value
+
+
+def _partial(path: Path) -> Path:
+    return path.with_name(f".{path.stem}.{os.getpid()}.partial{path.suffix}")
 
 
 def write_import(
@@ -43,15 +52,20 @@ def write_import(
     One pass: the hubs, then each paper, the nodes its edges end at that no earlier paper
     named, and its edges (the import tool reads all nodes before any relationship)."""
     folder.mkdir(parents=True, exist_ok=True)
-    files = {name: (folder / f"{name}.csv").open("w", newline="", encoding="utf-8")
-             for name in (*schema.labels, *schema.relationship_types)}  # fmt: skip
+    targets = {
+        name: folder / f"{name}.csv" for name in (*schema.labels, *schema.relationship_types)
+    }
+    files = {name: _partial(path).open("x", newline="", encoding="utf-8")
+             for name, path in targets.items()}  # fmt: skip
     try:
-        writers = {name: csv.writer(handle) for name, handle in files.items()}
+        headers = {name: csv.writer(handle) for name, handle in files.items()}
+        writers = {name: csv.writer(handle, quoting=csv.QUOTE_STRINGS)
+                   for name, handle in files.items()}  # fmt: skip
         for node in schema.nodes:
-            writers[node.label].writerow([f":ID({node.label})", *_header(dict(node.properties))])
+            headers[node.label].writerow([f":ID({node.label})", *_header(dict(node.properties))])
         for rel in schema.relationships:
             ends = [f":START_ID({rel.start})", f":END_ID({rel.end})"]
-            writers[rel.type].writerow([ends[0], *_header(dict(rel.properties)), ends[1]])
+            headers[rel.type].writerow([ends[0], *_header(dict(rel.properties)), ends[1]])
         columns = {node.label: tuple(node.properties) for node in schema.nodes}
         columns |= {rel.type: tuple(rel.properties) for rel in schema.relationships}
         end_key = {rel.type: schema.node(rel.end).key for rel in schema.relationships}
@@ -70,11 +84,18 @@ def write_import(
                                                       for n in columns[rel.end])])  # fmt: skip
                 cells = (_cell(edge["props"].get(n)) for n in columns[rel.type])
                 writers[rel.type].writerow([work["id"], *cells, end])
-    finally:
         for handle in files.values():
             handle.close()
-    node_files = " ".join(f"--nodes={n}={folder / n}.csv" for n in schema.labels)
-    rel_files = " ".join(f"--relationships={r}={folder / r}.csv" for r in schema.relationship_types)
+        for path in targets.values():  # whole files, never written through a symlink
+            os.replace(_partial(path), path)
+    finally:
+        for name, handle in files.items():
+            handle.close()
+            with contextlib.suppress(OSError):
+                _partial(targets[name]).unlink()
+    node_files = " ".join(shlex.quote(f"--nodes={n}={targets[n]}") for n in schema.labels)
+    rel_files = " ".join(shlex.quote(f"--relationships={r}={targets[r]}")
+                         for r in schema.relationship_types)  # fmt: skip
     # Titles and quotes can hold line breaks: the importer must read quoted fields across lines.
     options = "--multiline-fields=true --overwrite-destination=true"
     return f"neo4j-admin database import full {node_files} {rel_files} {options} neo4j"

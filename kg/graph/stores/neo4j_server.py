@@ -12,7 +12,9 @@ What we relied on, read in neo4j/neo4j's sources (5.26):
   redis-server).
 - `org.neo4j.cli.AdminTool` (neo4j-admin, from neo4j-command-line) reads `NEO4J_HOME` and
   `NEO4J_CONF` from the environment; `dbms set-initial-password` writes data/dbms/auth.ini
-  before the first start, and `database import full` builds a database offline.
+  before the first start, and `database import full` builds a database offline. Its
+  command line is picocli's, which reads an argument `@FILE` from FILE: the password goes
+  that way (a 0600 file, removed at once), never on a command line `ps` shows.
 - Setting names, checked against the jars' `GraphDatabaseSettings` and `ServerSettings`
   (strict validation refuses unknown ones): `server.bolt.listen_address`,
   `server.http.listen_address`, `server.https.enabled`, `dbms.security.auth_enabled`,
@@ -37,7 +39,8 @@ from pathlib import Path
 import neo4j
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
-from extract.errors import ConfigError, StoreUnavailable
+from extract.errors import ConfigError, KgError, StoreUnavailable
+from kg.workspace.lock import held
 
 REPO = Path(__file__).resolve().parents[3]
 POM = REPO / "neo4j-maven" / "pom.xml"
@@ -104,6 +107,7 @@ class Neo4jServer:
     bolt_port: int = 0
     http_port: int = 0
     started_in: float = 0.0  # seconds from launch until Bolt answered
+    pid_file: Path | None = None  # where the JVM's pid is written as soon as it is launched
     _proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -125,7 +129,15 @@ class Neo4jServer:
         """A fresh home: an emptied directory, our neo4j.conf, the generated password."""
         shutil.rmtree(self.home, ignore_errors=True)
         (self.home / "conf").mkdir(parents=True)
-        self.admin("dbms", "set-initial-password", self.password)
+        argument = self.home / "conf" / ".initial-password"
+        fd = os.open(argument, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as written:
+            written.write(self.password + "\n")
+        try:
+            self.admin("dbms", "set-initial-password", f"@{argument}")
+        finally:
+            argument.unlink()
+        (self.home / "data" / "dbms" / "auth.ini").chmod(0o600)
 
     def _write_conf(self) -> None:
         self.bolt_port, self.http_port = free_port(), free_port()
@@ -186,6 +198,8 @@ class Neo4jServer:
             start_new_session=detached, preexec_fn=None if detached else _die_with_parent,
         )  # fmt: skip
         log.close()
+        if self.pid_file is not None:  # before the wait: a launcher killed meanwhile is found
+            self.pid_file.write_text(str(self._proc.pid))
         self._wait_for_bolt(began)
 
     def _wait_for_bolt(self, began: float) -> None:
@@ -250,38 +264,59 @@ STATE = REPO / ".neo4j"
 
 def start_background(state: Path = STATE) -> Neo4jServer:
     """Stop the previous background server, then start a fresh one; its pid and exports are
-    kept in `state` for `stop_background` and for a second look."""
-    stop_background(state)
-    server = Neo4jServer(state / "home")
-    server.create()
-    server.start(detached=True)
-    (state / "pid").write_text(str(server.pid))
-    (state / "env").write_text(server.exports() + "\n")
-    (state / "env").chmod(0o600)
+    kept in `state` for `stop_background` and for a second look. One launcher at a time
+    holds `state`/lock; the pid is written as soon as the JVM is launched."""
+    state.mkdir(parents=True, exist_ok=True)
+    with held(state / "lock", "starting Neo4j", "wait for it to finish"):
+        stop_background(state)
+        (state / "env").unlink(missing_ok=True)
+        server = Neo4jServer(state / "home", pid_file=state / "pid")
+        server.create()
+        server.start(detached=True)
+        fd = os.open(state / "env", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as env:
+            env.write(server.exports() + "\n")
     return server
 
 
-def stop_background(state: Path = STATE) -> bool:
-    pid_file = state / "pid"
-    if not pid_file.exists():
+def runs_home(pid: int, home: Path) -> bool:
+    """Is `pid` a Neo4j server of `home` (not another checkout's, nor a reused pid)?"""
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
         return False
-    pid = int(pid_file.read_text())
-    cmdline = Path(f"/proc/{pid}/cmdline")
-    if cmdline.exists() and b"CommunityEntryPoint" in cmdline.read_bytes():
-        stop_process(pid)  # only our server: the pid may have been reused since
+    return b"org.neo4j.server.CommunityEntryPoint" in args and (
+        f"--home-dir={home}".encode() in args
+    )
+
+
+def stop_background(state: Path = STATE) -> str:
+    """Stop the server `state`/pid names when it is this checkout's own; what happened, in
+    one line."""
+    pid_file = state / "pid"
+    try:
+        text = pid_file.read_text().strip()
+    except FileNotFoundError:
+        return "No Neo4j was running."
     pid_file.unlink()
-    return True
+    (state / "env").unlink(missing_ok=True)  # its exports name a server no longer there
+    if not text.isdigit():
+        return f"No Neo4j was stopped: {pid_file} held {text[:20]!r}, not a process id."
+    if not runs_home(int(text), state / "home"):
+        return f"No Neo4j was running (pid {text} is not this checkout's Neo4j)."
+    stop_process(int(text))
+    return "Neo4j stopped."
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], state: Path = STATE) -> int:
     import sys
 
     if argv[:1] == ["stop"]:
-        print("Neo4j stopped." if stop_background() else "No Neo4j was running.", file=sys.stderr)
+        print(stop_background(state), file=sys.stderr)
         return 0
     try:
-        server = start_background()
-    except ConfigError as error:
+        server = start_background(state)
+    except KgError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(
