@@ -101,8 +101,9 @@ def test_tables_at_80_and_120_columns(tmp_path: Path) -> None:
                                                 "-p", "limit=5", "-f", "json"))]  # fmt: skip
     assert all(doi in behind for doi in dois)  # never broken inside
     browser = run_at(tmp_path, 80, "browser")
-    assert ("MATCH (m:Model {name: 'ESM-2'})<-[r:REUSES]-(p:Paper)-[:IN_FIELD]->(f:Field) "
-            "RETURN m, r, p, f LIMIT 50") in browser.splitlines()[-1]  # fmt: skip
+    assert ("MATCH reuse = (p:Paper)-[:HAS_REUSE]->(u:Reuse)-[:REUSES]->(m:Model {name: 'ESM-2'}) "
+            "OPTIONAL MATCH parts = (u)-[:WITH_PATTERN|AT_STAGE]->() RETURN reuse, parts LIMIT 50"
+            ) in browser.splitlines()[-1]  # fmt: skip
 
 
 REPO = Path(__file__).parent.parent

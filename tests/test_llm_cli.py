@@ -69,7 +69,7 @@ def test_llm_extraction_end_to_end(server: LLMServer, tmp_path: Path) -> None:
 
     with FalkorStore(tmp_path / "ws") as store:
         edges = store.run(
-            "MATCH (p:Paper)-[r:REUSES]->(:Model) RETURN p.id AS paper, r.evidence AS evidence"
+            "MATCH (p:Paper)-[:HAS_REUSE]->(r:Reuse) RETURN p.id AS paper, r.evidence AS evidence"
         )
         extractors = store.run("MATCH (p:Paper) RETURN DISTINCT p.extractor AS e ORDER BY e")
     by_id = {p.work.id: p for p in PAPERS.values()}

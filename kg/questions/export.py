@@ -62,7 +62,7 @@ PAPERS = Table(
 
 REUSES = Table(
     "reuses",
-    "one row per paper and model it reuses (a REUSES edge)",
+    "one row per paper and model it reuses (a Reuse node)",
     statement("export/reuses"),
     (
         Column("paper_id", STR, "the paper (papers.paper_id)"),
