@@ -118,7 +118,7 @@ def tour() -> list[list[str]]:
 
 @pytest.mark.slow
 def test_every_tour_command_runs_from_the_repository_alone(tmp_path: Path) -> None:
-    for folder in ("docs", "tests"):  # the repository's files, as a clone has them
+    for folder in ("docs", "tests", "eval"):  # the repository's files, as a clone has them
         (tmp_path / folder).symlink_to(REPO / folder)
     assert kg(tmp_path, "demo").returncode == 0
     for words in tour():

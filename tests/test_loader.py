@@ -15,7 +15,6 @@ from tests.graphs import (
     work,
 )
 
-
 # A reuse's parts, read back through its Reuse node; a missing pattern or stage is none.
 REUSES = ("MATCH (p:Paper)-[:HAS_REUSE]->(u:Reuse)-[:REUSES]->(m:Model) "
           "OPTIONAL MATCH (u)-[:WITH_PATTERN]->(pat:Pattern) "

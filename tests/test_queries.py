@@ -3,11 +3,13 @@
 import pytest
 
 from extract.errors import InputRejected
-from extract.taxonomy import NATURAL_SCIENCE_FIELDS
+from extract.taxonomy import NATURAL_SCIENCE_FIELDS, Pattern, Stage
 from kg.graph.loader import load_extractions, load_works
 from kg.graph.stores.base import GraphStore
 from kg.questions import queries
-from tests.graphs import EXTRACTIONS, ROLE_EXTRACTIONS, ROLE_WORKS, WORKS
+from tests.graphs import EXTRACTIONS, ROLE_EXTRACTIONS, ROLE_WORKS, WORKS, extraction, reuse, work
+
+A, D = Pattern.adaptation, Pattern.deployment
 
 BIO, AGRI, CHEM, CS = (
     "Biochemistry, Genetics and Molecular Biology",
@@ -74,6 +76,33 @@ def test_models_resolve_as_the_loader_resolves_them_and_families_give_members(
     assert family == [("W1", "ESM-2"), ("W2", "ESM-2"), ("W3", "ESM-2")]
     with pytest.raises(InputRejected, match=r"no such model or family.*did you mean ESM, ESM-2"):
         queries.run(graph, "evidence", {"model": "ESM-3"})
+
+
+NAMES = [("model", "ESM-2"), ("model", "ESM"), ("model", "AlphaFold2"), ("model", "AlphaFold"),
+         ("field", 16), ("field", "Chemistry"), ("field", BIO)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("parameter", "written"), NAMES)
+def test_a_name_means_the_same_in_the_cli_and_in_raw_cypher(
+    graph: GraphStore, parameter: str, written: object
+) -> None:
+    """What Neo4j Browser runs (the file, `:param model => 'AlphaFold'`) and what `kg query`
+    runs answer alike, for canonical names, families (AlphaFold: the models of that family, not
+    the AlphaFold2 the loader reads the word as), field ids and names."""
+    load_works(graph, [work(10, 2023, 13)])
+    load_extractions(graph, [extraction(10, True, reuse("AlphaFold3", D, Stage.Test, "AlphaFold"),
+                                        reuse("AlphaFold-Multimer", D, Stage.Test, "AlphaFold"),
+                                        reuse("ESM-2", A, Stage.Test, "ESM"))])  # fmt: skip
+    asked = 0
+    for name, module in queries.modules().items():
+        if parameter in module.parameters:
+            raw = graph.run(module.cypher, module.defaults() | {parameter: written})
+            assert queries.run(graph, name, {parameter: str(written)}) == raw, name
+            asked += len(raw)
+    assert asked > 0
+    if written == "AlphaFold":
+        rows = ask(graph, "evidence", "model", model="alphafold")
+        assert sorted(rows) == [("AlphaFold-Multimer",), ("AlphaFold3",)]
 
 
 def test_fields_are_accepted_by_id_or_by_name_with_one_parameter_name(graph: GraphStore) -> None:

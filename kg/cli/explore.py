@@ -25,6 +25,7 @@ from kg.cli.app import (
     require_workspace,
     warn_if_incomplete,
 )
+from kg.cli.cypher import looks_like_file, parse_params, run_cypher
 from kg.demo import TABLES, run_demo
 from kg.graph.loader import counts
 from kg.graph.statements import statement
@@ -93,20 +94,12 @@ def demo(
                   "`make neo4j` printed its own address")  # fmt: skip
 
 
-def _parse_params(raw: list[str]) -> dict[str, str]:
-    parsed = {}
-    for item in raw:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise InputRejected(f"--param {item!r}: write it as name=value, e.g. --param limit=20")
-        parsed[key.strip()] = value.strip()
-    return parsed
-
-
 @app.command()
 @friendly
 def query(
-    name: Annotated[str, typer.Argument(help="A query module; `kg queries` lists them.")],
+    name: Annotated[
+        str, typer.Argument(help="A query module (`kg queries` lists them) or a .cypher file.")
+    ],
     param: Annotated[
         list[str] | None, typer.Option("--param", "-p", help="name=value, repeatable.")
     ] = None,
@@ -122,10 +115,14 @@ def query(
     """Run one query module and print its answer (a table, or CSV / JSON for machines).
 
     A model is found as the loader finds it (any case, hyphens, sizes; a family gives its
-    members), a field by id or name. A table cut by its limit says so on stderr.
+    members), a field by id or name. A table cut by its limit says so on stderr. A .cypher
+    file of your own runs as `kg cypher FILE` runs it (read-only).
     """
+    values = parse_params(param or [])
+    if looks_like_file(name):
+        run_cypher(name, values, format)
+        return
     module = queries.get(name)
-    values = _parse_params(param or [])
     if all_fields and "science_fields" in module.parameters:
         values["science_fields"] = "null"
     queries.parameters_for(module, values)  # reject bad parameters before starting a store

@@ -155,6 +155,24 @@ def run(store: GraphStore, name: str, overrides: dict[str, str] | None = None) -
     return store.run(module.cypher, values)
 
 
+def adhoc(text: str, name: str) -> QueryModule:
+    """Cypher a user brings (a file or a string). A header like a module's, when it has one,
+    gives the question, the parameters' defaults and the columns."""
+    try:
+        return parse_module(name, text)
+    except InputRejected:  # no header: any parameter, no defaults
+        return QueryModule(name, "", (), text)
+
+
+def run_adhoc(store: GraphStore, module: QueryModule, overrides: dict[str, str]) -> list[Row]:
+    """Run a user's Cypher read-only (the store refuses a write), its parameters read as a
+    module's are (typed by their default, else JSON or text) and names resolved alike."""
+    values = module.defaults()
+    for key, raw in overrides.items():
+        values[key] = _coerce(module.parameters.get(key, Parameter(key, None, "")), raw)
+    return store.run(module.cypher, resolve_names(store, values), read_only=True)
+
+
 CAP = 100_000  # rows read to count what a limited module left out
 
 

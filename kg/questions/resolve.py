@@ -25,16 +25,19 @@ def _suggest(wanted: str, known: dict[str, str]) -> str:
 
 
 def model_name(store: GraphStore, written: str) -> str:
-    """The Model name or family in the graph that `written` means."""
+    """The Model name or family in the graph that `written` means. A family's own name means
+    the family first (AlphaFold: every AlphaFold model, not the AlphaFold2 the loader reads
+    it as), as the modules' Cypher reads it (`m.name = $model OR m.family = $model`), so the
+    CLI and Neo4j Browser answer a family or a canonical name with the same rows."""
     rows = store.run(statement("lookup/models"), {})
     names = {key(r["name"]): r["name"] for r in rows}
     families = {key(r["family"]): r["family"] for r in rows if r["family"]}
+    if key(written) in families:
+        return str(families[key(written)])
     canonical = resolve_model(written)
     for candidate in (written, canonical.name):
         if key(candidate) in names:
             return str(names[key(candidate)])
-    if key(written) in families:  # a family asked for by its own name gives its members
-        return str(families[key(written)])
     hint = _suggest(written, names | families) or "; `kg query top_ptms` lists the models"
     raise InputRejected(f"no such model or family in the graph: {written!r}{hint}")
 

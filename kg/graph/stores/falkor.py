@@ -270,13 +270,16 @@ class FalkorStore(ClosesOnExit):
         self._db = FalkorDB(unix_socket_path=self._server.socket)
         self._graph = self._db.select_graph(graph)
 
-    def run(self, cypher: str, parameters: dict[str, Any] | None = None) -> list[Row]:
+    def run(
+        self, cypher: str, parameters: dict[str, Any] | None = None, read_only: bool = False
+    ) -> list[Row]:
         try:
             header = _header(parameters)
         except ValueError as error:
             raise QueryFailed(f"{self.name} refused a parameter: {error}") from None
         try:
-            result = self._graph.query(header + cypher)
+            send = self._graph.ro_query if read_only else self._graph.query  # GRAPH.RO_QUERY
+            result = send(header + cypher)
         except redis.ResponseError as error:
             raise QueryFailed(f"{self.name} refused the query: {error}") from error
         except redis.ConnectionError as error:

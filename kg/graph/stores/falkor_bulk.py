@@ -122,8 +122,8 @@ def bulk_load(
     writer: BulkWriter, rows: Callable[[], Iterator[PaperRows]], schema: Schema = SCHEMA
 ) -> None:
     """Write a whole graph: the hubs and every node an edge ends at first, owned nodes too
-    (one pass to find them), then papers and their edges (a second pass). `rows()` must give the same stream
-    twice."""
+    (one pass to find them), then papers and their edges (a second pass). `rows()` must give
+    the same stream twice."""
     ids: dict[tuple[str, Any], int] = {}
     for label, nodes in end_nodes(schema, rows()).by_label.items():
         for key, props in nodes.items():

@@ -36,10 +36,14 @@ class Neo4jStore(ClosesOnExit):
                 "`docker compose up -d` or fix NEO4J_URI"
             ) from error
 
-    def run(self, cypher: str, parameters: dict[str, Any] | None = None) -> list[Row]:
+    def run(
+        self, cypher: str, parameters: dict[str, Any] | None = None, read_only: bool = False
+    ) -> list[Row]:
+        # a read transaction: the server refuses a write in it
+        access = neo4j.RoutingControl.READ if read_only else neo4j.RoutingControl.WRITE
         try:
             records, _, _ = self._driver.execute_query(
-                cypher, parameters or {}, database_=self._database
+                cypher, parameters or {}, database_=self._database, routing_=access
             )
         except ServiceUnavailable as error:
             raise StoreUnavailable(f"lost the connection to {self.name}: {error}") from error
