@@ -35,7 +35,7 @@ VARIANTS: dict[str, list[Any]] = {
     "to_year": [2019],
     "field_id": [13, 24],
     "field": ["Neuroscience", "Immunology and Microbiology"],
-    "model": ["Net-2", "ESM-2"],
+    "model": ["Net-2", "ESM-2", "AlphaFold", "esm2"],
     "pattern": ["adaptation"],
     "stage": ["Test"],
     "paper": ["W101", "W3"],

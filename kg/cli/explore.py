@@ -90,8 +90,12 @@ def demo(
     out.print(f"The graph lives in {escape(name)}.")
     out.print("Ask it more: `kg queries` lists the questions, `kg query top_ptms` asks one.")
     if settings.kg_store == "neo4j":
-        out.print("Explore it in Neo4j Browser: http://localhost:7474 with docker compose; "
-                  "`make neo4j` printed its own address")  # fmt: skip
+        from kg.graph.stores.neo4j_server import background_server
+        from kg.questions.browser import browser_line, browser_target
+
+        line = browser_line(browser_target(background_server()))
+        out.print(f"Explore it in {line}; `kg browser` says how.", markup=False,
+                  highlight=False, soft_wrap=True)  # fmt: skip
 
 
 @app.command()
@@ -328,14 +332,15 @@ def browser(
     out_dir: Annotated[Path | None, typer.Option("--out", help="Where to write the kit.")] = None,
 ) -> None:
     """How to explore the graph in Neo4j Browser, with the queries and a style to load."""
-    from kg.questions.browser import BROWSER_URL, export_kit
+    from kg.graph.stores.neo4j_server import background_server
+    from kg.questions.browser import browser_line, browser_target, export_kit
 
     settings = load_settings()
     favourites, style = export_kit(out_dir or settings.kg_workspace / "browser")
     warn_if_incomplete(settings, None)
+    target = browser_target(background_server())
     prose = [
-        f"Neo4j Browser: {BROWSER_URL} (after `docker compose up -d`; user neo4j, password "
-        "NEO4J_PASSWORD from .env). Load the graph with `KG_STORE=neo4j kg demo` or `kg load`.",
+        f"{browser_line(target)}. Load the graph with `KG_STORE=neo4j kg demo` or `kg load`. Open:",
         f"Style: drag {style} onto the Browser window (Paper, Model, Field, Pattern and Stage "
         "get their own colours and captions).",
         f"Queries: Favorites (star icon) > Import, and pick {favourites}; each file is one "
@@ -350,8 +355,8 @@ def browser(
         ":param model => 'ESM-2'",
         statement("browser/start").strip(),
     ]
-    blocks = [(prose[0], []), (prose[1], []), (prose[2], code[:2]), (prose[3], code[2:3]),
-              (prose[4], code[3:])]  # fmt: skip
+    blocks = [(prose[0], [target.connect_url]), (prose[1], []), (prose[2], code[:2]),
+              (prose[3], code[2:3]), (prose[4], code[3:])]  # fmt: skip
     for text, lines in blocks:
         out.print(text, markup=False, highlight=False)  # prose wraps to the terminal
         for line in lines:  # Cypher is never wrapped, so it pastes as it is

@@ -30,6 +30,7 @@ from falkordb import Edge, FalkorDB, Node
 
 from extract.errors import QueryFailed, StoreUnavailable
 from kg.graph.schema import SCHEMA
+from kg.graph.stores import falkor_name
 from kg.graph.stores.base import ClosesOnExit, Refused, Row, seed_hubs
 from kg.graph.stores.falkor_bulk import BulkWriter, bulk_load
 
@@ -266,7 +267,7 @@ class FalkorStore(ClosesOnExit):
                 raise
             self._server.set_aside()
             self._server.start()
-        self.name = f"embedded FalkorDB at {self._server.rdb} (graph {graph!r})"
+        self.name = falkor_name(self._server.rdb, graph)
         self._db = FalkorDB(unix_socket_path=self._server.socket)
         self._graph = self._db.select_graph(graph)
 

@@ -24,6 +24,7 @@ What we relied on, read in neo4j/neo4j's sources (5.26):
 """
 
 import ctypes
+import json
 import os
 import secrets
 import shutil
@@ -255,10 +256,35 @@ def start_background(state: Path = STATE) -> Neo4jServer:
     server = Neo4jServer(state / "home")
     server.create()
     server.start(detached=True)
+    record_background(server, state)
+    return server
+
+
+def record_background(server: "Neo4jServer", state: Path) -> None:
+    """Keep the server's pid, its exports (0600) and, without the secret, where it is."""
+    state.mkdir(parents=True, exist_ok=True)
     (state / "pid").write_text(str(server.pid))
     (state / "env").write_text(server.exports() + "\n")
     (state / "env").chmod(0o600)
-    return server
+    where = {"uri": server.uri, "user": USER, "browser_url": server.browser_url}
+    (state / "server.json").write_text(json.dumps(where) + "\n")
+
+
+def _ours(pid: int) -> bool:
+    """Whether `pid` is a Neo4j server (the pid may have been reused since)."""
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    return cmdline.exists() and b"CommunityEntryPoint" in cmdline.read_bytes()
+
+
+def background_server(state: Path = STATE) -> dict[str, str] | None:
+    """Where the server `make neo4j` started is (Bolt URI, user, Browser URL), while it runs;
+    its password is in `state`/env."""
+    try:
+        pid = int((state / "pid").read_text())
+        where = json.loads((state / "server.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return {**where, "env": str(state / "env")} if _ours(pid) else None
 
 
 def stop_background(state: Path = STATE) -> bool:
@@ -266,8 +292,7 @@ def stop_background(state: Path = STATE) -> bool:
     if not pid_file.exists():
         return False
     pid = int(pid_file.read_text())
-    cmdline = Path(f"/proc/{pid}/cmdline")
-    if cmdline.exists() and b"CommunityEntryPoint" in cmdline.read_bytes():
+    if _ours(pid):
         stop_process(pid)  # only our server: the pid may have been reused since
     pid_file.unlink()
     return True
