@@ -113,6 +113,8 @@ def test_fields_are_accepted_by_id_or_by_name_with_one_parameter_name(graph: Gra
     assert {r[0] for r in years} == {BIO}
     with pytest.raises(InputRejected, match=r"no such field.*did you mean Chemistry"):
         queries.run(graph, "papers_behind", {"field": "Chemestry"})
+    with pytest.raises(InputRejected, match=r"did you mean Biochemistry, Genetics and Mol"):
+        queries.run(graph, "papers_behind", {"field": "Biochemstry"})
     concepts = {p for m in queries.modules().values() for p in m.parameters}
     assert "field_id" not in concepts and "model_name" not in concepts
 
@@ -280,6 +282,8 @@ def test_every_module_has_a_question_and_documented_parameters() -> None:
 def test_unknown_queries_and_parameters_are_rejected_with_the_known_ones() -> None:
     with pytest.raises(InputRejected, match=r"known queries: .*top_ptms"):
         queries.get("top_models")
+    with pytest.raises(InputRejected, match=r"'top_ptm'; did you mean top_ptms\?"):
+        queries.get("top_ptm")
     with pytest.raises(InputRejected, match="it takes: limit, max_rank, science_fields"):
         queries.parameters_for(queries.get("top_ptms"), {"top": "3"})
     with pytest.raises(InputRejected, match="expected a whole number"):

@@ -317,7 +317,7 @@ def flows(
         markup=False,
     )
     if len(every) > top:
-        err.print(f"showing the top {top} of {len(every)} {by}s in each table; `--top "
+        err.print(f"showing the top {top} of {len(every)} {"families" if by == "family" else "models"} in each table; `--top "
                   f"{len(every)}` shows them all", markup=False, highlight=False)  # fmt: skip
 
 

@@ -16,6 +16,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -80,8 +81,10 @@ def get(name: str) -> QueryModule:
     try:
         return modules()[name]
     except KeyError:
+        near = get_close_matches(name, list(modules()), n=3, cutoff=0.6)
+        guess = f"did you mean {', '.join(near)}? " if near else ""
         known = ", ".join(modules())
-        raise InputRejected(f"no query named {name!r}; known queries: {known}") from None
+        raise InputRejected(f"no query named {name!r}; {guess}known queries: {known}") from None
 
 
 _INT64 = (-(2**63), 2**63 - 1)

@@ -5,7 +5,7 @@ the nearest names it does hold, never an empty answer.
 """
 
 import re
-from difflib import get_close_matches
+from difflib import SequenceMatcher
 from typing import Any
 
 from extract.aliases import key
@@ -16,9 +16,19 @@ from kg.graph.statements import statement
 from kg.graph.stores.base import GraphStore
 
 
+def _closeness(wanted: str, name: str) -> float:
+    """How near `wanted` is to a name, or to the nearest of its words (a field is often
+    written by one: "Biochemstry" for Biochemistry, Genetics and Molecular Biology)."""
+    words = [key(w) for w in re.split(r"[\s,]+", name) if len(w) > 3]
+    return max(SequenceMatcher(None, wanted, k).ratio() for k in (key(name), *words))
+
+
 def _suggest(wanted: str, known: dict[str, str]) -> str:
-    """' did you mean A, B?' from the names whose keys are nearest `wanted`'s."""
-    near = get_close_matches(key(wanted), list(known), n=3, cutoff=0.5)
+    """' did you mean A, B?' from the names nearest `wanted`."""
+    scored = sorted(((_closeness(key(wanted), name), k) for k, name in known.items()),
+                    key=lambda pair: -pair[0])  # fmt: skip
+    best = scored[0][0] if scored else 0.0
+    near = [k for score, k in scored[:3] if score >= max(0.6, best - 0.15)]
     if not near:
         near = [k for k in known if key(wanted) and (key(wanted) in k or k in key(wanted))][:3]
     return f"; did you mean {', '.join(known[k] for k in near)}?" if near else ""
