@@ -317,7 +317,8 @@ def flows(
         markup=False,
     )
     if len(every) > top:
-        err.print(f"showing the top {top} of {len(every)} {"families" if by == "family" else "models"} in each table; `--top "
+        kinds = "families" if by == "family" else "models"
+        err.print(f"showing the top {top} of {len(every)} {kinds} in each table; `--top "
                   f"{len(every)}` shows them all", markup=False, highlight=False)  # fmt: skip
 
 
