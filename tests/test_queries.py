@@ -254,6 +254,23 @@ def test_ptm_field_flows_give_the_first_year_in_each_field(graph: GraphStore) ->
     assert ask(graph, "ptm_field_flows", "model", "field_id", min_papers="2") == [("ESM-2", 13)]
 
 
+def test_model_migration_gives_the_fields_a_model_reached_after_its_first(
+    graph: GraphStore,
+) -> None:
+    columns = ("model", "first_field", "first_domain", "first_year", "field", "arrived",
+               "years_later", "papers")  # fmt: skip
+    moved = [("ESM-2", BIO, "Life Sciences", 2020, AGRI, 2022, 2, 1)]
+    assert ask(graph, "model_migration", *columns) == moved
+    assert ask(graph, "model_migration", *columns, model="esm", field="11") == moved
+    assert ask(graph, "model_migration", "model", from_domain="Physical Sciences") == []
+    assert ask(graph, "model_migration", "model", field="Chemistry") == []
+
+
+def test_family_field_flows_lists_a_familys_first_adopters(graph: GraphStore) -> None:
+    rows = ask(graph, "family_field_flows", "family", "field_id", "first_year", family="esm-2")
+    assert rows == [("ESM", 13, 2020), ("ESM", 11, 2022)]  # a model's name gives its family
+
+
 def test_papers_by_year(graph: GraphStore) -> None:
     assert ask(graph, "papers_by_year", "year", "papers", "dl_papers", "ptm_papers",
                from_year="2020") == [

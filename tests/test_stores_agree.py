@@ -36,6 +36,8 @@ VARIANTS: dict[str, list[Any]] = {
     "field_id": [13, 24],
     "field": ["Neuroscience", "Immunology and Microbiology"],
     "model": ["Net-2", "ESM-2", "AlphaFold", "esm2"],
+    "family": ["AlphaFold", "ResNet"],
+    "from_domain": ["Life Sciences"],
     "pattern": ["adaptation"],
     "stage": ["Test"],
     "paper": ["W101", "W3"],

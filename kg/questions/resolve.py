@@ -52,6 +52,17 @@ def model_name(store: GraphStore, written: str) -> str:
     raise InputRejected(f"no such model or family in the graph: {written!r}{hint}")
 
 
+def family_name(store: GraphStore, written: str) -> str:
+    """The family in the graph that `written` means: a family by its name, else the family
+    of the model it names (AlphaFold2: AlphaFold)."""
+    rows = store.run(statement("lookup/models"), {})
+    families = {key(r["family"]): r["family"] for r in rows if r["family"]}
+    if key(written) in families:
+        return str(families[key(written)])
+    model = model_name(store, written)
+    return str(next(r["family"] for r in rows if r["name"] == model))
+
+
 def field_value(store: GraphStore, written: object) -> str:
     """The name of the Field (by id or name, any case) in the graph that `written` means."""
     rows = store.run(statement("lookup/fields"), {})
@@ -104,6 +115,8 @@ def resolve_names(store: GraphStore, values: dict[str, Any]) -> dict[str, Any]:
         resolved["paper"] = paper_id(store, str(resolved["paper"]))
     if resolved.get("model") is not None:
         resolved["model"] = model_name(store, str(resolved["model"]))
+    if resolved.get("family") is not None:
+        resolved["family"] = family_name(store, str(resolved["family"]))
     if resolved.get("field") is not None:
         resolved["field"] = field_value(store, resolved["field"])
     return resolved
