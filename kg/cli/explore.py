@@ -50,7 +50,7 @@ def demo(
 
     Empties the configured store first (with KG_STORE=neo4j: the whole Neo4j database), and
     refuses to when the graph or the workspace holds papers of your own (--force to do it
-    anyway). The demo's 49 papers are kept in the workspace, marked as the demo's: loading
+    anyway). The demo's 51 papers are kept in the workspace, marked as the demo's: loading
     your own papers beside them is refused, so use another KG_WORKSPACE for a real study.
     """
     from kg.demo import corpus_path

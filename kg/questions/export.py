@@ -84,6 +84,24 @@ REUSES = Table(
     ),
 )
 
+INTRODUCTIONS = Table(
+    "introductions",
+    "one row per model a paper introduces itself (an INTRODUCES edge)",
+    statement("export/introductions"),
+    (
+        Column("paper_id", STR, "the paper that made the model (papers.paper_id)"),
+        Column("doi", STR, "its DOI"),
+        Column("year", INT, "its publication year"),
+        Column("model", STR, "the model's canonical name (models.model)"),
+        Column("family", STR, "model family"),
+        Column("mention", STR, "the model as the paper wrote it"),
+        Column("evidence", STR, "the paper's sentence that shows it made the model"),
+        Column("found_by", STR, "table | catalogue | pattern | shape | llm"),
+        Column("reusing_papers", INT, "papers in the graph that reuse the model"),
+        Column("first_reuse", INT, "the year of its first reuse, when it has one"),
+    ),
+)
+
 MODELS = Table(
     "models",
     "one row per model in the graph",
@@ -110,7 +128,7 @@ FIELDS = Table(
     ),
 )
 
-TABLES = (PAPERS, REUSES, MODELS, FIELDS)
+TABLES = (PAPERS, REUSES, INTRODUCTIONS, MODELS, FIELDS)
 
 
 def _tidy(table: Table, rows: list[Row]) -> list[dict[str, Any]]:
