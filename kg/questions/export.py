@@ -56,7 +56,7 @@ PAPERS = Table(
         Column("uses_dl", BOOL, "the paper uses deep learning"),
         Column("uses_ptms", BOOL, "the paper reuses at least one pre-trained model"),
         Column("text_source", STR, "where its text came from: europepmc, plos, abstract, ..."),
-        Column("cited_by_count", INT, "citations in OpenAlex"),
+        Column("cited_by_count", INT, "citations in OpenAlex; empty when not known (own papers)"),
     ),
 )
 

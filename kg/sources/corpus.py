@@ -14,9 +14,7 @@ from pydantic import ValidationError
 
 from extract.errors import InputRejected
 from extract.records import Paper
-from kg.sources.own_papers import complete, from_folder, from_text
-
-TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+from kg.sources.own_papers import TEXT_SUFFIXES, complete, from_folder, from_text
 
 
 @dataclass(frozen=True)
