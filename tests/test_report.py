@@ -62,7 +62,7 @@ def test_the_report_renders_in_chromium_with_its_answers(
     assert "Test" in dom.split('id="top-stage"')[1][:200]
     assert dom.count("<img") == len(FIGURES) == 6 and dom.count("<table>") == 9
     assert "<b>Reuse patterns over time.</b>" in dom
-    assert "Showing 10 of 36 rows; <code>kg query top_ptms -p limit=36</code>" in dom
+    assert "Showing 10 of 37 rows; <code>kg query top_ptms -p limit=37</code>" in dom
 
     shot = tmp_path / "report.png"
     chromium(tmp_path, "--window-size=1100,1400", f"--screenshot={shot}", url)

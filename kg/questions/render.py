@@ -102,7 +102,7 @@ def _sizes(rows: Sequence[Row], shown: Sequence[str], widths: dict[str, tuple[in
     """Each column's width: what it needs, narrowed towards its least (long text first,
     then headers, which wrap at their words) until the table fits `room`."""
     longest = {c: max((len(cell(row.get(c))) for row in rows), default=0) for c in shown}
-    size = {c: most if most is not None else max(least, min(longest[c], 50))
+    size = {c: most if most is not None else max(least, longest[c])
             for c, (least, most) in ((c, widths[c]) for c in shown)}  # fmt: skip
     excess = sum(size[c] + 3 for c in shown) + 1 - room
     for column in sorted(shown, key=lambda c: widths[c][1] is not None):  # long text first
