@@ -6,6 +6,7 @@
 // Parameters:
 //   $field = null     a field id or name, e.g. 28 or "Neuroscience" (through topics of rank <= max_rank)
 //   $model = null     a model or family, e.g. "ESM-2" or "AlphaFold"
+//   $kind = null      only models of this kind, e.g. "protein language model"
 //   $pattern = null   conceptual, adaptation, deployment (or undetermined)
 //   $stage = null     Observation, Background, Hypothesis, Test, Analysis, Conclusion (or undetermined)
 //   $max_rank = 0     a paper is in a field through topics of rank <= max_rank
@@ -15,6 +16,7 @@
 MATCH (p:Paper)-[:HAS_REUSE]->(u:Reuse)-[:REUSES]->(m:Model)
 WHERE p.status = 'extracted'
   AND ($model IS NULL OR m.name = $model OR m.family = $model)
+  AND ($kind IS NULL OR m.kind = $kind)
 OPTIONAL MATCH (u)-[:WITH_PATTERN]->(pat:Pattern)
 OPTIONAL MATCH (u)-[:AT_STAGE]->(s:Stage)
 WITH p, m, coalesce(pat.name, 'undetermined') AS pattern, coalesce(s.name, 'undetermined') AS stage

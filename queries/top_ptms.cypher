@@ -4,8 +4,10 @@
 //   $limit = 10     how many models to list
 //   $max_rank = 0   a paper counts in a field through topics of rank <= max_rank
 //   $science_fields = [11,13,16,19,23,24,28,31]   the fields a topic of rank >= 1 may add; null for every field
+//   $kind = null    only models of this kind, e.g. "image backbone"
 // Columns: model, family, modality, papers, fields, adaptation, deployment, conceptual, undetermined (reuses whose pattern no evidence decided)
 MATCH (p:Paper)-[:HAS_REUSE]->(u:Reuse)-[:REUSES]->(m:Model)
+WHERE $kind IS NULL OR m.kind = $kind
 OPTIONAL MATCH (u)-[:WITH_PATTERN]->(pat:Pattern)
 WITH m,
      count(DISTINCT p) AS papers,

@@ -271,6 +271,14 @@ def test_family_field_flows_lists_a_familys_first_adopters(graph: GraphStore) ->
     assert rows == [("ESM", 13, 2020), ("ESM", 11, 2022)]  # a model's name gives its family
 
 
+def test_a_kind_filters_models_apart_from_their_modality(graph: GraphStore) -> None:
+    rows = ask(graph, "evidence", "paper", "model", kind="Protein language model")
+    assert rows == [("W1", "ESM-2"), ("W2", "ESM-2"), ("W3", "ESM-2")]
+    assert ask(graph, "top_ptms", "model", kind="protein language model") == [("ESM-2",)]
+    with pytest.raises(InputRejected, match=r"no such kind.*structure predictor"):
+        queries.run(graph, "evidence", {"kind": "folding"})
+
+
 def test_papers_by_year(graph: GraphStore) -> None:
     assert ask(graph, "papers_by_year", "year", "papers", "dl_papers", "ptm_papers",
                from_year="2020") == [

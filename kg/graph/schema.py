@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from extract.model_kinds import model_kind
 from extract.records import ExtractionFailure, Outcome, Reuse, Work
 from extract.taxonomy import PATTERNS, STAGE_ORDER, Pattern, Role, Stage
 
@@ -126,7 +127,8 @@ def _with_role(role: Role, outcome: Outcome) -> list[Reuse]:
 
 
 def _model(reuse: Reuse) -> Row:
-    return {"name": reuse.model, "family": reuse.family, "modality": reuse.modality}
+    return {"name": reuse.model, "family": reuse.family, "modality": reuse.modality,
+            "kind": model_kind(reuse.family, reuse.modality)}  # fmt: skip
 
 
 def reuse_id(work_id: str, model: str) -> str:
@@ -182,7 +184,10 @@ SCHEMA = Schema(
         ),
         NodeType("Field", "id", {"id": int, "name": str, "domain": str}),
         NodeType(
-            "Model", "name", {"name": str, "family": str, "modality": str}, indexes=("family",)
+            "Model",
+            "name",
+            {"name": str, "family": str, "modality": str, "kind": str},
+            indexes=("family", "kind"),
         ),
         NodeType("Reuse", "id", {"id": str, **_REUSE}, owned=True),
         NodeType(

@@ -71,14 +71,14 @@ def _numeric(rows: Sequence[Row], column: str) -> bool:
 
 def key_columns(rows: Sequence[Row], columns: Sequence[str]) -> list[str]:
     """The columns that say what a row is about: those before the first number that follows
-    a text column (field_id, field, pattern; model, family, modality; stage). They are never
-    left out."""
+    a text column (field_id, field, pattern; model, family, modality; stage); in a table
+    without such a number, the first column. They are never left out."""
     seen_text = False
     for i, column in enumerate(columns):
         if _numeric(rows, column) and seen_text:
             return list(columns[:i])
         seen_text = seen_text or not _numeric(rows, column)
-    return list(columns)
+    return list(columns[:1])
 
 
 def _shown(rows: Sequence[Row], columns: list[str], widths: dict[str, tuple[int, int | None]],

@@ -11,6 +11,7 @@ from typing import Any
 from extract.aliases import key
 from extract.catalogue import resolve as resolve_model
 from extract.errors import InputRejected
+from extract.model_kinds import KINDS
 from extract.taxonomy import Pattern, Stage
 from kg.graph.statements import statement
 from kg.graph.stores.base import GraphStore
@@ -115,6 +116,8 @@ def resolve_names(store: GraphStore, values: dict[str, Any]) -> dict[str, Any]:
         resolved["paper"] = paper_id(store, str(resolved["paper"]))
     if resolved.get("model") is not None:
         resolved["model"] = model_name(store, str(resolved["model"]))
+    if resolved.get("kind") is not None:
+        resolved["kind"] = _one_of("kind", str(resolved["kind"]), [*KINDS, "unknown"])
     if resolved.get("family") is not None:
         resolved["family"] = family_name(store, str(resolved["family"]))
     if resolved.get("field") is not None:
