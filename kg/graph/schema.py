@@ -26,6 +26,7 @@ WITH_PATTERN (or AT_STAGE) edge, and the queries count it beside the findings.
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Literal
 
 from extract.model_kinds import model_kind
@@ -73,7 +74,11 @@ class Schema:
     paper: str = "Paper"  # the label every row is about and every edge starts at
 
     def node(self, label: str) -> NodeType:
-        return next(n for n in self.nodes if n.label == label)
+        return self._by_label[label]
+
+    @cached_property
+    def _by_label(self) -> dict[str, NodeType]:  # node() runs once per edge in bulk builds
+        return {n.label: n for n in self.nodes}
 
     def part(self, part: Part) -> tuple[RelType, ...]:
         return tuple(r for r in self.relationships if r.part == part)
