@@ -45,6 +45,9 @@ def test_queries_lists_every_module_with_its_question(tmp_path: Path) -> None:
     listing = kg(tmp_path, "queries")
     assert listing.returncode == 0
     assert "ptm_field_flows" in listing.stdout and "first arrive" in listing.stdout
+    every = json.loads(kg(tmp_path, "queries", "-f", "json").stdout)
+    flows = next(m for m in every if m["name"] == "model_migration")
+    assert flows["columns"].startswith("model, family, first_field")
 
 
 def test_bad_parameters_give_one_clear_line_and_exit_2(tmp_path: Path) -> None:

@@ -150,7 +150,7 @@ def query(
 @app.command("queries")
 @friendly
 def list_queries(format: FormatOption = "table") -> None:
-    """List the query modules with their questions and parameters."""
+    """List the query modules with their questions, parameters and columns."""
     listing = [
         {
             "name": m.name,
@@ -158,6 +158,7 @@ def list_queries(format: FormatOption = "table") -> None:
             "parameters": ", ".join(
                 f"{p.name}={json.dumps(p.default)}" for p in m.parameters.values()
             ),
+            "columns": ", ".join(m.columns),
         }
         for m in queries.modules().values()
     ]
