@@ -100,3 +100,12 @@ def test_a_folder_of_markdown_and_text_papers_loads_without_a_metadata_sheet(
     assert sorted(p.work.title for p in read.papers) == [
         "A second paper", "Tracking mice with a pre-trained pose estimator"]  # fmt: skip
     assert [p.work.cited_by_count for p in read.papers] == [None, None]  # unknown, not 0
+
+
+def test_a_missing_corpus_is_said_first_even_beside_the_demo(tmp_path: Path) -> None:
+    from tests.fixtures import kg
+
+    assert kg(tmp_path, "demo").returncode == 0
+    done = kg(tmp_path, "load", str(tmp_path / "missing.jsonl"))
+    assert done.returncode == 2 and "no corpus file at" in done.stderr
+    assert "demo" not in done.stderr  # not the mixing refusal first

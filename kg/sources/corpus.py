@@ -66,13 +66,18 @@ def _lines(path: Path) -> Iterator[tuple[str, object]]:
                         yield f"{path.name}:{number}", InputRejected(f"not JSON: {error}")
 
 
-def iter_corpus(path: Path) -> Iterator[Paper | Failure]:
-    """Each paper of `path` as a valid paper or a failure, read one line at a time."""
+def require_corpus(path: Path) -> None:
+    """Refuse a corpus path where there is nothing, before anything else happens."""
     if not path.exists():
         raise InputRejected(
             f"no corpus file at {path}; give a .jsonl file of papers, a .txt or .md paper, or a "
-            "folder of JATS / TEI files with a metadata.csv"
+            "folder of papers (.md / .txt, or JATS / TEI files with a metadata.csv)"
         )
+
+
+def iter_corpus(path: Path) -> Iterator[Paper | Failure]:
+    """Each paper of `path` as a valid paper or a failure, read one line at a time."""
+    require_corpus(path)
     seen: set[str] = set()
     for where, line in _lines(path):
         paper = Failure(where, str(line)) if isinstance(line, InputRejected) else (
