@@ -127,8 +127,8 @@ def _csvs(folder: Path, pairs: list[PaperRows]) -> list[str]:
     end_key = {rel.type: SCHEMA.node(rel.end).key for rel in SCHEMA.relationships}
     rels: dict[str, list[tuple[Any, Any, dict[str, Any]]]] = {t: [] for t in RELATIONSHIPS}
     for work, outcome in pairs:
-        for rel, edge in edges_of(SCHEMA, work, outcome):
-            ends = (f"{rel.start}/{work['id']}", f"{rel.end}/{edge['end'][end_key[rel.type]]}")
+        for rel, start, edge in edges_of(SCHEMA, work, outcome):
+            ends = (f"{rel.start}/{start}", f"{rel.end}/{edge['end'][end_key[rel.type]]}")
             rels[rel.type].append((*ends, edge["props"]))
     args: list[str] = []
     cell = lambda v: "" if v is None else str(v).lower() if isinstance(v, bool) else v  # noqa: E731

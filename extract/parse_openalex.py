@@ -98,6 +98,6 @@ class StudyFilter:
     def reason_to_drop(self, work: Work) -> str | None:
         if self.fields and not any(f.id in self.fields for f in work.fields):
             return "no top-3 topic in the chosen fields"
-        if work.cited_by_count < self.min_citations:
+        if (work.cited_by_count or 0) < self.min_citations:
             return f"cited fewer than {self.min_citations} times"
         return None

@@ -69,7 +69,8 @@ class Work(Record):
     title: Text
     year: int | None = Field(default=None, ge=1800, le=2100)
     journal: Text | None = None
-    cited_by_count: Int64 = Field(default=0, ge=0)
+    # None: not known (a paper of one's own, not from OpenAlex), never read as 0 citations
+    cited_by_count: Int64 | None = Field(default=None, ge=0)
     is_oa: bool | None = None
     fields: tuple[FieldRef, ...] = ()
 

@@ -1,19 +1,23 @@
-// What does each paper say when it reuses a model: the quote behind every REUSES edge?
+// What does each paper say when it reuses a model: the quote behind every reuse?
 //
 // Parameters:
 //   $model = null   only this model or family (e.g. "ESM-2", "AlphaFold"); null for all
+//   $kind = null    only models of this kind, e.g. "protein language model" (`kg models` lists the kinds)
 //   $paper = null   only this paper (id or DOI, e.g. "W2741809807"); null for all
 //   $limit = 100    how many edges to list
 // Columns: paper, year, model, pattern, stage, mention, evidence
-MATCH (p:Paper)-[r:REUSES]->(m:Model)
+MATCH (p:Paper)-[:HAS_REUSE]->(u:Reuse)-[:REUSES]->(m:Model)
 WHERE ($model IS NULL OR m.name = $model OR m.family = $model)
+  AND ($kind IS NULL OR m.kind = $kind)
   AND ($paper IS NULL OR p.id = $paper)
+OPTIONAL MATCH (u)-[:WITH_PATTERN]->(pat:Pattern)
+OPTIONAL MATCH (u)-[:AT_STAGE]->(s:Stage)
 RETURN p.id AS paper,
        p.year AS year,
        m.name AS model,
-       r.pattern AS pattern,
-       r.stage AS stage,
-       r.mention AS mention,
-       r.evidence AS evidence
+       coalesce(pat.name, 'undetermined') AS pattern,
+       coalesce(s.name, 'undetermined') AS stage,
+       u.mention AS mention,
+       u.evidence AS evidence
 ORDER BY model, year, paper
 LIMIT $limit

@@ -6,10 +6,12 @@
 //
 // Parameters: none
 // Columns: reuses, pattern_evidenced, pattern_undetermined, pattern_undetermined_share, stage_evidenced, stage_undetermined, stage_undetermined_share, introduced_models
-OPTIONAL MATCH (:Paper)-[r:REUSES]->(:Model)
-WITH count(r) AS reuses,
-     count(CASE WHEN r.pattern = 'undetermined' THEN r END) AS pattern_undetermined,
-     count(CASE WHEN r.stage = 'undetermined' THEN r END) AS stage_undetermined
+OPTIONAL MATCH (:Paper)-[:HAS_REUSE]->(u:Reuse)
+OPTIONAL MATCH (u)-[:WITH_PATTERN]->(pat:Pattern)
+OPTIONAL MATCH (u)-[:AT_STAGE]->(s:Stage)
+WITH count(u) AS reuses,
+     count(CASE WHEN pat IS NULL THEN u END) AS pattern_undetermined,
+     count(CASE WHEN s IS NULL THEN u END) AS stage_undetermined
 OPTIONAL MATCH (:Paper)-[:INTRODUCES]->(made:Model)
 WITH reuses, pattern_undetermined, stage_undetermined, count(DISTINCT made) AS introduced_models
 RETURN reuses,

@@ -7,7 +7,7 @@
 MATCH (p:Paper)-[f_rel:IN_FIELD]->(f:Field)
 WHERE f_rel.rank <= $max_rank
   AND (f_rel.rank = 0 OR $science_fields IS NULL OR f.id IN $science_fields)
-MATCH (p)-[:REUSES]->(m:Model)
+MATCH (p)-[:HAS_REUSE]->(:Reuse)-[:REUSES]->(m:Model)
 RETURN f.id AS field_id,
        f.name AS field,
        count(DISTINCT m) AS models,

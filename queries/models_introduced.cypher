@@ -1,7 +1,7 @@
 // Which models were introduced in natural-science papers, and which fields reuse them?
 //
 // A paper introduces a model it creates itself (INTRODUCES); the model's reusers are the
-// papers with a REUSES edge to it. A paper is a natural-science one when a field of its
+// papers with a Reuse of it. A paper is a natural-science one when a field of its
 // topics of rank <= max_rank is among science_fields; reusers count in each field of their
 // topics of rank <= max_rank (beyond the primary topic, only within science_fields). A model nobody reuses yet has one row, with no field.
 //
@@ -14,7 +14,7 @@ MATCH (origin)-[o_rel:IN_FIELD]->(home:Field)
 WHERE o_rel.rank <= $max_rank
   AND ($science_fields IS NULL OR home.id IN $science_fields)
 WITH origin, m, min(home.name) AS home_field
-OPTIONAL MATCH (user:Paper)-[:REUSES]->(m)
+OPTIONAL MATCH (user:Paper)-[:HAS_REUSE]->(:Reuse)-[:REUSES]->(m)
 OPTIONAL MATCH (user)-[u_rel:IN_FIELD]->(f:Field)
 WHERE u_rel.rank <= $max_rank
   AND (u_rel.rank = 0 OR $science_fields IS NULL OR f.id IN $science_fields)

@@ -6,15 +6,13 @@
 //
 // Parameters: none
 // Columns: pattern, stage, stage_order, reuses, undetermined
-MATCH (:Paper)-[every:REUSES]->(:Model)
-WITH count(CASE WHEN every.pattern = 'undetermined' OR every.stage = 'undetermined'
-                THEN every END) AS undetermined
-OPTIONAL MATCH (:Paper)-[r:REUSES]->(:Model)
-WHERE r.pattern <> 'undetermined' AND r.stage <> 'undetermined'
-WITH r.pattern AS pattern, r.stage AS stage_name, count(r) AS reuses, undetermined
+MATCH (:Paper)-[:HAS_REUSE]->(every:Reuse)
+OPTIONAL MATCH (every)-[:WITH_PATTERN]->(known:Pattern)
+OPTIONAL MATCH (every)-[:AT_STAGE]->(at:Stage)
+WITH count(CASE WHEN known IS NULL OR at IS NULL THEN every END) AS undetermined
+OPTIONAL MATCH (pat:Pattern)<-[:WITH_PATTERN]-(u:Reuse)-[:AT_STAGE]->(s:Stage)
+WITH pat.name AS pattern, s, count(u) AS reuses, undetermined
 WHERE pattern IS NOT NULL OR undetermined > 0
-OPTIONAL MATCH (s:Stage)
-WHERE s.name = stage_name
 RETURN pattern,
        s.name AS stage,
        s.order AS stage_order,

@@ -11,8 +11,9 @@
 MATCH (p:Paper)-[f_rel:IN_FIELD]->(f:Field)
 WHERE f_rel.rank <= $max_rank
   AND (f_rel.rank = 0 OR $science_fields IS NULL OR f.id IN $science_fields)
-MATCH (p)-[r:REUSES]->(:Model)
-WITH f, r.pattern AS pattern, count(r) AS reuses, collect(DISTINCT p) AS pattern_papers
+MATCH (p)-[:HAS_REUSE]->(u:Reuse)
+OPTIONAL MATCH (u)-[:WITH_PATTERN]->(pat:Pattern)
+WITH f, coalesce(pat.name, 'undetermined') AS pattern, count(u) AS reuses, collect(DISTINCT p) AS pattern_papers
 WITH f,
      collect(CASE WHEN pattern <> 'undetermined'
                   THEN {pattern: pattern, reuses: reuses, papers: size(pattern_papers)} END) AS rows,

@@ -8,9 +8,10 @@
 //   $from_year = 2000   first publication year
 //   $to_year = 2025     last publication year
 // Columns: year, pattern, reuses, papers, reuse_share (of the year's reuses with an evidenced pattern), undetermined (the year's reuses of undetermined pattern)
-MATCH (p:Paper)-[r:REUSES]->(:Model)
+MATCH (p:Paper)-[:HAS_REUSE]->(u:Reuse)
 WHERE p.year >= $from_year AND p.year <= $to_year
-WITH p.year AS year, r.pattern AS pattern, count(r) AS reuses, count(DISTINCT p) AS papers
+OPTIONAL MATCH (u)-[:WITH_PATTERN]->(pat:Pattern)
+WITH p.year AS year, coalesce(pat.name, 'undetermined') AS pattern, count(u) AS reuses, count(DISTINCT p) AS papers
 WITH year,
      collect(CASE WHEN pattern <> 'undetermined'
                   THEN {pattern: pattern, reuses: reuses, papers: papers} END) AS rows,

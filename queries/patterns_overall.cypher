@@ -9,13 +9,13 @@
 //
 // Parameters: none
 // Columns: pattern, reuses, papers, reuse_share (of reuses with an evidenced pattern), paper_share (of papers with one), undetermined
-MATCH (q:Paper)-[every:REUSES]->(:Model)
-WITH count(CASE WHEN every.pattern <> 'undetermined' THEN every END) AS total,
-     count(DISTINCT CASE WHEN every.pattern <> 'undetermined' THEN q END) AS ptm_papers,
-     count(CASE WHEN every.pattern = 'undetermined' THEN every END) AS undetermined
-OPTIONAL MATCH (p:Paper)-[r:REUSES]->(:Model)
-WHERE r.pattern <> 'undetermined'
-WITH r.pattern AS pattern, count(r) AS reuses, count(DISTINCT p) AS papers, total, ptm_papers,
+MATCH (q:Paper)-[:HAS_REUSE]->(every:Reuse)
+OPTIONAL MATCH (every)-[:WITH_PATTERN]->(known:Pattern)
+WITH count(known) AS total,
+     count(DISTINCT CASE WHEN known IS NOT NULL THEN q END) AS ptm_papers,
+     count(CASE WHEN known IS NULL THEN every END) AS undetermined
+OPTIONAL MATCH (p:Paper)-[:HAS_REUSE]->(u:Reuse)-[:WITH_PATTERN]->(pat:Pattern)
+WITH pat.name AS pattern, count(u) AS reuses, count(DISTINCT p) AS papers, total, ptm_papers,
      undetermined
 WHERE pattern IS NOT NULL OR undetermined > 0
 RETURN pattern,

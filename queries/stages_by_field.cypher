@@ -13,14 +13,14 @@ WITH collect({name: s.name, order: s.order}) AS stages
 MATCH (p:Paper)-[f_rel:IN_FIELD]->(f:Field)
 WHERE f_rel.rank <= $max_rank
   AND (f_rel.rank = 0 OR $science_fields IS NULL OR f.id IN $science_fields)
-OPTIONAL MATCH (p)-[u:REUSES {stage: 'undetermined'}]->(:Model)
-WITH stages, f, count(u) AS undetermined
+OPTIONAL MATCH (p)-[:HAS_REUSE]->(u:Reuse)
+OPTIONAL MATCH (u)-[:AT_STAGE]->(known:Stage)
+WITH stages, f, count(CASE WHEN u IS NOT NULL AND known IS NULL THEN u END) AS undetermined
 MATCH (q:Paper)-[q_rel:IN_FIELD]->(f)
 WHERE q_rel.rank <= $max_rank
   AND (q_rel.rank = 0 OR $science_fields IS NULL OR f.id IN $science_fields)
-OPTIONAL MATCH (q)-[i:REUSES]->(:Model)
-WHERE i.stage <> 'undetermined'
-WITH stages, f, undetermined, i.stage AS stage, count(i) AS reuses,
+OPTIONAL MATCH (q)-[:HAS_REUSE]->(i:Reuse)-[:AT_STAGE]->(s:Stage)
+WITH stages, f, undetermined, s.name AS stage, count(i) AS reuses,
      count(DISTINCT CASE WHEN i IS NOT NULL THEN q END) AS papers
 WITH f, undetermined,
      collect(CASE WHEN stage IS NOT NULL

@@ -8,13 +8,13 @@
 //
 // Parameters: none
 // Columns: stage, stage_order, reuses, papers, reuse_share, paper_share, undetermined
-MATCH (q:Paper)-[every:REUSES]->(:Model)
-WITH count(CASE WHEN every.stage <> 'undetermined' THEN every END) AS total,
-     count(DISTINCT CASE WHEN every.stage <> 'undetermined' THEN q END) AS ptm_papers,
-     count(CASE WHEN every.stage = 'undetermined' THEN every END) AS undetermined
+MATCH (q:Paper)-[:HAS_REUSE]->(every:Reuse)
+OPTIONAL MATCH (every)-[:AT_STAGE]->(known:Stage)
+WITH count(known) AS total,
+     count(DISTINCT CASE WHEN known IS NOT NULL THEN q END) AS ptm_papers,
+     count(CASE WHEN known IS NULL THEN every END) AS undetermined
 MATCH (s:Stage)
-OPTIONAL MATCH (p:Paper)-[i:REUSES]->(:Model)
-WHERE i.stage = s.name
+OPTIONAL MATCH (p:Paper)-[:HAS_REUSE]->(i:Reuse)-[:AT_STAGE]->(s)
 WITH s, count(i) AS reuses, count(DISTINCT p) AS papers, total, ptm_papers, undetermined
 RETURN s.name AS stage,
        s.order AS stage_order,

@@ -8,7 +8,7 @@
 MATCH (p:Paper)-[f_rel:IN_FIELD]->(f:Field)
 WHERE f_rel.rank <= $max_rank
   AND (f_rel.rank = 0 OR $science_fields IS NULL OR f.id IN $science_fields)
-MATCH (p)-[:REUSES]->(m:Model)
+MATCH (p)-[:HAS_REUSE]->(:Reuse)-[:REUSES]->(m:Model)
 WITH f, m, count(DISTINCT p) AS papers
 ORDER BY papers DESC, m.name
 WITH f, collect({model: m.name, family: m.family, papers: papers})[0..$per_field] AS top

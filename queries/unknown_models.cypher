@@ -6,12 +6,12 @@
 // Parameters:
 //   $min_papers = 2   leave out names seen in fewer papers
 // Columns: model, family, papers, written_as, found_by
-MATCH (p:Paper)-[r:REUSES]->(m:Model)
+MATCH (p:Paper)-[:HAS_REUSE]->(u:Reuse)-[:REUSES]->(m:Model)
 WHERE m.modality = 'unknown'
-WITH m, p, r
-ORDER BY r.mention, r.found_by
-WITH m, count(DISTINCT p) AS papers, collect(DISTINCT r.mention) AS written_as,
-     collect(DISTINCT r.found_by) AS found_by
+WITH m, p, u
+ORDER BY u.mention, u.found_by
+WITH m, count(DISTINCT p) AS papers, collect(DISTINCT u.mention) AS written_as,
+     collect(DISTINCT u.found_by) AS found_by
 WHERE papers >= $min_papers
 RETURN m.name AS model,
        m.family AS family,

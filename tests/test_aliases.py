@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from extract.aliases import MODELS
 from extract.catalogue import find_mentions, resolve
 
@@ -72,3 +74,28 @@ def test_versions_are_found_however_they_are_split() -> None:
         assert names(f"Secretomes were predicted by {written} with default cut-offs.") == [
             "SignalP"
         ], written
+
+
+def test_a_kind_tells_apart_models_of_one_modality() -> None:
+    from extract.catalogue import resolve
+    from extract.model_kinds import model_kind
+
+    kinds = {
+        name: model_kind(resolve(name).family, resolve(name).modality)
+        for name in ("esm2", "AlphaFold2", "ColabFold", "ResNet-50", "DNABERT", "BioBERT")
+    }
+    assert kinds == {"esm2": "protein language model", "AlphaFold2": "structure predictor",
+                     "ColabFold": "structure predictor", "ResNet-50": "image backbone",
+                     "DNABERT": "genomics model", "BioBERT": "language model"}  # fmt: skip
+
+
+def test_kg_models_lists_the_members_of_a_kind_or_a_modality(tmp_path: Path) -> None:
+    from tests.fixtures import kg
+
+    plm = kg(tmp_path, "models", "--kind", "protein language model", "-f", "csv")
+    names = {line.split(",")[0] for line in plm.stdout.splitlines()[1:]}
+    assert {"ESM-2", "ESM-1b"} <= names and "AlphaFold2" not in names
+    protein = kg(tmp_path, "models", "--modality", "protein", "-f", "csv").stdout
+    assert "AlphaFold2" in protein and "ESM-2" in protein
+    wrong = kg(tmp_path, "models", "--kind", "folding")
+    assert wrong.returncode != 0 and "structure predictor" in wrong.stderr

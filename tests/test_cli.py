@@ -7,7 +7,7 @@ import pytest
 
 from tests.fixtures import kg
 
-COUNT_LINE = "49 papers"
+COUNT_LINE = "51 papers"
 
 
 @pytest.mark.slow
@@ -18,8 +18,8 @@ def test_demo_prints_the_three_answers_and_is_repeatable(tmp_path: Path) -> None
     assert "Most common pattern:   adaptation" in first.stdout
     assert "Most impacted stage:   Test" in first.stdout
     # each share says on how many evidenced values it stands, and how many were undetermined
-    assert "of the 41 reuses whose pattern the papers evidence; 0 undetermined" in first.stdout
-    assert "of the 33 reuses whose stage the papers evidence; 8 undetermined" in first.stdout
+    assert "of the 42 reuses whose pattern the papers evidence; 0 undetermined" in first.stdout
+    assert "of the 34 reuses whose stage the papers evidence; 8 undetermined" in first.stdout
     assert "Which natural-science fields reuse pre-trained models the most?" in first.stdout
     assert str(tmp_path / "ws" / "graph.rdb") in first.stdout
     second = kg(tmp_path, "demo")
@@ -45,6 +45,9 @@ def test_queries_lists_every_module_with_its_question(tmp_path: Path) -> None:
     listing = kg(tmp_path, "queries")
     assert listing.returncode == 0
     assert "ptm_field_flows" in listing.stdout and "first arrive" in listing.stdout
+    every = json.loads(kg(tmp_path, "queries", "-f", "json").stdout)
+    flows = next(m for m in every if m["name"] == "model_migration")
+    assert flows["columns"].startswith("model, family, first_field")
 
 
 def test_bad_parameters_give_one_clear_line_and_exit_2(tmp_path: Path) -> None:

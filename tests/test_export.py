@@ -28,7 +28,8 @@ def test_export_reads_back_in_pandas_with_the_graphs_counts(
     written = export(demo_graph, tmp_path / "out")
     graph = counts(demo_graph)
     expected = {"papers": graph["Paper"], "reuses": graph["REUSES"], "models": graph["Model"],
-                "fields": graph["Field"]}  # fmt: skip
+                "fields": graph["Field"], "introductions": graph["INTRODUCES"]}  # fmt: skip
+    assert expected["introductions"] > 0  # the demo's PlanktoNet
     assert written == expected
     for table in TABLES:
         from_csv = pd.read_csv(tmp_path / "out" / f"{table.name}.csv")
@@ -47,6 +48,10 @@ def test_export_reads_back_in_pandas_with_the_graphs_counts(
     papers = pd.read_parquet(tmp_path / "out" / "papers.parquet")
     assert set(reuses["paper_id"]) <= set(papers["paper_id"])
     assert papers["uses_ptms"].sum() == reuses["paper_id"].nunique()
+    made = pd.read_parquet(tmp_path / "out" / "introductions.parquet")
+    assert made.set_index("model").loc[
+        "PlanktoNet", ["reusing_papers", "first_reuse"]
+    ].tolist() == [1, 2023]
     fields = pd.read_parquet(tmp_path / "out" / "fields.parquet")
     assert fields["natural_science"].sum() == 8
 

@@ -23,7 +23,7 @@ def test_own_papers_never_mix_silently_with_the_demo(tmp_path: Path) -> None:
     mine.write_text(json.dumps(MINE) + "\n")
     mixed = kg(tmp_path, "load", str(mine))
     assert mixed.returncode == 2
-    assert "holds the demo's 49 papers" in mixed.stderr and "--drop-demo" in mixed.stderr
+    assert "holds the demo's 51 papers" in mixed.stderr and "--drop-demo" in mixed.stderr
     alone = kg(tmp_path, "load", "--drop-demo", str(mine))
     assert alone.returncode == 0, alone.stderr
     assert "Loaded 1 paper" in alone.stdout
@@ -52,7 +52,7 @@ def test_a_cut_table_says_how_many_rows_there_are(tmp_path: Path) -> None:
     assert kg(tmp_path, "demo").returncode == 0
     done = kg(tmp_path, "query", "evidence", "-p", "limit=3", "-f", "json")
     assert len(json.loads(done.stdout)) == 3
-    assert "showing 3 of 41 rows; `-p limit=41` shows them all" in done.stderr
+    assert "showing 3 of 42 rows; `-p limit=42` shows them all" in done.stderr
     family = kg(tmp_path, "query", "papers_behind", "-p", "model=alphafold", "-f", "json")
     assert family.returncode == 0 and json.loads(family.stdout), family.stderr
     by_id = kg(tmp_path, "query", "papers_behind", "-p", "field=28", "-f", "json")
@@ -94,15 +94,16 @@ def test_tables_at_80_and_120_columns(tmp_path: Path) -> None:
     assert kg(tmp_path, "demo").returncode == 0
     top = run_at(tmp_path, 80, "query", "top_ptms")
     assert "┃ model" in top and len(top.splitlines()) < 20  # a table, not ten cards
-    assert "not shown at this width: family, modality" in top
+    assert "not shown at this width: adaptation, deployment, conceptual," in top  # numbers
     behind = run_at(tmp_path, 120, "query", "papers_behind", "-p", "limit=5")
     assert max(map(len, behind.splitlines())) <= 120
     dois = [r["doi"] for r in json.loads(run_at(tmp_path, 120, "query", "papers_behind",
                                                 "-p", "limit=5", "-f", "json"))]  # fmt: skip
     assert all(doi in behind for doi in dois)  # never broken inside
     browser = run_at(tmp_path, 80, "browser")
-    assert ("MATCH (m:Model {name: 'ESM-2'})<-[r:REUSES]-(p:Paper)-[:IN_FIELD]->(f:Field) "
-            "RETURN m, r, p, f LIMIT 50") in browser.splitlines()[-1]  # fmt: skip
+    assert ("MATCH reuse = (p:Paper)-[:HAS_REUSE]->(u:Reuse)-[:REUSES]->(m:Model {name: 'ESM-2'}) "
+            "OPTIONAL MATCH parts = (u)-[:WITH_PATTERN|AT_STAGE]->() RETURN reuse, parts LIMIT 50"
+            ) in browser.splitlines()[-1]  # fmt: skip
 
 
 REPO = Path(__file__).parent.parent
@@ -129,6 +130,7 @@ def test_every_tour_command_runs_from_the_repository_alone(tmp_path: Path) -> No
             env["KG_WORKSPACE"] = str(tmp_path / env["KG_WORKSPACE"])
         done = kg_env(tmp_path, *args, **env)
         assert done.returncode == 0, (words, done.stderr)
+        assert "no rows" not in done.stderr, (words, done.stderr)  # every example answers
 
 
 def test_the_readme_says_what_the_study_found_and_defines_its_words() -> None:

@@ -54,14 +54,14 @@ def test_llm_extraction_end_to_end(server: LLMServer, tmp_path: Path) -> None:
     assert 0 < calls < len(PAPERS)  # the prefilter decided the rest
 
     again = kg(tmp_path, "extract", corpus)
-    assert "LLM: 0 call(s)" in again.stdout and "49 were already stored" in again.stdout
+    assert "LLM: 0 call(s)" in again.stdout and "51 were already stored" in again.stdout
     assert len(server.requests) == calls
 
     # the stored answers load with no LLM settings at all, and without a request
     (tmp_path / ".env").unlink()
     loaded = kg(tmp_path, "load", corpus, "--extractor", "llm")
     assert loaded.returncode == 0, loaded.stderr
-    assert "Loaded 49 papers" in loaded.stdout
+    assert "Loaded 51 papers" in loaded.stdout
     assert len(server.requests) == calls
     cost = kg(tmp_path, "cost")
     assert "gpt-4o-mini" in cost.stdout and str(calls) in cost.stdout
@@ -69,7 +69,7 @@ def test_llm_extraction_end_to_end(server: LLMServer, tmp_path: Path) -> None:
 
     with FalkorStore(tmp_path / "ws") as store:
         edges = store.run(
-            "MATCH (p:Paper)-[r:REUSES]->(:Model) RETURN p.id AS paper, r.evidence AS evidence"
+            "MATCH (p:Paper)-[:HAS_REUSE]->(r:Reuse) RETURN p.id AS paper, r.evidence AS evidence"
         )
         extractors = store.run("MATCH (p:Paper) RETURN DISTINCT p.extractor AS e ORDER BY e")
     by_id = {p.work.id: p for p in PAPERS.values()}
@@ -101,7 +101,7 @@ def test_load_reads_the_latest_llm_run_and_never_calls(server: LLMServer, tmp_pa
     assert len(server.requests) == calls
     with FalkorStore(tmp_path / "ws") as store:
         (row,) = store.run("MATCH (p:Paper) WHERE p.status = 'extracted' RETURN count(p) AS n")
-    assert row["n"] == 49
+    assert row["n"] == 51
 
 
 def test_load_with_llm_before_any_extract_says_what_to_run(tmp_path: Path) -> None:

@@ -15,6 +15,11 @@ from tests.graphs import (
     work,
 )
 
+# A reuse's parts, read back through its Reuse node; a missing pattern or stage is none.
+REUSES = ("MATCH (p:Paper)-[:HAS_REUSE]->(u:Reuse)-[:REUSES]->(m:Model) "
+          "OPTIONAL MATCH (u)-[:WITH_PATTERN]->(pat:Pattern) "
+          "OPTIONAL MATCH (u)-[:AT_STAGE]->(s:Stage) ")  # fmt: skip
+
 
 def load(store: GraphStore, batch_size: int = 1000, roles: bool = False) -> None:
     load_works(store, WORKS + (ROLE_WORKS if roles else []), batch_size=batch_size)
@@ -26,7 +31,8 @@ def test_loading_builds_the_schema_of_the_design(store: GraphStore) -> None:
     load(store)
     assert counts(store) == {
         "Paper": 6, "Model": 4, "Field": 4, "Pattern": 3, "Stage": 6,
-        "IN_FIELD": 8, "REUSES": 6, "INTRODUCES": 0,
+        "Reuse": 6, "IN_FIELD": 8, "HAS_REUSE": 6, "REUSES": 6, "WITH_PATTERN": 6,
+        "AT_STAGE": 6, "INTRODUCES": 0,
     }  # fmt: skip
 
 
@@ -34,15 +40,17 @@ def test_only_used_models_are_reuses_created_ones_are_introduced(store: GraphSto
     load(store, roles=True)
     found = counts(store)
     # W7's PlanktoNet is INTRODUCES, its background AlexNet is in no edge, and its ESM-2
-    # (pattern and stage undetermined) is a REUSES edge: there is no hub for undetermined.
+    # (pattern and stage undetermined) is a Reuse with no WITH_PATTERN and no AT_STAGE edge:
+    # there is no hub for undetermined.
     assert (found["Model"], found["REUSES"], found["INTRODUCES"]) == (5, 9, 1)
+    assert (found["Reuse"], found["WITH_PATTERN"], found["AT_STAGE"]) == (9, 8, 7)
     assert (found["Pattern"], found["Stage"]) == (3, 6)
     made = store.run("MATCH (p:Paper)-[i:INTRODUCES]->(m:Model) "
                      "RETURN p.id AS p, m.name AS m, i.role AS role")  # fmt: skip
     assert made == [{"p": "W7", "m": "PlanktoNet", "role": "created"}]
-    w7 = store.run("MATCH (:Paper {id: 'W7'})-[r:REUSES]->(m:Model) "
-                   "RETURN m.name AS m, r.pattern AS pattern, r.stage AS stage")  # fmt: skip
-    assert w7 == [{"m": "ESM-2", "pattern": "undetermined", "stage": "undetermined"}]
+    w7 = store.run(REUSES + "WITH p, m, pat, s WHERE p.id = 'W7' "
+                   "RETURN m.name AS m, pat.name AS pattern, s.name AS stage")  # fmt: skip
+    assert w7 == [{"m": "ESM-2", "pattern": None, "stage": None}]
     assert store.run("MATCH (n) WHERE n.name = 'undetermined' RETURN count(n) AS n") == [{"n": 0}]
 
 
@@ -63,12 +71,10 @@ def test_loading_twice_changes_no_counts(store: GraphStore) -> None:
 def test_a_new_extraction_replaces_the_old_edges(store: GraphStore) -> None:
     load(store)
     load_extractions(store, [extraction(1, True, reuse("BERT", Pattern.deployment, Stage.Test))])
-    rows = store.run("MATCH (:Paper {id: 'W1'})-[r:REUSES]->(m:Model) RETURN m.name AS model")
-    assert rows == [{"model": "BERT"}]
-    found = store.run(
-        "MATCH (:Paper {id: 'W1'})-[r:REUSES]->() RETURN r.pattern AS p, r.stage AS s"
-    )
-    assert found == [{"p": "deployment", "s": "Test"}]
+    found = store.run(REUSES + "WITH p, m, pat, s WHERE p.id = 'W1' "
+                      "RETURN m.name AS model, pat.name AS p, s.name AS s")  # fmt: skip
+    assert found == [{"model": "BERT", "p": "deployment", "s": "Test"}]
+    assert counts(store)["Reuse"] == 6 - 2 + 1  # W1's two old reuses are gone, with their edges
 
 
 def test_fields_are_rewritten_from_the_work(store: GraphStore) -> None:
@@ -97,8 +103,9 @@ def test_a_field_listed_twice_keeps_its_best_rank() -> None:
 def test_a_model_reused_twice_in_one_paper_is_one_edge() -> None:
     twice = extraction(1, True, reuse("ESM-2", Pattern.adaptation, Stage.Test),
                        reuse("ESM-2", Pattern.deployment, Stage.Analysis))  # fmt: skip
-    edges = extraction_row(twice)["edges"]["REUSES"]
-    assert [e["props"]["pattern"] for e in edges] == ["adaptation"]
+    edges = extraction_row(twice)["edges"]
+    assert [e["start"] for e in edges["REUSES"]] == ["W1/ESM-2"]
+    assert [e["end"]["name"] for e in edges["WITH_PATTERN"]] == ["adaptation"]
 
 
 def _pairs() -> list[tuple[dict[str, Any], dict[str, Any]]]:
@@ -110,9 +117,9 @@ def test_a_bulk_build_is_the_merge_build(falkor: GraphStore, tmp_path: Path) -> 
     pairs = _pairs()
     assert falkor.load_fresh(lambda: iter(pairs)) == []
     bulk = counts(falkor)
-    query = ("MATCH (p:Paper)-[r:REUSES]->(m:Model) RETURN p.id AS p, p.uses_ptms AS u, "
-             "p.year AS y, m.name AS m, m.family AS f, r.pattern AS pattern, r.evidence AS e "
-             "ORDER BY p, m")  # fmt: skip
+    query = (REUSES + "RETURN p.id AS p, p.uses_ptms AS u, p.year AS y, m.name AS m, "
+             "m.family AS f, pat.name AS pattern, s.name AS stage, s.order AS o, "
+             "u.evidence AS e ORDER BY p, m")  # fmt: skip
     made = ("MATCH (p:Paper)-[i:INTRODUCES]->(m:Model) RETURN p.id AS p, m.name AS m, "
             "i.evidence AS e, i.role AS role")  # fmt: skip
     bulk_rows, bulk_made = falkor.run(query), falkor.run(made)
@@ -132,10 +139,13 @@ def test_neo4j_import_files_hold_the_same_graph(tmp_path: Path) -> None:
     lines = {f.stem: f.read_text().splitlines() for f in (tmp_path / "csv").glob("*.csv")}
     assert lines["Paper"][0].startswith(":ID(Paper),id,doi,title,year:int")
     assert lines["Field"][0] == ":ID(Field),id:int,name,domain"
-    assert lines["REUSES"][0].startswith(":START_ID(Paper),mention,")
+    assert lines["Reuse"][0] == ":ID(Reuse),id,mention,form,evidence,found_by,role"
+    assert lines["REUSES"][0] == ":START_ID(Reuse),:END_ID(Model)"
+    assert lines["INTRODUCES"][0].startswith(":START_ID(Paper),mention,")
     assert {k: len(v) - 1 for k, v in lines.items()} == {
-        "Pattern": 3, "Stage": 6, "Field": 4, "Model": 5, "Paper": 9, "IN_FIELD": 11,
-        "REUSES": 9, "INTRODUCES": 1}  # fmt: skip
+        "Pattern": 3, "Stage": 6, "Field": 4, "Model": 5, "Paper": 9, "Reuse": 9,
+        "IN_FIELD": 11, "HAS_REUSE": 9, "REUSES": 9, "WITH_PATTERN": 8, "AT_STAGE": 7,
+        "INTRODUCES": 1}  # fmt: skip
 
 
 def test_a_paper_records_which_extractor_version_answered(store: GraphStore) -> None:

@@ -34,7 +34,7 @@ def test_reload_is_idempotent_and_reset_waits_for_valid_input(
     good = write_corpus(tmp_path / "good.jsonl", [a_paper(n) for n in range(1, 31)])
     assert kg_env(tmp_path, "load", "--reset", str(good), **env).returncode == 0
     first = graph_counts(neo4j)
-    assert first["Paper"] == 30 and first["REUSES"] == 30
+    assert first["Paper"] == 30 and first["REUSES"] == first["Reuse"] == 30
     again = kg_env(tmp_path, "load", str(good), **env)  # the MERGE path, into a full graph
     assert again.returncode == 0, again.stderr
     assert graph_counts(neo4j) == first
@@ -72,9 +72,9 @@ def test_a_killed_load_warns_as_incomplete_and_rebuild_recovers(
 
 def _poison(row: dict[str, Any], evidence: object) -> dict[str, Any]:
     """`row` with its first reuse's evidence replaced by a value no store takes."""
-    (first, *rest) = row["edges"]["REUSES"]
-    bad = dict(first, props=dict(first["props"], evidence=evidence))
-    return dict(row, edges=dict(row["edges"], REUSES=[bad, *rest]))
+    (first, *rest) = row["edges"]["HAS_REUSE"]
+    bad = dict(first, end=dict(first["end"], evidence=evidence))
+    return dict(row, edges=dict(row["edges"], HAS_REUSE=[bad, *rest]))
 
 
 def test_one_refused_record_does_not_sink_its_batch(store: GraphStore) -> None:
@@ -97,7 +97,7 @@ def test_one_refused_record_does_not_sink_a_fresh_neo4j_batch(neo4j: Neo4jServer
     with Neo4jStore(neo4j.uri, "neo4j", neo4j.password) as store:
         refused = store.load_fresh(lambda: iter(pairs))
         assert [r.id for r in refused] == ["W3"]
-        rows = store.run("MATCH (p:Paper) OPTIONAL MATCH (p)-[r:REUSES]->() "
+        rows = store.run("MATCH (p:Paper) OPTIONAL MATCH (p)-[:HAS_REUSE]->(r:Reuse) "
                          "RETURN p.id AS id, p.status AS status, count(r) AS reuses")  # fmt: skip
         found = {row["id"]: (row["status"], row["reuses"]) for row in rows}
         assert found.pop("W3") == (None, 0)

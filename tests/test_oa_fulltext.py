@@ -85,7 +85,7 @@ def test_fetch_reads_full_text_from_each_service_and_load_finds_its_models(
     loaded = run_kg(tmp_path, openalex, web, "load")
     assert loaded.returncode == 0, loaded.stderr
     with FalkorStore(tmp_path / "ws") as store:
-        models = {r["m"] for r in store.run("MATCH (:Paper)-[:REUSES]->(m:Model) "
+        models = {r["m"] for r in store.run("MATCH (:Reuse)-[:REUSES]->(m:Model) "
                                             "RETURN DISTINCT m.name AS m")}  # fmt: skip
         sources = {r["s"]: r["n"] for r in store.run(
             "MATCH (p:Paper) RETURN p.text_source AS s, count(p) AS n")}  # fmt: skip

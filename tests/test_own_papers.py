@@ -85,3 +85,27 @@ def test_a_folder_of_jats_and_tei_with_a_metadata_sheet_loads(tmp_path: Path) ->
     assert read.papers[0].text.sections and read.papers[1].work.title == "A TEI paper"
     assert [f.where for f in read.failures] == ["metadata.csv:4"]
     assert "missing.xml" in read.failures[0].reason
+
+
+def test_a_folder_of_markdown_and_text_papers_loads_without_a_metadata_sheet(
+    tmp_path: Path,
+) -> None:
+    shutil.copy(README.parent / "docs" / "examples" / "my_paper.md", tmp_path / "one.md")
+    (tmp_path / "two.txt").write_text(
+        "A second paper\n\nyear: 2021\nfields: Neuroscience\n\n"
+        "## Methods\n\nWe fine-tuned the pre-trained ResNet-50.\n"
+    )
+    read = read_corpus(tmp_path)
+    assert read.failures == []
+    assert sorted(p.work.title for p in read.papers) == [
+        "A second paper", "Tracking mice with a pre-trained pose estimator"]  # fmt: skip
+    assert [p.work.cited_by_count for p in read.papers] == [None, None]  # unknown, not 0
+
+
+def test_a_missing_corpus_is_said_first_even_beside_the_demo(tmp_path: Path) -> None:
+    from tests.fixtures import kg
+
+    assert kg(tmp_path, "demo").returncode == 0
+    done = kg(tmp_path, "load", str(tmp_path / "missing.jsonl"))
+    assert done.returncode == 2 and "no corpus file at" in done.stderr
+    assert "demo" not in done.stderr  # not the mixing refusal first

@@ -3,11 +3,13 @@
 import pytest
 
 from extract.errors import InputRejected
-from extract.taxonomy import NATURAL_SCIENCE_FIELDS
+from extract.taxonomy import NATURAL_SCIENCE_FIELDS, Pattern, Stage
 from kg.graph.loader import load_extractions, load_works
 from kg.graph.stores.base import GraphStore
 from kg.questions import queries
-from tests.graphs import EXTRACTIONS, ROLE_EXTRACTIONS, ROLE_WORKS, WORKS
+from tests.graphs import EXTRACTIONS, ROLE_EXTRACTIONS, ROLE_WORKS, WORKS, extraction, reuse, work
+
+A, D = Pattern.adaptation, Pattern.deployment
 
 BIO, AGRI, CHEM, CS = (
     "Biochemistry, Genetics and Molecular Biology",
@@ -76,6 +78,33 @@ def test_models_resolve_as_the_loader_resolves_them_and_families_give_members(
         queries.run(graph, "evidence", {"model": "ESM-3"})
 
 
+NAMES = [("model", "ESM-2"), ("model", "ESM"), ("model", "AlphaFold2"), ("model", "AlphaFold"),
+         ("field", 16), ("field", "Chemistry"), ("field", BIO)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("parameter", "written"), NAMES)
+def test_a_name_means_the_same_in_the_cli_and_in_raw_cypher(
+    graph: GraphStore, parameter: str, written: object
+) -> None:
+    """What Neo4j Browser runs (the file, `:param model => 'AlphaFold'`) and what `kg query`
+    runs answer alike, for canonical names, families (AlphaFold: the models of that family, not
+    the AlphaFold2 the loader reads the word as), field ids and names."""
+    load_works(graph, [work(10, 2023, 13)])
+    load_extractions(graph, [extraction(10, True, reuse("AlphaFold3", D, Stage.Test, "AlphaFold"),
+                                        reuse("AlphaFold-Multimer", D, Stage.Test, "AlphaFold"),
+                                        reuse("ESM-2", A, Stage.Test, "ESM"))])  # fmt: skip
+    asked = 0
+    for name, module in queries.modules().items():
+        if parameter in module.parameters:
+            raw = graph.run(module.cypher, module.defaults() | {parameter: written})
+            assert queries.run(graph, name, {parameter: str(written)}) == raw, name
+            asked += len(raw)
+    assert asked > 0
+    if written == "AlphaFold":
+        rows = ask(graph, "evidence", "model", model="alphafold")
+        assert sorted(rows) == [("AlphaFold-Multimer",), ("AlphaFold3",)]
+
+
 def test_fields_are_accepted_by_id_or_by_name_with_one_parameter_name(graph: GraphStore) -> None:
     by_id = ask(graph, "papers_behind", "paper", field="16")
     assert by_id == ask(graph, "papers_behind", "paper", field="chemistry") == [("W6",)]
@@ -84,6 +113,8 @@ def test_fields_are_accepted_by_id_or_by_name_with_one_parameter_name(graph: Gra
     assert {r[0] for r in years} == {BIO}
     with pytest.raises(InputRejected, match=r"no such field.*did you mean Chemistry"):
         queries.run(graph, "papers_behind", {"field": "Chemestry"})
+    with pytest.raises(InputRejected, match=r"did you mean Biochemistry, Genetics and Mol"):
+        queries.run(graph, "papers_behind", {"field": "Biochemstry"})
     concepts = {p for m in queries.modules().values() for p in m.parameters}
     assert "field_id" not in concepts and "model_name" not in concepts
 
@@ -223,6 +254,31 @@ def test_ptm_field_flows_give_the_first_year_in_each_field(graph: GraphStore) ->
     assert ask(graph, "ptm_field_flows", "model", "field_id", min_papers="2") == [("ESM-2", 13)]
 
 
+def test_model_migration_gives_the_fields_a_model_reached_after_its_first(
+    graph: GraphStore,
+) -> None:
+    columns = ("model", "first_field", "first_domain", "first_year", "field", "arrived",
+               "years_later", "papers")  # fmt: skip
+    moved = [("ESM-2", BIO, "Life Sciences", 2020, AGRI, 2022, 2, 1)]
+    assert ask(graph, "model_migration", *columns) == moved
+    assert ask(graph, "model_migration", *columns, model="esm", field="11") == moved
+    assert ask(graph, "model_migration", "model", from_domain="Physical Sciences") == []
+    assert ask(graph, "model_migration", "model", field="Chemistry") == []
+
+
+def test_family_field_flows_lists_a_familys_first_adopters(graph: GraphStore) -> None:
+    rows = ask(graph, "family_field_flows", "family", "field_id", "first_year", family="esm-2")
+    assert rows == [("ESM", 13, 2020), ("ESM", 11, 2022)]  # a model's name gives its family
+
+
+def test_a_kind_filters_models_apart_from_their_modality(graph: GraphStore) -> None:
+    rows = ask(graph, "evidence", "paper", "model", kind="Protein language model")
+    assert rows == [("W1", "ESM-2"), ("W2", "ESM-2"), ("W3", "ESM-2")]
+    assert ask(graph, "top_ptms", "model", kind="protein language model") == [("ESM-2",)]
+    with pytest.raises(InputRejected, match=r"no such kind.*structure predictor"):
+        queries.run(graph, "evidence", {"kind": "folding"})
+
+
 def test_papers_by_year(graph: GraphStore) -> None:
     assert ask(graph, "papers_by_year", "year", "papers", "dl_papers", "ptm_papers",
                from_year="2020") == [
@@ -251,6 +307,8 @@ def test_every_module_has_a_question_and_documented_parameters() -> None:
 def test_unknown_queries_and_parameters_are_rejected_with_the_known_ones() -> None:
     with pytest.raises(InputRejected, match=r"known queries: .*top_ptms"):
         queries.get("top_models")
+    with pytest.raises(InputRejected, match=r"'top_ptm'; did you mean top_ptms\?"):
+        queries.get("top_ptm")
     with pytest.raises(InputRejected, match="it takes: limit, max_rank, science_fields"):
         queries.parameters_for(queries.get("top_ptms"), {"top": "3"})
     with pytest.raises(InputRejected, match="expected a whole number"):

@@ -57,12 +57,12 @@ def test_the_report_renders_in_chromium_with_its_answers(
     dom = chromium(tmp_path, "--dump-dom", url)
     assert f"<title>{TITLE}</title>" in dom
     assert "Biochemistry, Genetics and Molecular Biology" in dom.split('id="leading-field"')[1]
-    assert "Corpus: 49 papers; 49 counted in the shares, read by rules (rules-3)" in dom
+    assert "Corpus: 51 papers; 51 counted in the shares, read by rules (rules-3)" in dom
     assert "adaptation" in dom.split('id="top-pattern"')[1][:200]
     assert "Test" in dom.split('id="top-stage"')[1][:200]
     assert dom.count("<img") == len(FIGURES) == 6 and dom.count("<table>") == 9
     assert "<b>Reuse patterns over time.</b>" in dom
-    assert "Showing 10 of 36 rows; <code>kg query top_ptms -p limit=36</code>" in dom
+    assert "Showing 10 of 37 rows; <code>kg query top_ptms -p limit=37</code>" in dom
 
     shot = tmp_path / "report.png"
     chromium(tmp_path, "--window-size=1100,1400", f"--screenshot={shot}", url)

@@ -76,9 +76,9 @@ def test_an_llm_answer_with_a_nul_is_cleaned_before_the_ledger(tmp_path: Path) -
 def test_a_refused_record_is_found_and_the_rest_of_its_batch_loads(falkor: FalkorStore) -> None:
     load_works(falkor, WORKS)
     rows = [extraction_row(e) for e in EXTRACTIONS]
-    (first, *rest) = rows[2]["edges"]["REUSES"]
-    bad = dict(first, props=dict(first["props"], evidence="bad \x00 quote"))
-    poisoned = dict(rows[2], edges=dict(rows[2]["edges"], REUSES=[bad, *rest]))
+    (first, *rest) = rows[2]["edges"]["HAS_REUSE"]
+    bad = dict(first, end=dict(first["end"], evidence="bad \x00 quote"))
+    poisoned = dict(rows[2], edges=dict(rows[2]["edges"], HAS_REUSE=[bad, *rest]))
     refused = load_outcomes(falkor, [*rows[:2], poisoned, *rows[3:]])
     assert [r.id for r in refused] == ["W3"]
     assert "refused" in refused[0].reason
@@ -233,9 +233,10 @@ def test_markup_in_papers_and_names_is_printed_literally(tmp_path: Path) -> None
     corpus = write_corpus(tmp_path / "c.jsonl", papers)
     assert kg_env(tmp_path, "load", str(corpus)).returncode == 0
     with FalkorStore(tmp_path / "ws") as store:  # a model outside the alias table, by hand
-        store.run("MATCH (p:Paper {id: 'W2'}) MERGE (m:Model {name: $name}) "
-                  "SET m.family = $name, m.modality = 'x' "
-                  "MERGE (p)-[:REUSES {pattern: 'adaptation', stage: 'Test', evidence: $q}]->(m)",
+        store.run("MATCH (p:Paper {id: 'W2'}), (a:Pattern {name: 'adaptation'}) "
+                  "MERGE (m:Model {name: $name}) SET m.family = $name, m.modality = 'x' "
+                  "MERGE (p)-[:HAS_REUSE]->(u:Reuse {id: 'W2/' + $name, evidence: $q}) "
+                  "MERGE (u)-[:REUSES]->(m) MERGE (u)-[:WITH_PATTERN]->(a)",
                   {"name": weird, "q": f"We fine-tuned {weird} on data."})  # fmt: skip
     evidence = kg_env(tmp_path, "query", "evidence", COLUMNS="400")
     assert evidence.returncode == 0, evidence.stderr
@@ -245,7 +246,7 @@ def test_markup_in_papers_and_names_is_printed_literally(tmp_path: Path) -> None
     flows = kg_env(tmp_path, "flows", COLUMNS="400")
     assert flows.returncode == 0 and weird in flows.stdout, flows.stderr
     browser = kg_env(tmp_path, "browser")
-    assert "[r:REUSES]" in browser.stdout
+    assert "(u:Reuse)-[:REUSES]->" in browser.stdout
 
 
 # --- one line per error ------------------------------------------------------------------------

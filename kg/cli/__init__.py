@@ -3,6 +3,7 @@
 from kg.cli import (  # noqa: F401  (importing them registers their commands)
     catalogue,
     cost,
+    cypher,
     evaluate,
     explore,
     export,

@@ -81,8 +81,7 @@ def evaluate(
 def _read_paper(path: Path, work_id: str) -> PaperText:
     """A labelled paper: JATS or TEI XML, or plain text or markdown (kg.sources.own_papers)."""
     from extract.parse_fulltext import parse_xml
-    from kg.sources.corpus import TEXT_SUFFIXES
-    from kg.sources.own_papers import from_text
+    from kg.sources.own_papers import TEXT_SUFFIXES, from_text
 
     if path.suffix.lower() in TEXT_SUFFIXES:
         text = PaperText.model_validate(from_text(path)["text"])

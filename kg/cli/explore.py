@@ -25,6 +25,7 @@ from kg.cli.app import (
     require_workspace,
     warn_if_incomplete,
 )
+from kg.cli.cypher import looks_like_file, parse_params, run_cypher
 from kg.demo import TABLES, run_demo
 from kg.graph.loader import counts
 from kg.graph.statements import statement
@@ -49,7 +50,7 @@ def demo(
 
     Empties the configured store first (with KG_STORE=neo4j: the whole Neo4j database), and
     refuses to when the graph or the workspace holds papers of your own (--force to do it
-    anyway). The demo's 49 papers are kept in the workspace, marked as the demo's: loading
+    anyway). The demo's 51 papers are kept in the workspace, marked as the demo's: loading
     your own papers beside them is refused, so use another KG_WORKSPACE for a real study.
     """
     from kg.cli.extract import one_paying_run
@@ -94,24 +95,20 @@ def demo(
     out.print(f"The graph lives in {escape(name)}.")
     out.print("Ask it more: `kg queries` lists the questions, `kg query top_ptms` asks one.")
     if settings.kg_store == "neo4j":
-        out.print("Explore it in Neo4j Browser: http://localhost:7474 with docker compose; "
-                  "`make neo4j` printed its own address")  # fmt: skip
+        from kg.graph.stores.neo4j_server import background_server
+        from kg.questions.browser import browser_line, browser_target
 
-
-def _parse_params(raw: list[str]) -> dict[str, str]:
-    parsed = {}
-    for item in raw:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise InputRejected(f"--param {item!r}: write it as name=value, e.g. --param limit=20")
-        parsed[key.strip()] = value.strip()
-    return parsed
+        line = browser_line(browser_target(background_server()))
+        out.print(f"Explore it in {line}; `kg browser` says how.", markup=False,
+                  highlight=False, soft_wrap=True)  # fmt: skip
 
 
 @app.command()
 @friendly
 def query(
-    name: Annotated[str, typer.Argument(help="A query module; `kg queries` lists them.")],
+    name: Annotated[
+        str, typer.Argument(help="A query module (`kg queries` lists them) or a .cypher file.")
+    ],
     param: Annotated[
         list[str] | None, typer.Option("--param", "-p", help="name=value, repeatable.")
     ] = None,
@@ -127,10 +124,14 @@ def query(
     """Run one query module and print its answer (a table, or CSV / JSON for machines).
 
     A model is found as the loader finds it (any case, hyphens, sizes; a family gives its
-    members), a field by id or name. A table cut by its limit says so on stderr.
+    members), a field by id or name. A table cut by its limit says so on stderr. A .cypher
+    file of your own runs as `kg cypher FILE` runs it (read-only).
     """
+    values = parse_params(param or [])
+    if looks_like_file(name):
+        run_cypher(name, values, format)
+        return
     module = queries.get(name)
-    values = _parse_params(param or [])
     if all_fields and "science_fields" in module.parameters:
         values["science_fields"] = "null"
     queries.parameters_for(module, values)  # reject bad parameters before starting a store
@@ -154,7 +155,7 @@ def query(
 @app.command("queries")
 @friendly
 def list_queries(format: FormatOption = "table") -> None:
-    """List the query modules with their questions and parameters."""
+    """List the query modules with their questions, parameters and columns."""
     listing = [
         {
             "name": m.name,
@@ -162,6 +163,7 @@ def list_queries(format: FormatOption = "table") -> None:
             "parameters": ", ".join(
                 f"{p.name}={json.dumps(p.default)}" for p in m.parameters.values()
             ),
+            "columns": ", ".join(m.columns),
         }
         for m in queries.modules().values()
     ]
@@ -321,7 +323,8 @@ def flows(
         markup=False,
     )
     if len(every) > top:
-        err.print(f"showing the top {top} of {len(every)} {by}s in each table; `--top "
+        kinds = "families" if by == "family" else "models"
+        err.print(f"showing the top {top} of {len(every)} {kinds} in each table; `--top "
                   f"{len(every)}` shows them all", markup=False, highlight=False)  # fmt: skip
 
 
@@ -336,14 +339,15 @@ def browser(
     out_dir: Annotated[Path | None, typer.Option("--out", help="Where to write the kit.")] = None,
 ) -> None:
     """How to explore the graph in Neo4j Browser, with the queries and a style to load."""
-    from kg.questions.browser import BROWSER_URL, export_kit
+    from kg.graph.stores.neo4j_server import background_server
+    from kg.questions.browser import browser_line, browser_target, export_kit
 
     settings = load_settings()
     favourites, style = export_kit(out_dir or settings.kg_workspace / "browser")
     warn_if_incomplete(settings, None)
+    target = browser_target(background_server())
     prose = [
-        f"Neo4j Browser: {BROWSER_URL} (after `docker compose up -d`; user neo4j, password "
-        "NEO4J_PASSWORD from .env). Load the graph with `KG_STORE=neo4j kg demo` or `kg load`.",
+        f"{browser_line(target)}. Load the graph with `KG_STORE=neo4j kg demo` or `kg load`. Open:",
         f"Style: drag {style} onto the Browser window (Paper, Model, Field, Pattern and Stage "
         "get their own colours and captions).",
         f"Queries: Favorites (star icon) > Import, and pick {favourites}; each file is one "
@@ -358,8 +362,8 @@ def browser(
         ":param model => 'ESM-2'",
         statement("browser/start").strip(),
     ]
-    blocks = [(prose[0], []), (prose[1], []), (prose[2], code[:2]), (prose[3], code[2:3]),
-              (prose[4], code[3:])]  # fmt: skip
+    blocks = [(prose[0], [target.connect_url]), (prose[1], []), (prose[2], code[:2]),
+              (prose[3], code[2:3]), (prose[4], code[3:])]  # fmt: skip
     for text, lines in blocks:
         out.print(text, markup=False, highlight=False)  # prose wraps to the terminal
         for line in lines:  # Cypher is never wrapped, so it pastes as it is

@@ -18,8 +18,8 @@ def export_tables(
     """Write the graph as tidy tables for pandas, R or a spreadsheet, as CSV and Parquet.
 
     papers (one row per paper), reuses (one row per paper and model, with pattern, stage and
-    the evidence sentence), models and fields; README.md in the folder says what every column
-    means.
+    the evidence sentence), introductions (the models papers made, with their reusers), models
+    and fields; README.md in the folder says what every column means.
     """
     from kg.questions.export import export, refuse_foreign_readme
 

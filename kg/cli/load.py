@@ -25,7 +25,7 @@ from kg.pipeline.extract import ExtractOptions
 from kg.pipeline.extractors import registered
 from kg.pipeline.mixing import refuse_mixing
 from kg.settings import Settings, load_settings, max_bytes
-from kg.sources.corpus import Failure
+from kg.sources.corpus import Failure, require_corpus
 from kg.workspace import Run, Workspace
 from kg.workspace import papers as stored_papers
 
@@ -76,6 +76,8 @@ def load(
         registered(extractor)  # an unknown name is refused before anything is read
     if rebuild and corpus is not None:
         raise InputRejected("--rebuild uses the workspace alone: give no corpus file")
+    if corpus is not None:
+        require_corpus(corpus)  # a missing file is said first, before the workspace speaks
     workspace = Workspace(settings.kg_workspace)
     try:
         refuse_mixing(workspace, adding_own=corpus is not None, drop_demo=drop_demo)

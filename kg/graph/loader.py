@@ -2,11 +2,12 @@
 
 The statements are written from the schema (kg/graph/schema.py): one per part of a paper's
 records. Loading is idempotent: a paper's work row rewrites the edges read from its work
-(IN_FIELD), and its outcome row those read from its extraction (REUSES, INTRODUCES), so
-loading the same records twice changes no count, and loading a newer extraction replaces the
-older one's edges instead of adding to them. Only reuses (role `used`) are REUSES edges; a
-model the paper created is an INTRODUCES edge; a model it only mentions is not in the graph
-(the stored extraction keeps it, for scoring and for the LLM comparison).
+(IN_FIELD), and its outcome row those read from its extraction (its Reuse nodes with their
+edges, INTRODUCES), so loading the same records twice changes no count, and loading a newer
+extraction replaces the older one's reuses instead of adding to them. Only reuses (role
+`used`) are Reuse nodes; a model the paper created is an INTRODUCES edge; a model it only
+mentions is not in the graph (the stored extraction keeps it, for scoring and for the LLM
+comparison).
 
 Every paper gets a `status`: extracted, failed (the extractor could not answer: uses_dl and
 uses_ptms stay unset, so no query reads it as "no reuse"), or pending (no extraction stored
@@ -38,14 +39,33 @@ BATCH_SIZE = 1000
 
 
 def _merge_edges(schema: Schema, rel: RelType) -> str:
-    end = schema.node(rel.end)
+    """One FOREACH over a row's edges of `rel`: from the paper, or from the owned node the
+    edge names as its start (written by an earlier FOREACH of the same statement)."""
+    start, end = schema.node(rel.start), schema.node(rel.end)
     sets = ", ".join(f"n.{p} = e.end.{p}" for p in end.properties if p != end.key)
     props = ", ".join(f"r.{p} = e.props.{p}" for p in rel.properties)
+    source = "p" if rel.start == schema.paper else "s"
     return (f"FOREACH (e IN row.edges.{rel.type} |\n"
-            f"  MERGE (n:{end.label} {{{end.key}: e.end.{end.key}}})\n"
+            + (f"  MERGE (s:{start.label} {{{start.key}: e.start}})\n" if source == "s" else "")
+            + f"  MERGE (n:{end.label} {{{end.key}: e.end.{end.key}}})\n"
             + (f"  SET {sets}\n" if sets else "")
-            + f"  MERGE (p)-[r:{rel.type}]->(n)\n"
+            + f"  MERGE ({source})-[r:{rel.type}]->(n)\n"
             + (f"  SET {props}\n" if props else "") + ")")  # fmt: skip
+
+
+def _forget(schema: Schema, part: Part) -> list[str]:
+    """The clauses that delete what a part wrote before: the nodes the paper owns there
+    (with their edges), then the paper's edges of that part."""
+    lines = []
+    for rel in schema.owned(part):
+        owned = schema.node(rel.end)
+        lines += [f"OPTIONAL MATCH (p)-[:{rel.type}]->(gone:{owned.label})",
+                  "DETACH DELETE gone", "WITH DISTINCT p, row"]  # fmt: skip
+    types = [r.type for r in schema.part(part) if r.start == schema.paper]
+    if types:
+        lines += [f"OPTIONAL MATCH (p)-[old:{'|'.join(types)}]->()", "DELETE old",
+                  "WITH DISTINCT p, row"]  # fmt: skip
+    return ["WITH p, row", *lines] if lines else []
 
 
 def merge_cypher(part: Part, schema: Schema = SCHEMA) -> str:
@@ -55,11 +75,8 @@ def merge_cypher(part: Part, schema: Schema = SCHEMA) -> str:
     find = "MERGE" if part == "work" else "MATCH"
     lines = ["UNWIND $rows AS row", f"{find} (p:{paper.label} {{{paper.key}: row.id}})",
              "SET p += row.props"]  # fmt: skip
-    rels = schema.part(part)
-    if rels:
-        lines += ["WITH p, row", f"OPTIONAL MATCH (p)-[old:{'|'.join(r.type for r in rels)}]->()",
-                  "DELETE old", "WITH DISTINCT p, row"]  # fmt: skip
-        lines += [_merge_edges(schema, rel) for rel in rels]
+    lines += _forget(schema, part)
+    lines += [_merge_edges(schema, rel) for rel in schema.part(part)]
     return "\n".join(lines)
 
 
@@ -116,7 +133,7 @@ def load_outcomes(
     progress: Progress | None = None,
     schema: Schema = SCHEMA,
 ) -> list[Refused]:
-    """Paper status and flags and the outcome's edges (Model, REUSES, INTRODUCES) from
+    """Paper status and flags and the outcome's nodes and edges (Reuse, Model, INTRODUCES) from
     `extraction_row` or `pending_row` rows. Papers must be loaded first. Returns the rows
     the store refused."""
     return _write(store, merge_cypher("outcome", schema), rows, batch_size, progress)

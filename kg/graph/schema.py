@@ -10,19 +10,28 @@ A paper's records become two rows, one per part: `work_row` (its Paper propertie
 edges read from the work) and `extraction_row` / `pending_row` (the Paper properties and the
 edges read from its extraction outcome). Loading a part replaces that part's edges, so a row
 lists every edge type of its part, empty or not. An edge is `{"end": end node properties,
-"props": edge properties}`; every edge starts at the row's paper.
+"props": edge properties}` and starts at the row's paper, or, with a `"start"` key, at the
+node of its start label with that key: an owned node the same row's edges create.
 
-Pattern and Stage are small fixed hubs, there even before any reuse is loaded; a reuse's
-pattern and stage are REUSES properties, read against the hubs by name (Stage gives the
-order). There is no hub for `undetermined`: it is a count beside the findings.
+A reuse is one fact with several parts (paper, model, pattern, stage, quote), so it is a node
+of its own, a Reuse, owned by its paper (an n-ary relation): (Paper)-[:HAS_REUSE]->(Reuse),
+and from the Reuse one edge to each part, (Reuse)-[:REUSES]->(Model),
+(Reuse)-[:WITH_PATTERN]->(Pattern), (Reuse)-[:AT_STAGE]->(Stage). Each part is stated once,
+and every node is a click away from the others in Neo4j Browser. An owned node lives and dies
+with its paper's part: loading the part again deletes it and writes it anew. Pattern and
+Stage are small fixed hubs, there even before any reuse is loaded (Stage gives the order).
+There is no hub for `undetermined`: a reuse whose pattern (or stage) nothing decides has no
+WITH_PATTERN (or AT_STAGE) edge, and the queries count it beside the findings.
 """
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Literal
 
+from extract.model_kinds import model_kind
 from extract.records import ExtractionFailure, Outcome, Reuse, Work
-from extract.taxonomy import PATTERNS, STAGE_ORDER, Role
+from extract.taxonomy import PATTERNS, STAGE_ORDER, Pattern, Role, Stage
 
 Row = dict[str, Any]
 Part = Literal["work", "outcome"]
@@ -33,13 +42,16 @@ PropertyType = type  # str, int, float or bool
 @dataclass(frozen=True)
 class NodeType:
     """A label, its unique key, its properties with their types, and the further indexed
-    properties the query modules filter on. `seeds` gives the fixed nodes of a hub label."""
+    properties the query modules filter on. `seeds` gives the fixed nodes of a hub label;
+    an `owned` node is part of one paper's records (a fact about it, such as a Reuse): loading
+    that part again deletes it with its edges before writing it anew."""
 
     label: str
     key: str
     properties: Mapping[str, PropertyType]
     indexes: tuple[str, ...] = ()
     seeds: Callable[[], list[Row]] | None = None
+    owned: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,10 +74,19 @@ class Schema:
     paper: str = "Paper"  # the label every row is about and every edge starts at
 
     def node(self, label: str) -> NodeType:
-        return next(n for n in self.nodes if n.label == label)
+        return self._by_label[label]
+
+    @cached_property
+    def _by_label(self) -> dict[str, NodeType]:  # node() runs once per edge in bulk builds
+        return {n.label: n for n in self.nodes}
 
     def part(self, part: Part) -> tuple[RelType, ...]:
         return tuple(r for r in self.relationships if r.part == part)
+
+    def owned(self, part: Part) -> tuple[RelType, ...]:
+        """The edges from the paper to the nodes it owns in `part` (HAS_REUSE)."""
+        return tuple(r for r in self.part(part)
+                     if r.start == self.paper and self.node(r.end).owned)  # fmt: skip
 
     def with_types(self, *types: NodeType | RelType) -> "Schema":
         """This schema and further node and relationship types (a test adds one this way)."""
@@ -103,25 +124,57 @@ def _one_per_model(reuses: Iterable[Reuse]) -> Iterator[Reuse]:
             yield reuse
 
 
-def _model_edges(role: Role, names: tuple[str, ...]) -> Callable[[Outcome], list[Row]]:
-    """Edges to the models an extraction gives `role` (one per model), with `names`."""
+def _with_role(role: Role, outcome: Outcome) -> list[Reuse]:
+    """The models an extraction gives `role`, one per model; none for a failure."""
+    if isinstance(outcome, ExtractionFailure):
+        return []
+    return list(_one_per_model(outcome.with_role(role)))
+
+
+def _model(reuse: Reuse) -> Row:
+    return {"name": reuse.model, "family": reuse.family, "modality": reuse.modality,
+            "kind": model_kind(reuse.family, reuse.modality)}  # fmt: skip
+
+
+def reuse_id(work_id: str, model: str) -> str:
+    """The key of a Reuse node: its paper and model, e.g. "W2741809807/ESM-2"."""
+    return f"{work_id}/{model}"
+
+
+def _introduced(outcome: Outcome) -> list[Row]:
+    return [_edge(_model(made), made.model_dump(mode="json", include=set(_EVIDENCE)))
+            for made in _with_role(Role.created, outcome)]  # fmt: skip
+
+
+def _reuse_nodes(outcome: Outcome) -> list[Row]:
+    return [_edge({"id": reuse_id(outcome.work_id, used.model),
+                   **used.model_dump(mode="json", include=set(_REUSE))}, {})
+            for used in _with_role(Role.used, outcome)]  # fmt: skip
+
+
+def _from_reuse(end: Callable[[Reuse], Row | None]) -> Callable[[Outcome], list[Row]]:
+    """Edges from each Reuse of an outcome to the node `end` names (None: no edge)."""
 
     def read(outcome: Outcome) -> list[Row]:
-        if isinstance(outcome, ExtractionFailure):
-            return []
-        edges = []
-        for reuse in _one_per_model(outcome.with_role(role)):
-            found = reuse.model_dump(mode="json")
-            end = {"name": reuse.model, "family": reuse.family, "modality": reuse.modality}
-            edges.append(_edge(end, {n: found[n] for n in names}))
-        return edges
+        return [{"start": reuse_id(outcome.work_id, used.model), "end": node, "props": {}}
+                for used in _with_role(Role.used, outcome)
+                if (node := end(used)) is not None]  # fmt: skip
 
     return read
 
 
+def _pattern(reuse: Reuse) -> Row | None:
+    return None if reuse.pattern is Pattern.undetermined else {"name": reuse.pattern.value}
+
+
+def _stage(reuse: Reuse) -> Row | None:
+    if reuse.stage is Stage.undetermined:
+        return None
+    return {"name": reuse.stage.value, "order": STAGE_ORDER[reuse.stage]}
+
+
 _EVIDENCE = {"mention": str, "evidence": str, "found_by": str, "role": str}
-_REUSE = {"mention": str, "pattern": str, "stage": str, "form": str, "evidence": str,
-          "found_by": str, "role": str}  # fmt: skip
+_REUSE = {"mention": str, "form": str, "evidence": str, "found_by": str, "role": str}
 
 SCHEMA = Schema(
     nodes=(
@@ -136,8 +189,12 @@ SCHEMA = Schema(
         ),
         NodeType("Field", "id", {"id": int, "name": str, "domain": str}),
         NodeType(
-            "Model", "name", {"name": str, "family": str, "modality": str}, indexes=("family",)
+            "Model",
+            "name",
+            {"name": str, "family": str, "modality": str, "kind": str},
+            indexes=("family", "kind"),
         ),
+        NodeType("Reuse", "id", {"id": str, **_REUSE}, owned=True),
         NodeType(
             "Paper",
             "id",
@@ -161,17 +218,11 @@ SCHEMA = Schema(
     ),
     relationships=(
         RelType("IN_FIELD", "Paper", "Field", {"rank": int, "score": float}, "work", _fields),
-        RelType(
-            "REUSES", "Paper", "Model", _REUSE, "outcome", _model_edges(Role.used, tuple(_REUSE))
-        ),
-        RelType(
-            "INTRODUCES",
-            "Paper",
-            "Model",
-            _EVIDENCE,
-            "outcome",
-            _model_edges(Role.created, tuple(_EVIDENCE)),
-        ),
+        RelType("HAS_REUSE", "Paper", "Reuse", {}, "outcome", _reuse_nodes),
+        RelType("REUSES", "Reuse", "Model", {}, "outcome", _from_reuse(_model)),
+        RelType("WITH_PATTERN", "Reuse", "Pattern", {}, "outcome", _from_reuse(_pattern)),
+        RelType("AT_STAGE", "Reuse", "Stage", {}, "outcome", _from_reuse(_stage)),
+        RelType("INTRODUCES", "Paper", "Model", _EVIDENCE, "outcome", _introduced),
     ),
 )
 
@@ -236,12 +287,13 @@ def paper_node(schema: Schema, work: Row, outcome: Row) -> Row:
     return {schema.node(schema.paper).key: work["id"], **work["props"], **outcome["props"]}
 
 
-def edges_of(schema: Schema, work: Row, outcome: Row) -> Iterator[tuple[RelType, Row]]:
-    """Every edge of one paper, with its type, in schema order."""
+def edges_of(schema: Schema, work: Row, outcome: Row) -> Iterator[tuple[RelType, Any, Row]]:
+    """Every edge of one paper, with its type and its start node's key, in schema order (an
+    owned node's edge to it comes before the edges from it)."""
     for rel in schema.relationships:
         row = work if rel.part == "work" else outcome
         for edge in row["edges"].get(rel.type, ()):
-            yield rel, edge
+            yield rel, edge.get("start", work["id"]), edge
 
 
 def end_nodes(schema: Schema, rows: Iterable[PaperRows]) -> Nodes:
@@ -251,7 +303,7 @@ def end_nodes(schema: Schema, rows: Iterable[PaperRows]) -> Nodes:
         for seed in node.seeds() if node.seeds else ():
             found.add(node.label, seed[node.key], seed)
     for work, outcome in rows:
-        for rel, edge in edges_of(schema, work, outcome):
+        for rel, _, edge in edges_of(schema, work, outcome):
             end = schema.node(rel.end)
             found.add(end.label, edge["end"][end.key], edge["end"])
     return found

@@ -59,13 +59,13 @@ PAPERS = Table(
         Column("uses_dl", BOOL, "the paper uses deep learning"),
         Column("uses_ptms", BOOL, "the paper reuses at least one pre-trained model"),
         Column("text_source", STR, "where its text came from: europepmc, plos, abstract, ..."),
-        Column("cited_by_count", INT, "citations in OpenAlex"),
+        Column("cited_by_count", INT, "citations in OpenAlex; empty when not known (own papers)"),
     ),
 )
 
 REUSES = Table(
     "reuses",
-    "one row per paper and model it reuses (a REUSES edge)",
+    "one row per paper and model it reuses (a Reuse node)",
     statement("export/reuses"),
     (
         Column("paper_id", STR, "the paper (papers.paper_id)"),
@@ -84,6 +84,24 @@ REUSES = Table(
         Column("form", STR, "what was done with the model, in a few words"),
         Column("evidence", STR, "the paper's sentence the reuse was read from"),
         Column("found_by", STR, "table | catalogue | pattern | shape | llm"),
+    ),
+)
+
+INTRODUCTIONS = Table(
+    "introductions",
+    "one row per model a paper introduces itself (an INTRODUCES edge)",
+    statement("export/introductions"),
+    (
+        Column("paper_id", STR, "the paper that made the model (papers.paper_id)"),
+        Column("doi", STR, "its DOI"),
+        Column("year", INT, "its publication year"),
+        Column("model", STR, "the model's canonical name (models.model)"),
+        Column("family", STR, "model family"),
+        Column("mention", STR, "the model as the paper wrote it"),
+        Column("evidence", STR, "the paper's sentence that shows it made the model"),
+        Column("found_by", STR, "table | catalogue | pattern | shape | llm"),
+        Column("reusing_papers", INT, "papers in the graph that reuse the model"),
+        Column("first_reuse", INT, "the year of its first reuse, when it has one"),
     ),
 )
 
@@ -113,7 +131,7 @@ FIELDS = Table(
     ),
 )
 
-TABLES = (PAPERS, REUSES, MODELS, FIELDS)
+TABLES = (PAPERS, REUSES, INTRODUCTIONS, MODELS, FIELDS)
 
 
 def _tidy(table: Table, rows: list[Row]) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -80,8 +81,10 @@ def get(name: str) -> QueryModule:
     try:
         return modules()[name]
     except KeyError:
+        near = get_close_matches(name, list(modules()), n=3, cutoff=0.6)
+        guess = f"did you mean {', '.join(near)}? " if near else ""
         known = ", ".join(modules())
-        raise InputRejected(f"no query named {name!r}; known queries: {known}") from None
+        raise InputRejected(f"no query named {name!r}; {guess}known queries: {known}") from None
 
 
 _INT64 = (-(2**63), 2**63 - 1)
@@ -181,6 +184,24 @@ def run(store: GraphStore, name: str, overrides: dict[str, str] | None = None) -
     module = get(name)
     values = resolve_names(store, parameters_for(module, overrides or {}))
     return store.run(module.cypher, values)
+
+
+def adhoc(text: str, name: str) -> QueryModule:
+    """Cypher a user brings (a file or a string). A header like a module's, when it has one,
+    gives the question, the parameters' defaults and the columns."""
+    try:
+        return parse_module(name, text)
+    except InputRejected:  # no header: any parameter, no defaults
+        return QueryModule(name, "", (), text)
+
+
+def run_adhoc(store: GraphStore, module: QueryModule, overrides: dict[str, str]) -> list[Row]:
+    """Run a user's Cypher read-only (the store refuses a write), its parameters read as a
+    module's are (typed by their default, else JSON or text) and names resolved alike."""
+    values = module.defaults()
+    for key, raw in overrides.items():
+        values[key] = _coerce(module.parameters.get(key, Parameter(key, None, "")), raw)
+    return store.run(module.cypher, resolve_names(store, values), read_only=True)
 
 
 CAP = 100_000  # rows read to count what a limited module left out

@@ -65,19 +65,53 @@ def _fits(widths: dict[str, tuple[int, int | None]], shown: Sequence[str], room:
     return sum(widths[c][0] + 3 for c in shown) + 1 <= room
 
 
+def _numeric(rows: Sequence[Row], column: str) -> bool:
+    return bool(rows) and isinstance(rows[0].get(column), int | float)
+
+
+def key_columns(rows: Sequence[Row], columns: Sequence[str]) -> list[str]:
+    """The columns that say what a row is about: those before the first number that follows
+    a text column (field_id, field, pattern; model, family, modality; stage); in a table
+    without such a number, the first column. They are never left out."""
+    seen_text = False
+    for i, column in enumerate(columns):
+        if _numeric(rows, column) and seen_text:
+            return list(columns[:i])
+        seen_text = seen_text or not _numeric(rows, column)
+    return list(columns[:1])
+
+
 def _shown(rows: Sequence[Row], columns: list[str], widths: dict[str, tuple[int, int | None]],
            room: int) -> list[str]:  # fmt: skip
-    """The columns that fit `room`: all of them, else without the text columns after the
-    first (from the right), then without numbers from the right; never fewer than two."""
+    """The columns that fit `room`: all of them, else without the other text columns (from
+    the right), then without the other numbers (from the right); the key columns always."""
     shown = list(columns)
-    numeric = {c for c in columns if rows and isinstance(rows[0].get(c), int | float)}
-    for dropping in ([c for c in columns[1:] if c not in numeric], [c for c in columns[1:]]):
+    keys = set(key_columns(rows, columns))
+    rest = [c for c in columns if c not in keys]
+    for dropping in ([c for c in rest if not _numeric(rows, c)], rest):
         for column in reversed(dropping):
-            if _fits(widths, shown, room) or len(shown) <= 2:
+            if _fits(widths, shown, room):
                 return shown
             if column in shown:
                 shown.remove(column)
     return shown
+
+
+def _sizes(rows: Sequence[Row], shown: Sequence[str], widths: dict[str, tuple[int, int | None]],
+           room: int) -> dict[str, int]:  # fmt: skip
+    """Each column's width: what it needs, narrowed towards its least (long text first,
+    then headers, which wrap at their words) until the table fits `room`."""
+    longest = {c: max((len(cell(row.get(c))) for row in rows), default=0) for c in shown}
+    size = {c: most if most is not None else max(least, longest[c])
+            for c, (least, most) in ((c, widths[c]) for c in shown)}  # fmt: skip
+    excess = sum(size[c] + 3 for c in shown) + 1 - room
+    for column in sorted(shown, key=lambda c: widths[c][1] is not None):  # long text first
+        if excess <= 0:
+            break
+        give = min(excess, size[column] - widths[column][0])
+        size[column] -= give
+        excess -= give
+    return size
 
 
 def table(
@@ -88,21 +122,23 @@ def table(
 ) -> RenderableType:
     """A rich table that fits `width` (the terminal's by default): short values (pattern and
     stage names, counts, DOIs) are never cut, headers wrap at their underscores, long text
-    wraps whole words; when it cannot fit, columns are left out (text first, from the right,
-    named under the table), and only a table that still cannot fit is shown one record at a
-    time, a line a value."""
+    wraps whole words; when it cannot fit, columns are left out (other text first, then
+    numbers, from the right, named under the table; never the key columns that say what a
+    row is), and only a table that still cannot fit is shown one record at a time, a line a
+    value."""
     columns = list(rows[0]) if rows else list(columns)
     widths = _widths(rows, columns)
     room = width if width is not None else get_console().width
     shown = _shown(rows, columns, widths, room) if rows else columns
     if rows and not _fits(widths, shown, room):
         return _titled(title, _vertical(rows, columns))
+    size = _sizes(rows, shown, widths, room) if rows else {}
     out = Table(show_lines=False)
     for column in shown:
-        numeric = bool(rows) and isinstance(rows[0].get(column), int | float)
         least, most = widths[column]
-        out.add_column(column.replace("_", " "), justify="right" if numeric else "left",
-                       min_width=least, max_width=most, overflow="fold")  # fmt: skip
+        out.add_column(column.replace("_", " "), justify="right" if _numeric(rows, column)
+                       else "left", min_width=least, max_width=most, width=size.get(column),
+                       overflow="fold")  # fmt: skip
     for row in rows:
         # Text, not str: a value from a paper is shown as written, never read as markup
         out.add_row(*(Text(cell(row.get(c))) for c in shown))

@@ -15,11 +15,9 @@ from pydantic import ValidationError
 from extract.errors import InputRejected
 from extract.records import Paper
 from kg.sources.local_files import DEFAULT_MAX_BYTES, require_regular
-from kg.sources.own_papers import complete, from_folder, from_text
+from kg.sources.own_papers import TEXT_SUFFIXES, complete, from_folder, from_text
 
 CHUNK = 64 * 1024
-
-TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 
 
 @dataclass(frozen=True)
@@ -85,15 +83,20 @@ def _lines(path: Path, size_limit: int) -> Iterator[tuple[str, object]]:
                         yield where, InputRejected(f"not JSON: {error}")
 
 
-def iter_corpus(path: Path, size_limit: int = DEFAULT_MAX_BYTES) -> Iterator[Paper | Failure]:
-    """Each paper of `path` as a valid paper or a failure, read one line at a time. The
-    corpus must be a folder or a regular file (never a FIFO or a device)."""
+def require_corpus(path: Path) -> None:
+    """Refuse a corpus path where there is nothing, or that is no folder or regular file
+    (never a FIFO or a device), before anything else happens."""
     if not path.exists():
         raise InputRejected(
             f"no corpus file at {path}; give a .jsonl file of papers, a .txt or .md paper, or a "
-            "folder of JATS / TEI files with a metadata.csv"
+            "folder of papers (.md / .txt, or JATS / TEI files with a metadata.csv)"
         )
     require_regular(path, "the corpus")
+
+
+def iter_corpus(path: Path, size_limit: int = DEFAULT_MAX_BYTES) -> Iterator[Paper | Failure]:
+    """Each paper of `path` as a valid paper or a failure, read one line at a time."""
+    require_corpus(path)
     seen: set[str] = set()
     for where, line in _lines(path, size_limit):
         paper = Failure(where, str(line)) if isinstance(line, InputRejected) else (

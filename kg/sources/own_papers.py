@@ -27,6 +27,8 @@ from extract.errors import InputRejected
 from extract.taxonomy import DOMAINS, FIELDS
 from kg.sources.local_files import DEFAULT_MAX_BYTES, decode, inside, read_regular
 
+TEXT_SUFFIXES = (".txt", ".md", ".markdown")  # papers as plain text or markdown
+
 _FIELD_BY_KEY = {key(name): field_id for field_id, (name, _) in FIELDS.items()}
 _DOI_PREFIX = re.compile(r"^(https?://(dx\.)?doi\.org/|doi:)", re.IGNORECASE)
 
@@ -140,9 +142,17 @@ def from_folder(
 
     sheet = folder / "metadata.csv"
     if not sheet.is_file():
+        texts = sorted(p for p in folder.iterdir() if p.suffix.lower() in TEXT_SUFFIXES)
+        if texts:  # markdown and text papers carry their own metadata lines
+            for path in texts:
+                try:
+                    yield path.name, from_text(path)
+                except InputRejected as error:
+                    yield path.name, error
+            return
         raise InputRejected(
-            f"{folder} holds no metadata.csv: write one with the columns file, doi, title, "
-            "year, journal, fields (fields separated by ;)"
+            f"{folder} holds no metadata.csv and no .md or .txt paper: write one with the "
+            "columns file, doi, title, year, journal, fields (fields separated by ;)"
         )
     rows = io.StringIO(decode(read_regular(sheet, size_limit), sheet.name), newline="")
     for number, row in enumerate(csv.DictReader(rows), start=2):

@@ -4,7 +4,25 @@ from extract.errors import ConfigError
 from kg.graph.stores.base import GraphStore, Row
 from kg.settings import Settings
 
-__all__ = ["GraphStore", "Row", "open_store"]
+__all__ = ["GraphStore", "Row", "open_store", "store_name"]
+
+
+def neo4j_name(uri: str, database: str) -> str:
+    from kg.settings import mask_url
+
+    return f"Neo4j at {mask_url(uri)} (database {database!r})"
+
+
+def falkor_name(rdb: object, graph: str) -> str:
+    return f"embedded FalkorDB at {rdb} (graph {graph!r})"
+
+
+def store_name(settings: Settings) -> str:
+    """The name the store the settings point at goes by (and its builds are recorded under),
+    without opening it."""
+    if settings.kg_store == "neo4j":
+        return neo4j_name(settings.neo4j_uri or "", settings.neo4j_database)
+    return falkor_name(settings.kg_workspace.resolve() / "graph.rdb", settings.kg_graph)
 
 
 def open_store(settings: Settings, fresh: bool = False) -> GraphStore:

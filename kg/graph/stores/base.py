@@ -23,8 +23,11 @@ class GraphStore(Protocol):
 
     name: str  # for messages: "embedded FalkorDB at .kg/graph.rdb", "Neo4j at bolt://..."
 
-    def run(self, cypher: str, parameters: dict[str, Any] | None = None) -> list[Row]:
-        """Run one statement atomically and return its rows as dicts keyed by column."""
+    def run(
+        self, cypher: str, parameters: dict[str, Any] | None = None, read_only: bool = False
+    ) -> list[Row]:
+        """Run one statement atomically and return its rows as dicts keyed by column;
+        `read_only`: the store itself refuses a statement that would write (QueryFailed)."""
         ...
 
     def setup_schema(self) -> None:

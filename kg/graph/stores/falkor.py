@@ -30,6 +30,7 @@ from falkordb import Edge, FalkorDB, Node
 
 from extract.errors import QueryFailed, StoreUnavailable
 from kg.graph.schema import SCHEMA
+from kg.graph.stores import falkor_name
 from kg.graph.stores.base import ClosesOnExit, Refused, Row, seed_hubs
 from kg.graph.stores.falkor_bulk import BulkWriter, bulk_load
 
@@ -266,17 +267,20 @@ class FalkorStore(ClosesOnExit):
                 raise
             self._server.set_aside()
             self._server.start()
-        self.name = f"embedded FalkorDB at {self._server.rdb} (graph {graph!r})"
+        self.name = falkor_name(self._server.rdb, graph)
         self._db = FalkorDB(unix_socket_path=self._server.socket)
         self._graph = self._db.select_graph(graph)
 
-    def run(self, cypher: str, parameters: dict[str, Any] | None = None) -> list[Row]:
+    def run(
+        self, cypher: str, parameters: dict[str, Any] | None = None, read_only: bool = False
+    ) -> list[Row]:
         try:
             header = _header(parameters)
         except ValueError as error:
             raise QueryFailed(f"{self.name} refused a parameter: {error}") from None
         try:
-            result = self._graph.query(header + cypher)
+            send = self._graph.ro_query if read_only else self._graph.query  # GRAPH.RO_QUERY
+            result = send(header + cypher)
         except redis.ResponseError as error:
             raise QueryFailed(f"{self.name} refused the query: {error}") from error
         except redis.ConnectionError as error:

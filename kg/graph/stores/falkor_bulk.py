@@ -121,9 +121,9 @@ class BulkWriter:
 def bulk_load(
     writer: BulkWriter, rows: Callable[[], Iterator[PaperRows]], schema: Schema = SCHEMA
 ) -> None:
-    """Write a whole graph: the hubs and every node an edge ends at first (one pass to find
-    them), then papers and their edges (a second pass). `rows()` must give the same stream
-    twice."""
+    """Write a whole graph: the hubs and every node an edge ends at first, owned nodes too
+    (one pass to find them), then papers and their edges (a second pass). `rows()` must give
+    the same stream twice."""
     ids: dict[tuple[str, Any], int] = {}
     for label, nodes in end_nodes(schema, rows()).by_label.items():
         for key, props in nodes.items():
@@ -131,7 +131,8 @@ def bulk_load(
     end_key = {rel.type: schema.node(rel.end).key for rel in schema.relationships}
     for work, outcome in rows():
         paper = writer.node(schema.paper, paper_node(schema, work, outcome))
-        for rel, edge in edges_of(schema, work, outcome):
+        for rel, start, edge in edges_of(schema, work, outcome):
+            source = paper if rel.start == schema.paper else ids[(rel.start, start)]
             end = ids[(rel.end, edge["end"][end_key[rel.type]])]
-            writer.relation(rel.type, paper, end, edge["props"])
+            writer.relation(rel.type, source, end, edge["props"])
     writer.flush()

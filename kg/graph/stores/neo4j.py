@@ -8,16 +8,30 @@ from neo4j.exceptions import AuthError, ConfigurationError, Neo4jError, ServiceU
 
 from extract.errors import QueryFailed, StoreUnavailable
 from kg.graph.schema import SCHEMA
+from kg.graph.stores import neo4j_name
 from kg.graph.stores.base import ClosesOnExit, Refused, Row, seed_hubs
 from kg.graph.stores.neo4j_fresh import fresh_load
+from kg.graph.stores.neo4j_server import background_server
 from kg.settings import mask_url
 
 _DELETE_BATCH = "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS deleted"
 
 
+def _how_to_reach(uri: str) -> str:
+    """What to do when `uri` does not answer: use the server `make neo4j` runs, or start one."""
+    running = background_server()
+    if running and running["uri"] != uri:
+        return (f"`make neo4j` runs one at {running['uri']}: `source {running['env']}` sets "
+                "NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD for it")  # fmt: skip
+    return (
+        'Start one with `eval "$(make -s neo4j)"` (Java 17, Maven) or `docker compose up '
+        "-d`, or fix NEO4J_URI"
+    )
+
+
 class Neo4jStore(ClosesOnExit):
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
-        self.name = f"Neo4j at {mask_url(uri)} (database {database!r})"
+        self.name = neo4j_name(uri, database)
         self._database = database
         try:
             # notifications off: the server's hints (e.g. "relationship type INTRODUCES does
@@ -32,14 +46,17 @@ class Neo4jStore(ClosesOnExit):
             ) from error
         except (ServiceUnavailable, ConfigurationError, ValueError, OSError) as error:
             raise StoreUnavailable(
-                f"cannot reach {self.name}: {mask_url(str(error))}. Start it with "
-                "`docker compose up -d` or fix NEO4J_URI"
+                f"cannot reach {self.name}: {mask_url(str(error))}. {_how_to_reach(uri)}"
             ) from error
 
-    def run(self, cypher: str, parameters: dict[str, Any] | None = None) -> list[Row]:
+    def run(
+        self, cypher: str, parameters: dict[str, Any] | None = None, read_only: bool = False
+    ) -> list[Row]:
+        # a read transaction: the server refuses a write in it
+        access = neo4j.RoutingControl.READ if read_only else neo4j.RoutingControl.WRITE
         try:
             records, _, _ = self._driver.execute_query(
-                cypher, parameters or {}, database_=self._database
+                cypher, parameters or {}, database_=self._database, routing_=access
             )
         except ServiceUnavailable as error:
             raise StoreUnavailable(f"lost the connection to {self.name}: {error}") from error

@@ -2,9 +2,10 @@
 
 When the graph is known empty, nothing needs MERGE's look-up-then-lock: every paper and edge
 is new. The rows are read once, in batches of papers; per batch, flat statements, each an
-UNWIND over plain rows, written from the schema (kg/graph/schema.py): the nodes no earlier
-batch named that edges end at, the papers (CREATE, all properties), then each relationship
-type (MATCH both ends by their unique keys, CREATE the edge). Keeping them flat keeps Neo4j's
+UNWIND over plain rows, written from the schema (kg/graph/schema.py): the shared nodes no
+earlier batch named that edges end at, the papers (CREATE, all properties), the nodes the
+papers own (their Reuses), then each relationship type (MATCH both ends by their unique keys,
+CREATE the edge). Keeping them flat keeps Neo4j's
 planner from inserting Eager barriers (a dynamic `SET p += map` followed by a read of the
 same label's properties forces one).
 
@@ -50,13 +51,18 @@ def _create_edges(schema: Schema, rel: RelType) -> str:
     return (f"UNWIND $rows AS row\n"
             f"MATCH (a:{start.label} {{{start.key}: row.start}})\n"
             f"MATCH (b:{end.label} {{{end.key}: row.end}})\n"
-            f"CREATE (a)-[:{rel.type} {{{props}}}]->(b)")  # fmt: skip
+            f"CREATE (a)-[:{rel.type}" + (f" {{{props}}}" if props else "") + "]->(b)")  # fmt: skip
 
 
 def _undo_outcome(schema: Schema) -> str:
-    """A paper whose outcome edges were refused loses them all and its outcome properties."""
-    paper, types = schema.node(schema.paper), [r.type for r in schema.part("outcome")]
+    """A paper whose outcome edges were refused loses them all, the nodes it owns there,
+    and its outcome properties."""
+    paper = schema.node(schema.paper)
+    types = [r.type for r in schema.part("outcome") if r.start == schema.paper]
+    owned = [f"OPTIONAL MATCH (p)-[:{r.type}]->(gone:{r.end})\nDETACH DELETE gone\n"
+             "WITH DISTINCT p, row\n" for r in schema.owned("outcome")]  # fmt: skip
     return (f"UNWIND $rows AS row\nMATCH (p:{paper.label} {{{paper.key}: row.id}})\n"
+            + "".join(owned)
             + (f"OPTIONAL MATCH (p)-[old:{'|'.join(types)}]->()\nDELETE old\n" if types else "")
             + "WITH DISTINCT p, row\nSET p += row.cleared")  # fmt: skip
 
@@ -71,7 +77,7 @@ def _write(store: GraphStore, cypher: str, rows: list[Row]) -> dict[str, str]:
     except QueryFailed as error:
         if len(rows) == 1:
             row = rows[0]
-            return {str(row.get("id", row.get("start"))): str(error)}
+            return {str(row.get("paper", row.get("id"))): str(error)}
     middle = len(rows) // 2
     return _write(store, cypher, rows[:middle]) | _write(store, cypher, rows[middle:])
 
@@ -100,8 +106,10 @@ def _write_new_nodes(
     paper to name one sets its properties, as in FalkorDB's bulk build."""
     new: dict[str, list[Row]] = {}
     for work, outcome in chunk:
-        for rel, edge in edges_of(schema, work, outcome):
+        for rel, _, edge in edges_of(schema, work, outcome):
             end = schema.node(rel.end)
+            if end.owned:  # written with its paper, which its refusal fails
+                continue
             if created.add(end.label, edge["end"][end.key], edge["end"]):
                 new.setdefault(end.label, []).append(edge["end"])
     for label, nodes in new.items():
@@ -116,12 +124,18 @@ def _write_papers(
     papers = [{"id": w["id"], "props": paper_node(schema, w, o)} for w, o in chunk]
     refused |= _write(store, _create_papers(schema), papers)
     edges: dict[str, list[Row]] = {rel.type: [] for rel in schema.relationships}
+    owned: dict[str, list[Row]] = {rel.end: [] for rel in schema.owned("outcome")}
     keys = {rel.type: schema.node(rel.end).key for rel in schema.relationships}
     for work, outcome in chunk:
-        for rel, edge in edges_of(schema, work, outcome):
+        for rel, start, edge in edges_of(schema, work, outcome):
             end = edge["end"][keys[rel.type]]
-            edges[rel.type].append({**edge["props"], "start": work["id"], "end": end})
+            edges[rel.type].append({**edge["props"], "start": start, "end": end,
+                                    "paper": work["id"]})  # fmt: skip
+            if rel.end in owned:
+                owned[rel.end].append({**edge["end"], "paper": work["id"]})
     lost: dict[str, str] = {}
+    for label, nodes in owned.items():
+        lost |= _write(store, _create_nodes(schema.node(label)), nodes)
     for rel in schema.relationships:
         failed = _write(store, _create_edges(schema, rel), edges[rel.type])
         if rel.part == "work":

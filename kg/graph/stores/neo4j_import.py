@@ -77,13 +77,13 @@ def write_import(
             props = paper_node(schema, work, outcome)
             paper = [_cell(props.get(n)) for n in columns[schema.paper]]
             writers[schema.paper].writerow([work["id"], *paper])
-            for rel, edge in edges_of(schema, work, outcome):
+            for rel, start, edge in edges_of(schema, work, outcome):
                 end = edge["end"][end_key[rel.type]]
                 if written.add(rel.end, end, edge["end"]):
                     writers[rel.end].writerow([end, *(_cell(edge["end"].get(n))
                                                       for n in columns[rel.end])])  # fmt: skip
                 cells = (_cell(edge["props"].get(n)) for n in columns[rel.type])
-                writers[rel.type].writerow([work["id"], *cells, end])
+                writers[rel.type].writerow([start, *cells, end])
         for handle in files.values():
             handle.close()
         for path in targets.values():  # whole files, never written through a symlink

@@ -26,6 +26,7 @@ What we relied on, read in neo4j/neo4j's sources (5.26):
 """
 
 import ctypes
+import json
 import os
 import secrets
 import shutil
@@ -270,13 +271,32 @@ def start_background(state: Path = STATE) -> Neo4jServer:
     with held(state / "lock", "starting Neo4j", "wait for it to finish"):
         stop_background(state)
         (state / "env").unlink(missing_ok=True)
+        (state / "server.json").unlink(missing_ok=True)
         server = Neo4jServer(state / "home", pid_file=state / "pid")
         server.create()
         server.start(detached=True)
-        fd = os.open(state / "env", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as env:
-            env.write(server.exports() + "\n")
+        record_background(server, state)
     return server
+
+
+def record_background(server: "Neo4jServer", state: Path) -> None:
+    """Keep the server's exports (0600) and, without the secret, where it is."""
+    fd = os.open(state / "env", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as env:
+        env.write(server.exports() + "\n")
+    where = {"uri": server.uri, "user": USER, "browser_url": server.browser_url}
+    (state / "server.json").write_text(json.dumps(where) + "\n")
+
+
+def background_server(state: Path = STATE) -> dict[str, str] | None:
+    """Where the server `make neo4j` started is (Bolt URI, user, Browser URL), while it runs;
+    its password is in `state`/env."""
+    try:
+        pid = int((state / "pid").read_text())
+        where = json.loads((state / "server.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return {**where, "env": str(state / "env")} if runs_home(pid, state / "home") else None
 
 
 def runs_home(pid: int, home: Path) -> bool:
@@ -300,6 +320,7 @@ def stop_background(state: Path = STATE) -> str:
         return "No Neo4j was running."
     pid_file.unlink()
     (state / "env").unlink(missing_ok=True)  # its exports name a server no longer there
+    (state / "server.json").unlink(missing_ok=True)
     if not text.isdigit():
         return f"No Neo4j was stopped: {pid_file} held {text[:20]!r}, not a process id."
     if not runs_home(int(text), state / "home"):
