@@ -280,11 +280,15 @@ def start_background(state: Path = STATE) -> Neo4jServer:
 
 
 def record_background(server: "Neo4jServer", state: Path) -> None:
-    """Keep the server's exports (0600) and, without the secret, where it is."""
+    """Keep the server's pid, its exports (0600) and, without the secret, where it is and
+    which home it runs (so a reused pid is never taken for it)."""
+    state.mkdir(parents=True, exist_ok=True)
+    (state / "pid").write_text(str(server.pid))
     fd = os.open(state / "env", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as env:
         env.write(server.exports() + "\n")
-    where = {"uri": server.uri, "user": USER, "browser_url": server.browser_url}
+    where = {"uri": server.uri, "user": USER, "browser_url": server.browser_url,
+             "home": str(server.home)}  # fmt: skip
     (state / "server.json").write_text(json.dumps(where) + "\n")
 
 
@@ -296,7 +300,8 @@ def background_server(state: Path = STATE) -> dict[str, str] | None:
         where = json.loads((state / "server.json").read_text())
     except (OSError, ValueError):
         return None
-    return {**where, "env": str(state / "env")} if runs_home(pid, state / "home") else None
+    home = Path(str(where.pop("home", state / "home")))
+    return {**where, "env": str(state / "env")} if runs_home(pid, home) else None
 
 
 def runs_home(pid: int, home: Path) -> bool:
