@@ -240,3 +240,23 @@ def resolve(written: str) -> ModelInfo:
         return found[0].model
     family = _VERSION.sub("", sizeless).rstrip(" -_") or sizeless
     return ModelInfo(sizeless or cleaned, family, "unknown", (cleaned,))
+
+
+def _forms(written: str) -> list[str]:
+    """The lower-case ways a user types one name: as written, without separators, and with
+    hyphens and spaces swapped ("ESM-2": esm-2, esm2, esm 2)."""
+    low = " ".join(written.lower().split())
+    return [low, re.sub(r"[\s_.-]", "", low), low.replace("-", " "), low.replace(" ", "-")]
+
+
+@cache
+def spellings(name: str, family: str) -> tuple[str, ...]:
+    """Every lower-case name a Model answers to in a query (its `aliases` on the graph): its
+    name, its family's name and, for a catalogued model, the catalogue's aliases, each in the
+    forms of `_forms`. The queries match `toLower($model) IN m.aliases`, so a family's name
+    means every model of the family and an alias means its model, in Browser as in the CLI."""
+    known = resolve(name)
+    catalogued = known.name == name and known.family == family
+    written = [name, family, *(known.aliases if catalogued else ())]
+    forms = (form for w in written for form in _forms(w))
+    return tuple(dict.fromkeys(f for f in forms if f and ";" not in f))

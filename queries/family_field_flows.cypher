@@ -4,13 +4,16 @@
 // adopters first.
 //
 // Parameters:
-//   $family = null    only this family (a model's name gives its family); null for every family
+//   $family = null    only this family, any case (a model's name or alias gives its family); null for every family
 //   $max_rank = 0     a paper counts in a field through topics of rank <= max_rank
 //   $science_fields = [11,13,16,19,23,24,28,31]   the fields a topic of rank >= 1 may add; null for every field
 //   $min_papers = 1   leave out family-field pairs with fewer papers
 // Columns: family, field_id, field, first_year, last_year, papers
+OPTIONAL MATCH (named:Model)
+WHERE toLower($family) IN named.aliases
+WITH collect(DISTINCT named.family) AS families
 MATCH (p:Paper)-[:HAS_REUSE]->(:Reuse)-[:REUSES]->(m:Model)
-WHERE $family IS NULL OR m.family = $family
+WHERE $family IS NULL OR m.family IN families
 MATCH (p)-[f_rel:IN_FIELD]->(f:Field)
 WHERE f_rel.rank <= $max_rank
   AND (f_rel.rank = 0 OR $science_fields IS NULL OR f.id IN $science_fields)

@@ -6,7 +6,7 @@
 // to ask, e.g., which PTMs moved from the life sciences into Earth and Planetary Sciences.
 //
 // Parameters:
-//   $model = null         only this model or family (e.g. "AlphaFold"); null for all
+//   $model = null         only this model or family by any of its names, any case (e.g. "AlphaFold"); null for all
 //   $kind = null          only models of this kind, e.g. "structure predictor"
 //   $from_domain = null   only models first reused in this domain (Life Sciences, Physical Sciences, Health Sciences, Social Sciences)
 //   $field = null         only moves into this field, by id or name; null for every field
@@ -14,7 +14,7 @@
 //   $science_fields = [11,13,16,19,23,24,28,31]   the fields a topic of rank >= 1 may add; null for every field
 // Columns: model, family, first_field, first_domain, first_year, field, domain, arrived, years_later, papers
 MATCH (p:Paper)-[:HAS_REUSE]->(:Reuse)-[:REUSES]->(m:Model)
-WHERE ($model IS NULL OR m.name = $model OR m.family = $model)
+WHERE ($model IS NULL OR toLower($model) IN m.aliases)
   AND ($kind IS NULL OR m.kind = $kind)
 MATCH (p)-[f_rel:IN_FIELD]->(f:Field)
 WHERE f_rel.rank <= $max_rank

@@ -5,7 +5,7 @@
 //
 // Parameters:
 //   $field = null     a field id or name, e.g. 28 or "Neuroscience" (through topics of rank <= max_rank)
-//   $model = null     a model or family, e.g. "ESM-2" or "AlphaFold"
+//   $model = null     a model or family by any of its names, any case, e.g. "ESM-2", "esm2" or "AlphaFold"
 //   $kind = null      only models of this kind, e.g. "protein language model"
 //   $pattern = null   conceptual, adaptation, deployment (or undetermined)
 //   $stage = null     Observation, Background, Hypothesis, Test, Analysis, Conclusion (or undetermined)
@@ -15,7 +15,7 @@
 // Columns: paper, title, doi, year, fields, models, patterns, stages
 MATCH (p:Paper)-[:HAS_REUSE]->(u:Reuse)-[:REUSES]->(m:Model)
 WHERE p.status = 'extracted'
-  AND ($model IS NULL OR m.name = $model OR m.family = $model)
+  AND ($model IS NULL OR toLower($model) IN m.aliases)
   AND ($kind IS NULL OR m.kind = $kind)
 OPTIONAL MATCH (u)-[:WITH_PATTERN]->(pat:Pattern)
 OPTIONAL MATCH (u)-[:AT_STAGE]->(s:Stage)

@@ -94,7 +94,7 @@ def test_tables_at_80_and_120_columns(tmp_path: Path) -> None:
     assert kg(tmp_path, "demo").returncode == 0
     top = run_at(tmp_path, 80, "query", "top_ptms")
     assert "┃ model" in top and len(top.splitlines()) < 20  # a table, not ten cards
-    assert "not shown at this width: adaptation, deployment, conceptual," in top  # numbers
+    assert "not shown at this width: adaptation, deployment, conceptual" in top  # numbers
     behind = run_at(tmp_path, 120, "query", "papers_behind", "-p", "limit=5")
     assert max(map(len, behind.splitlines())) <= 120
     dois = [r["doi"] for r in json.loads(run_at(tmp_path, 120, "query", "papers_behind",

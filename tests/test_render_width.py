@@ -48,10 +48,18 @@ def test_patterns_by_field_keeps_the_pattern_at_80_columns(
 ) -> None:
     text = shown_at(answers["patterns_by_field"], 80)
     assert "adaptation" in text and "pattern" in text.split("┡")[0]
-    assert "not shown at this width: undetermined" in text
+    assert "undetermined" in text.rsplit("┘", 1)[-1]  # left out, or said once, under it
 
 
 def test_key_columns_run_to_the_first_number_after_text() -> None:
     row = {"field_id": 1, "field": "x", "pattern": "y", "reuses": 2, "share": 0.5}
     assert render.key_columns([row], list(row)) == ["field_id", "field", "pattern"]
     assert render.key_columns([{"stage": "Test", "n": 1}], ["stage", "n"]) == ["stage"]
+
+
+def test_a_whole_table_count_is_said_once(answers: dict[str, list[dict[str, object]]]) -> None:
+    """stages_overall repeats its undetermined count on every row: the table says it once."""
+    rows = answers["stages_overall"]
+    text = shown_at(rows, 80)
+    assert text.count("undetermined") == 1
+    assert f"undetermined: {rows[0]['undetermined']} on every row" in text

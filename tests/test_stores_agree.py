@@ -164,3 +164,34 @@ def test_the_synthetic_corpus_is_as_hard_as_it_says(tmp_path: Path) -> None:
     assert {r.role.value for r in named} == {"used", "created", "mentioned"}
     assert any(r.pattern.value == "undetermined" for r in named)
     assert any(r.stage.value == "undetermined" for r in named)
+
+
+# Names as a Browser user types them with `:param`: canonical, aliases in any case, families,
+# a model's name where a family is asked for, fields by id and by name.
+NAMES = {
+    "model": ["ESM-2", "esm2", "Esm-2", "AlphaFold", "alphafold", "AF2", "AlphaFold2"],
+    "family": ["AlphaFold", "alphafold2", "ESM", "esm2"],
+    "field": ["28", "13", "Neuroscience"],
+}
+
+
+@pytest.mark.parametrize(
+    "name", [m for m in sorted(queries.modules()) if NAMES.keys() & queries.get(m).parameters]
+)
+def test_a_name_means_the_same_in_browser_as_in_the_cli(
+    stores: dict[str, tuple[GraphStore, GraphStore]],
+    name: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The raw module with the name as written (what Browser runs) answers the rows the CLI
+    gives for it, on both stores: the names are matched in the Cypher, not before it."""
+    module = queries.get(name)
+    answered = 0
+    for store in pair(stores, "demo", tmp_path_factory):
+        for param in sorted(NAMES.keys() & module.parameters):
+            for written in NAMES[param]:
+                browser = store.run(module.cypher, queries.parameters_for(module, {param: written}))
+                cli = queries.run(store, name, {param: written})
+                assert typed(cli) == typed(browser), f"{name} {param}={written}"
+                answered += bool(browser)
+    assert answered, f"{name} answered nothing for any name"

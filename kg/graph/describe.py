@@ -3,7 +3,8 @@ holds (tests/test_schema.py keeps the two equal), read from kg/graph/schema.py a
 
 from kg.graph.schema import SCHEMA, NodeType, PropertyType, RelType, Schema
 
-_TYPE_NAMES = {str: "string", int: "integer", float: "float", bool: "boolean"}
+_TYPE_NAMES = {str: "string", int: "integer", float: "float", bool: "boolean",
+               list: "list of strings"}  # fmt: skip
 
 
 def _properties(properties: dict[str, PropertyType], key: str | None = None) -> str:

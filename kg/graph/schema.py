@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal
 
+from extract.catalogue import spellings
 from extract.model_kinds import model_kind
 from extract.records import ExtractionFailure, Outcome, Reuse, Work
 from extract.taxonomy import PATTERNS, STAGE_ORDER, Pattern, Role, Stage
@@ -36,7 +37,7 @@ from extract.taxonomy import PATTERNS, STAGE_ORDER, Pattern, Role, Stage
 Row = dict[str, Any]
 Part = Literal["work", "outcome"]
 PaperRows = tuple[Row, Row]  # (work row, outcome row) of one paper
-PropertyType = type  # str, int, float or bool
+PropertyType = type  # str, int, float, bool, or list (of strings)
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,8 @@ def _with_role(role: Role, outcome: Outcome) -> list[Reuse]:
 
 def _model(reuse: Reuse) -> Row:
     return {"name": reuse.model, "family": reuse.family, "modality": reuse.modality,
-            "kind": model_kind(reuse.family, reuse.modality)}  # fmt: skip
+            "kind": model_kind(reuse.family, reuse.modality),
+            "aliases": list(spellings(reuse.model, reuse.family))}  # fmt: skip
 
 
 def reuse_id(work_id: str, model: str) -> str:
@@ -191,7 +193,7 @@ SCHEMA = Schema(
         NodeType(
             "Model",
             "name",
-            {"name": str, "family": str, "modality": str, "kind": str},
+            {"name": str, "family": str, "modality": str, "kind": str, "aliases": list},
             indexes=("family", "kind"),
         ),
         NodeType("Reuse", "id", {"id": str, **_REUSE}, owned=True),

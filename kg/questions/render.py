@@ -125,8 +125,10 @@ def table(
     wraps whole words; when it cannot fit, columns are left out (other text first, then
     numbers, from the right, named under the table; never the key columns that say what a
     row is), and only a table that still cannot fit is shown one record at a time, a line a
-    value."""
+    value. A whole-table count repeated on every row (`undetermined`) is said once, under it."""
     columns = list(rows[0]) if rows else list(columns)
+    once = _said_once(rows, columns)
+    columns = [c for c in columns if c not in once]
     widths = _widths(rows, columns)
     room = width if width is not None else get_console().width
     shown = _shown(rows, columns, widths, room) if rows else columns
@@ -143,9 +145,23 @@ def table(
         # Text, not str: a value from a paper is shown as written, never read as markup
         out.add_row(*(Text(cell(row.get(c))) for c in shown))
     left_out = [c for c in columns if c not in shown]
+    notes = [f"{c.replace('_', ' ')}: {cell(v)} on every row" for c, v in once.items()]
     if left_out:
-        out.caption = f"not shown at this width: {', '.join(left_out)} (-f csv shows every column)"
+        notes.append(f"not shown at this width: {', '.join(left_out)} (-f csv shows every column)")
+    out.caption = "\n".join(notes) or None
     return _titled(title, out)
+
+
+# Columns a module repeats on every row because they count the whole answer (reuses whose
+# pattern or stage nothing decided, beside the shares they are left out of).
+_WHOLE_TABLE_COUNTS = ("undetermined",)
+
+
+def _said_once(rows: Sequence[Row], columns: Sequence[str]) -> dict[str, object]:
+    """The whole-table counts that hold one value on every row: said once, under the table."""
+    return {c: rows[0].get(c) for c in columns
+            if c in _WHOLE_TABLE_COUNTS and len(rows) > 1
+            and len({cell(row.get(c)) for row in rows}) == 1}  # fmt: skip
 
 
 def _titled(title: str | None, table: Table) -> RenderableType:

@@ -1,7 +1,7 @@
 """Query parameters that name a model or a field, resolved against the graph before a query
-runs: a model as the loader resolves names (case, hyphens, spaces, sizes; a family stands
-for its members), a field by id or by name. A name the graph does not hold is one line with
-the nearest names it does hold, never an empty answer.
+runs: a model or family by any name its Model nodes answer to (as the Cypher reads it), else
+as the loader resolves names (sizes); a field by id or by name. A name the graph does not
+hold is one line with the nearest names it does hold, never an empty answer.
 """
 
 import re
@@ -36,32 +36,27 @@ def _suggest(wanted: str, known: dict[str, str]) -> str:
 
 
 def model_name(store: GraphStore, written: str) -> str:
-    """The Model name or family in the graph that `written` means. A family's own name means
-    the family first (AlphaFold: every AlphaFold model, not the AlphaFold2 the loader reads
-    it as), as the modules' Cypher reads it (`m.name = $model OR m.family = $model`), so the
-    CLI and Neo4j Browser answer a family or a canonical name with the same rows."""
+    """What `$model` (or `$family`) should be for `written`. The modules match a model by any
+    of its names, in the Cypher (`toLower($model) IN m.aliases`: its name, its family's
+    name, the catalogue's aliases), so that Neo4j Browser and the CLI answer a name alike;
+    the CLI passes the graph's own spelling of the same models (one model: its name; a
+    family: the family's name), which a user's own Cypher (`m.name = $model`) reads too. A
+    name no Model answers to is read as the loader reads it ("ESM-2 650M": ESM-2), else it
+    is one line with the nearest names the graph holds."""
     rows = store.run(statement("lookup/models"), {})
+    for candidate in (written, resolve_model(written).name):
+        answering = [r for r in rows if candidate.lower() in (r["aliases"] or ())]
+        if len({r["name"] for r in answering}) == 1:
+            return str(answering[0]["name"])
+        family = {r["family"] for r in answering if key(r["family"] or "") == key(candidate)}
+        if len(family) == 1:
+            return str(family.pop())
+        if answering:
+            return candidate
     names = {key(r["name"]): r["name"] for r in rows}
     families = {key(r["family"]): r["family"] for r in rows if r["family"]}
-    if key(written) in families:
-        return str(families[key(written)])
-    canonical = resolve_model(written)
-    for candidate in (written, canonical.name):
-        if key(candidate) in names:
-            return str(names[key(candidate)])
     hint = _suggest(written, names | families) or "; `kg query top_ptms` lists the models"
     raise InputRejected(f"no such model or family in the graph: {written!r}{hint}")
-
-
-def family_name(store: GraphStore, written: str) -> str:
-    """The family in the graph that `written` means: a family by its name, else the family
-    of the model it names (AlphaFold2: AlphaFold)."""
-    rows = store.run(statement("lookup/models"), {})
-    families = {key(r["family"]): r["family"] for r in rows if r["family"]}
-    if key(written) in families:
-        return str(families[key(written)])
-    model = model_name(store, written)
-    return str(next(r["family"] for r in rows if r["name"] == model))
 
 
 def field_value(store: GraphStore, written: object) -> str:
@@ -119,7 +114,7 @@ def resolve_names(store: GraphStore, values: dict[str, Any]) -> dict[str, Any]:
     if resolved.get("kind") is not None:
         resolved["kind"] = _one_of("kind", str(resolved["kind"]), [*KINDS, "unknown"])
     if resolved.get("family") is not None:
-        resolved["family"] = family_name(store, str(resolved["family"]))
+        resolved["family"] = model_name(store, str(resolved["family"]))
     if resolved.get("field") is not None:
         resolved["field"] = field_value(store, resolved["field"])
     return resolved

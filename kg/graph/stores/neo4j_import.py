@@ -2,12 +2,12 @@
 
 Neo4j's import tool writes its store files directly, with the database offline, from CSV
 files whose header rows name each column's role and type (per its operations manual):
-`:ID(space)` for a node's key within an id space, `name:int` / `:float` / `:boolean` for a
-typed property (strings need no type), `:START_ID(space)` and `:END_ID(space)` for a
-relationship's ends; the label and type come from `--nodes=Label=file` and
-`--relationships=TYPE=file`. The rows are the loader's own, as for FalkorDB's GRAPH.BULK, and
-the files, columns and types come from the schema (kg/graph/schema.py), so the imported graph
-is the one `kg load` would MERGE.
+`:ID(space)` for a node's key within an id space, `name:int` / `:float` / `:boolean` /
+`:string[]` for a typed property (strings need no type; an array's items are split at ';'),
+`:START_ID(space)` and `:END_ID(space)` for a relationship's ends; the label and type come
+from `--nodes=Label=file` and `--relationships=TYPE=file`. The rows are the loader's own, as
+for FalkorDB's GRAPH.BULK, and the files, columns and types come from the schema
+(kg/graph/schema.py), so the imported graph is the one `kg load` would MERGE.
 
 The command is checked against the real tool (5.26, `org.neo4j.cli.AdminTool`) by
 tests/test_neo4j_import.py: `--multiline-fields=true` because quoted cells may span lines,
@@ -28,7 +28,7 @@ from typing import Any
 from kg.graph.schema import SCHEMA, PaperRows, Schema, edges_of, end_nodes, paper_node
 
 # the import tool's names for the property types; a string needs none
-_TYPES: dict[type, str] = {int: "int", float: "float", bool: "boolean"}
+_TYPES: dict[type, str] = {int: "int", float: "float", bool: "boolean", list: "string[]"}
 
 
 def _header(properties: dict[str, type]) -> list[str]:
@@ -37,7 +37,10 @@ def _header(properties: dict[str, type]) -> list[str]:
 
 def _cell(value: Any) -> Any:
     """A property as a cell: None is an empty unquoted field (no property), and every
-    string is quoted, so that "" is an empty string, as `kg load` stores it."""
+    string is quoted, so that "" is an empty string, as `kg load` stores it; a list is its
+    strings joined by the import tool's array delimiter (';', which aliases never hold)."""
+    if isinstance(value, list):
+        return ";".join(value)
     return str(value).lower() if isinstance(value, bool) else value
 
 
