@@ -3,11 +3,20 @@
 build of the store it points at."""
 
 import os
+import threading
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
-from kg.graph.stores.neo4j_server import Neo4jServer, background_server, record_background
+from kg.graph.stores.neo4j_server import (
+    Neo4jServer,
+    background_server,
+    record_background,
+    start_guide,
+    stop_background,
+)
 from kg.questions.browser import browser_line, browser_target
 from tests.fixtures import kg, kg_env
 
@@ -47,3 +56,32 @@ def test_kg_where_names_the_build_of_the_store_it_points_at(tmp_path: Path) -> N
     neo = kg_env(tmp_path, "where", KG_STORE="neo4j", NEO4J_URI="bolt://127.0.0.1:1").stdout
     assert "Last build of this store" not in neo
     assert "No build of this store from this workspace yet" in neo and "FalkorDB" in neo
+
+
+def test_the_guide_make_neo4j_serves_is_fetched_cross_origin_and_stopped_with_it(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / ".neo4j"
+    state.mkdir()
+    url = start_guide(state)
+    pid = int((state / "guide.pid").read_text())
+    threading.Thread(target=os.waitpid, args=(pid, 0), daemon=True).start()  # reap it
+    try:
+        for _ in range(100):  # the process writes the page, then listens
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    page, headers = response.read().decode(), response.headers
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert (
+            "<title>ptm-kg" in page and page.count("<slide") == 9
+        )  # the start, 7 questions, the schema
+        assert headers["Access-Control-Allow-Origin"] == "*"
+        preflight = urllib.request.Request(url, method="OPTIONS")
+        with urllib.request.urlopen(preflight, timeout=2) as response:
+            assert response.status == 204
+    finally:
+        assert stop_background(state) == "No Neo4j was running."
+    time.sleep(0.5)
+    assert not Path(f"/proc/{pid}").exists() and not (state / "guide.pid").exists()

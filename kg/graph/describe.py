@@ -7,8 +7,13 @@ _TYPE_NAMES = {str: "string", int: "integer", float: "float", bool: "boolean",
                list: "list of strings"}  # fmt: skip
 
 
+def type_name(kind: PropertyType) -> str:
+    """A property type in words: string, integer, float, boolean, list of strings."""
+    return _TYPE_NAMES[kind]
+
+
 def _properties(properties: dict[str, PropertyType], key: str | None = None) -> str:
-    named = [f"`{name}` {_TYPE_NAMES[kind]}" + (" (key)" if name == key else "")
+    named = [f"`{name}` {type_name(kind)}" + (" (key)" if name == key else "")
              for name, kind in properties.items()]  # fmt: skip
     return ", ".join(named) or "—"
 

@@ -2,15 +2,22 @@
 // downloads a browser). Reads one JSON object on stdin, written by tests/test_browser.py:
 //   chromium, url (Browser, with ?dbms=bolt://neo4j@host:port), password,
 //   favourites (path of kg browser's zip), style (path of its .grass file),
-//   params (object), folder and question (the favourite to run), screenshot (path)
-// and prints one JSON object: the favourites shown, the style frame's text, and the result
-// frame's rows as the Browser's table shows them.
+//   params (object), folder and question (the favourite to run), guide (the :guide URL),
+//   guideQuestion (the slide to run), pattern (a Pattern to expand), start (the Cypher
+//   of the screenshot), screenshot (path)
+// and prints one JSON object: the style frame's text, the favourite's rows as Browser's
+// table shows them, the guide's first title and the rows of the slide's query, the nodes and
+// relationships drawn once the Pattern node is expanded, and the start graph's node count.
 //
 // What we relied on (neo4j/neo4j-browser sources and manual): the `dbms` and
 // `preselectAuthMethod` URL parameters fill the connect frame; files dropped on the app's
 // `.filedrop` element are read by FileDrop: a .zip is imported as favourites, a .grass file
 // is applied as the graph style and answered with a `:style` frame. `:param name => value`
 // sets a parameter as Cypher reads it (`:params {...}` would make every number a float).
+// `:guide URL` opens the guide drawer (data-testid guidesDrawer, guideNextSlide); Browser
+// puts a play icon (an <i>) first in each `pre.runnable`, which runs the block; the graph
+// view draws nodes as `svg g.node` and relationships as `svg g.relationship`, and a
+// double-click on a node adds its neighbours.
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { chromium } from 'playwright-core'
@@ -77,6 +84,44 @@ try {
   await table.waitFor()
   await page.waitForTimeout(1000)
   report.rows = await table.locator('tr').allInnerTexts()
+
+  // the guide: play it, page to the question, run its blocks (parameters, then the query)
+  await run(page, `:guide ${input.guide}`)
+  const drawer = page.getByTestId('guidesDrawer')
+  await drawer.locator('pre.runnable').first().waitFor()
+  report.guideTitle = await drawer.locator('h3').first().innerText()
+  for (let i = 0; i < 12 && !(await drawer.getByText(input.guideQuestion).count()); i++) {
+    await page.getByTestId('guideNextSlide').click()
+  }
+  const blocks = drawer.locator('pre.runnable:visible')
+  for (let i = 0; i < await blocks.count(); i++) {
+    await blocks.nth(i).locator('i').first().click()  // Browser's play icon: runs the block
+    await page.waitForTimeout(500)
+  }
+  const answer = page.getByTestId('frame').first()
+  report.guideCommand = await answer.getByTestId('frameCommand').innerText()
+  await answer.locator('table').waitFor()
+  await page.waitForTimeout(1000)
+  report.guideRows = await answer.locator('table tr').allInnerTexts()
+
+  // a Pattern node alone, then its neighbours (a double-click expands a node)
+  await run(page, `MATCH (pattern:Pattern {name: '${input.pattern}'}) RETURN pattern`)
+  const pattern = page.getByTestId('frame').first()
+  await pattern.locator('svg g.node').first().waitFor()
+  await page.waitForTimeout(1500)
+  await pattern.locator('svg g.node').first().dblclick()
+  await page.waitForTimeout(3000)
+  report.expanded = {
+    nodes: await pattern.locator('svg g.node').count(),
+    relationships: await pattern.locator('svg g.relationship').count()
+  }
+
+  // the graph a researcher starts from, styled: the screenshot
+  await run(page, input.start)
+  const graph = page.getByTestId('frame').first()
+  await graph.locator('svg g.node').first().waitFor()
+  await page.waitForTimeout(4000)
+  report.startNodes = await graph.locator('svg g.node').count()
   await page.screenshot({ path: input.screenshot })
 } catch (error) {
   report.error = String(error)

@@ -19,8 +19,10 @@ What we relied on, read in neo4j/neo4j's sources (5.26):
   (strict validation refuses unknown ones): `server.bolt.listen_address`,
   `server.http.listen_address`, `server.https.enabled`, `dbms.security.auth_enabled`,
   `dbms.usage_report.enabled` (usage reporting), `client.allow_telemetry` (Browser's),
-  `server.memory.pagecache.size`. The heap is the JVM's `-Xmx`: the server.memory.heap.*
-  settings are read by the bootloader script, which we do not use.
+  `server.memory.pagecache.size`, `browser.remote_content_hostname_whitelist` (the hosts
+  Browser fetches a `:guide` from, handed to it by `dbms.clientConfig`). The heap is the
+  JVM's `-Xmx`: the server.memory.heap.* settings are read by the bootloader script, which
+  we do not use.
 - Neo4j Browser (org.neo4j.client:neo4j-browser) is served at /browser/ when its jar is on
   the classpath.
 """
@@ -33,6 +35,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,6 +157,8 @@ class Neo4jServer:
             "client.allow_telemetry": "false",
             "server.memory.pagecache.size": self.pagecache,
             "db.tx_log.rotation.retention_policy": "1 files",
+            # Browser plays `:guide URL` only from these hosts: ours serves on loopback
+            "browser.remote_content_hostname_whitelist": "guides.neo4j.com,localhost,127.0.0.1",
         }
         conf = "".join(f"{key}={value}\n" for key, value in settings.items())
         (self.home / "conf").mkdir(parents=True, exist_ok=True)
@@ -275,20 +280,36 @@ def start_background(state: Path = STATE) -> Neo4jServer:
         server = Neo4jServer(state / "home", pid_file=state / "pid")
         server.create()
         server.start(detached=True)
-        record_background(server, state)
+        record_background(server, state, start_guide(state))
     return server
 
 
-def record_background(server: "Neo4jServer", state: Path) -> None:
-    """Keep the server's pid, its exports (0600) and, without the secret, where it is and
-    which home it runs (so a reused pid is never taken for it)."""
+def start_guide(state: Path) -> str:
+    """The ptm-kg guide served beside the server (kg/questions/browser/serve.py), in a
+    process of its own that `stop_background` ends; its URL for `:guide`."""
+    from kg.questions.browser.guide import GUIDE_FILE
+    from kg.questions.browser.serve import HOST
+
+    port = free_port()
+    guide = subprocess.Popen(
+        [sys.executable, "-m", "kg.questions.browser.serve", str(state / "guide"), str(port)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True, cwd=REPO,
+    )  # fmt: skip
+    (state / "guide.pid").write_text(str(guide.pid))
+    return f"http://{HOST}:{port}/{GUIDE_FILE}"
+
+
+def record_background(server: "Neo4jServer", state: Path, guide_url: str = "") -> None:
+    """Keep the server's pid, its exports (0600) and, without the secret, where it is, its
+    guide's URL and which home it runs (so a reused pid is never taken for it)."""
     state.mkdir(parents=True, exist_ok=True)
     (state / "pid").write_text(str(server.pid))
     fd = os.open(state / "env", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as env:
         env.write(server.exports() + "\n")
     where = {"uri": server.uri, "user": USER, "browser_url": server.browser_url,
-             "home": str(server.home)}  # fmt: skip
+             "guide_url": guide_url, "home": str(server.home)}  # fmt: skip
     (state / "server.json").write_text(json.dumps(where) + "\n")
 
 
@@ -318,6 +339,7 @@ def runs_home(pid: int, home: Path) -> bool:
 def stop_background(state: Path = STATE) -> str:
     """Stop the server `state`/pid names when it is this checkout's own; what happened, in
     one line."""
+    _stop_guide(state)
     pid_file = state / "pid"
     try:
         text = pid_file.read_text().strip()
@@ -334,8 +356,20 @@ def stop_background(state: Path = STATE) -> str:
     return "Neo4j stopped."
 
 
+def _stop_guide(state: Path) -> None:
+    """End the guide server `start_guide` left, when that pid still runs it."""
+    pid_file = state / "guide.pid"
+    try:
+        pid = int(pid_file.read_text())
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except (OSError, ValueError):
+        args, pid = [], 0
+    pid_file.unlink(missing_ok=True)
+    if b"kg.questions.browser.serve" in args and str(state / "guide").encode() in args:
+        stop_process(pid)
+
+
 def main(argv: list[str], state: Path = STATE) -> int:
-    import sys
 
     if argv[:1] == ["stop"]:
         print(stop_background(state), file=sys.stderr)
@@ -347,7 +381,8 @@ def main(argv: list[str], state: Path = STATE) -> int:
         return 1
     print(
         f"Neo4j {NEO4J_VERSION} started in {server.started_in:.1f} s (pid {server.pid}); "
-        f"Browser: {server.browser_url} ; stop it with `make neo4j-stop`",
+        f"Browser: {server.browser_url} (its guide: `kg browser`); stop it with "
+        "`make neo4j-stop`",
         file=sys.stderr,
     )
     print(server.exports())
@@ -355,6 +390,4 @@ def main(argv: list[str], state: Path = STATE) -> int:
 
 
 if __name__ == "__main__":
-    import sys
-
     raise SystemExit(main(sys.argv[1:]))
