@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from kg.graph.statements import statement
 from kg.graph.stores.neo4j import Neo4jStore
 from kg.graph.stores.neo4j_server import Neo4jServer
 from kg.questions import queries
 from kg.questions.browser import export_kit
-from kg.questions.browser.guide import FIELD_GRAPH
 from kg.questions.browser.serve import guide_server, guide_url, write_guide
 from tests.corpora import load_demo
 
@@ -67,7 +67,7 @@ def test_browser_runs_a_favourite_with_its_parameters_and_the_style(
         "guide": guide_url(guide),
         "guideQuestion": guided.question,
         "pattern": PATTERN,
-        "start": FIELD_GRAPH,
+        "start": statement("browser/field_graph"),
         "screenshot": str(tmp_path / "browser.png"),
     }
     try:

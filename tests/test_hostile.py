@@ -100,7 +100,8 @@ def test_hostile_values_at_every_parameter_of_every_query_leave_the_graph_unchan
                     asked += 1
                 except (InputRejected, QueryFailed):
                     refused += 1
-                for value in (raw, _parsed(raw)):  # straight to the store, unchecked
+                parsed = _parsed(raw)  # straight to the store, unchecked: as written and read
+                for value in (raw, parsed) if parsed != raw else (raw,):
                     try:
                         graph.run(module.cypher, module.defaults() | {name: value})
                         asked += 1

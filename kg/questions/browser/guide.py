@@ -23,12 +23,6 @@ from kg.graph.statements import statement
 from kg.questions import queries
 
 TITLE = "ptm-kg: pre-trained models in the natural sciences"
-# One field's reuses drawn whole: its papers, their Reuse nodes, models, patterns and stages.
-FIELD_GRAPH = """// One field's reuses (13: Biochemistry, Genetics and Molecular Biology; any id)
-MATCH (f:Field {id: 13})<-[:IN_FIELD {rank: 0}]-(p:Paper)
-MATCH (p)-[:HAS_REUSE]->(u:Reuse)-[:REUSES]->(m:Model)
-OPTIONAL MATCH (u)-[:WITH_PATTERN|AT_STAGE]->(part)
-RETURN f, p, u, m, collect(part) AS parts"""
 GUIDE_FILE = "ptm-kg.html"
 
 # The slides after the first: the study's three questions, then the flows, then the
@@ -102,9 +96,9 @@ def guide_html(schema: Schema = SCHEMA) -> str:
         "other reuses):</p>",
         _runnable(statement("browser/start")),
         "<p>A whole field, drawn:</p>",
-        _runnable(FIELD_GRAPH),
+        _runnable(statement("browser/field_graph")),
         "<p>From a pattern to everything that reuses a model that way:</p>",
-        _runnable("MATCH (pattern:Pattern {name: 'adaptation'}) RETURN pattern"),
+        _runnable(statement("browser/pattern")),
     )
     slides = [first, *(_question(queries.get(name)) for name in SLIDES), _schema(schema)]
     return (f"<title>{escape(TITLE)}</title>\n<article class=\"guide\">\n"
