@@ -1,0 +1,86 @@
+"""The bulk half of `kg fetch`: works from a local OpenAlex snapshot (--snapshot), DOIs
+mapped to PMCIDs (--pmcid-map, else the ID Converter), and full text from local bulk
+packages (--bulk)."""
+
+import os
+from pathlib import Path
+
+from extract.parse_openalex import STUDY_TERMS, StudyFilter
+from kg.cli.app import err, out, progress
+from kg.settings import Settings, max_bytes, politeness
+from kg.sources.bounded import Refused
+from kg.sources.bulk.packages import packages_in
+from kg.sources.bulk.read import BulkReport, read_packages
+from kg.sources.fulltext.client import Failed
+from kg.sources.fulltext.pmcids import convert_dois, read_mapping_file
+from kg.sources.snapshot import Selection, SnapshotReport, select_works
+from kg.workspace import Workspace
+
+
+def from_snapshot(
+    workspace: Workspace,
+    directory: Path,
+    search: list[str] | None,
+    years: tuple[int, int],
+    study: StudyFilter,
+) -> SnapshotReport:
+    selection = Selection(tuple(search or STUDY_TERMS), years, study)
+    with progress(0) as step:
+        report = select_works(workspace, directory, selection, lambda n: step("works", n))
+    out.print(f"OpenAlex snapshot {directory}: {report.files} file(s), {report.candidates} "
+              f"work(s) passed the filters, {report.stored} stored (no API call)",
+              markup=False, highlight=False)  # fmt: skip
+    return report
+
+
+def map_pmcids(
+    workspace: Workspace, settings: Settings, mapping_file: Path | None, ask: bool
+) -> None:
+    """PMCIDs for kept works that OpenAlex gave none: from the mapping file when given,
+    else (when `ask`) from the ID Converter. A failing converter is one line, not the end
+    of the fetch: the works keep the other services."""
+    dois = workspace.unmapped_dois()
+    if not dois:
+        return
+    if mapping_file is not None:
+        wanted = set(dois)
+        mapped: dict[str, str | None] = dict.fromkeys(dois)
+        mapped.update(read_mapping_file(mapping_file, wanted))
+        workspace.store_pmcids(mapped, f"file:{mapping_file.name}")
+        found = sum(1 for v in mapped.values() if v)
+        out.print(f"PMCIDs: {found} of {len(dois)} DOI(s) mapped by {mapping_file.name}",
+                  markup=False, highlight=False)  # fmt: skip
+        return
+    if not ask:
+        return
+    found = 0
+
+    def store(batch: dict[str, str | None]) -> None:
+        nonlocal found
+        workspace.store_pmcids(batch, "idconv")
+        found += sum(1 for v in batch.values() if v)
+
+    try:
+        requests = convert_dois(dois, settings.idconv_url, politeness(settings, 1), store)
+    except (Failed, Refused) as error:
+        err.print(f"note: the ID Converter failed ({error}); the works without a PMCID keep "
+                  "the other services", markup=False, highlight=False)  # fmt: skip
+        return
+    out.print(f"PMCIDs: {found} of {len(dois)} DOI(s) mapped by the ID Converter "
+              f"({requests} request(s))", markup=False, highlight=False)  # fmt: skip
+
+
+def read_bulk(
+    workspace: Workspace, settings: Settings, paths: list[Path], workers: int | None
+) -> BulkReport:
+    packages = packages_in(paths)
+    wanted = len(workspace.wanted_by_id()[0])
+    with progress(wanted) as step:
+        report = read_packages(workspace, packages, max_bytes(settings),
+                               workers or os.cpu_count() or 1,
+                               lambda n: step("bulk", n))  # fmt: skip
+    found = ", ".join(f"{n} from {s}" for s, n in sorted(report.by_service.items())) or "none"
+    out.print(f"Bulk packages: {report.packages} ({report.skipped} read before, skipped), "
+              f"{report.articles} article(s) read, {report.parsed} parsed; found {found}",
+              markup=False, highlight=False)  # fmt: skip
+    return report
