@@ -157,10 +157,10 @@ def fetch(
         texts = store_texts(workspace, workspace.works(kept_only=True), archive)
         bulk_cli.map_pmcids(workspace, settings, pmcid_map, not no_fulltext)
         packages = bulk_cli.read_bulk(workspace, settings, bulk, bulk_workers) if bulk else None
-        retracted = workspace.retracted()
         web = None if no_fulltext else _fetch_fulltext(workspace, settings, fulltext_concurrency,
                                                        refresh)  # fmt: skip
         failures = workspace.failures()
+        retracted = workspace.retracted()
         coverage = workspace.coverage()
     finally:
         workspace.close()

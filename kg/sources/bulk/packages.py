@@ -110,7 +110,11 @@ def split_articles(chunks: Iterable[bytes], max_bytes: int) -> Iterator[Member]:
                     skipping, pos = True, len(buffer) - len(_END)
                 break
             count += 1
-            yield Member(f"article {count}", buffer[start.start() : end + len(_END)])
+            size = end + len(_END) - start.start()
+            if size > max_bytes:
+                yield Member(f"article {count}", error=_too_large(size, max_bytes))
+            else:
+                yield Member(f"article {count}", buffer[start.start() : end + len(_END)])
             pos = end + len(_END)
         buffer = buffer[pos:]
 
