@@ -38,8 +38,9 @@ class Answer:
 
 
 class FulltextServer:
-    def __init__(self, tmp: Path, delay: float = 0.0) -> None:
+    def __init__(self, tmp: Path, delay: float = 0.0, keep_alive: bool = False) -> None:
         self.delay = delay
+        self.keep_alive = keep_alive  # HTTP/1.1 connections kept open, as S3's are
         self.log: list[str] = []
         self.epmc_search: dict[str, tuple[str, str]] = {}  # doi -> (pmcid, isOpenAccess)
         self.epmc_xml: dict[str, bytes] = {}  # pmcid -> JATS
@@ -177,6 +178,8 @@ class FulltextServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if server.keep_alive else "HTTP/1.0"
+
             def do_GET(self) -> None:
                 for marker, hostile in server.hostile.items():
                     if marker in self.path:

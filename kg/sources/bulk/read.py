@@ -6,7 +6,7 @@ Only articles of kept works still without full text are parsed: the rest of a du
 skipped on a regular-expression look at its front matter. A package read to its end is
 recorded (path, size, mtime), and a rerun skips it; a run killed inside a package reads that
 package again but parses only what it had not stored. Memory stays flat in corpus size:
-one article is held per reader, and at most `4 × workers` batches are in flight.
+one article is held per reader, and at most `8 × workers` small batches are in flight.
 """
 
 import multiprocessing
@@ -24,7 +24,7 @@ from kg.sources.bulk.packages import kind_of, members, packages_in
 from kg.sources.fulltext import Found
 from kg.workspace import PackageRead, Workspace
 
-BATCH = 25  # articles per task sent to a worker
+BATCH = 8  # articles per task sent to a worker: small tasks keep every worker busy
 STORE_EVERY = 50  # full texts per transaction
 _ID = re.compile(rb"""<article-id\b[^>]*?pub-id-type\s*=\s*["'](doi|pmc|pmcid)["'][^>]*>"""
                  rb"\s*([^<]{1,300}?)\s*</article-id>")  # fmt: skip
@@ -56,7 +56,7 @@ def parse_batch(jobs: list[Job]) -> list[Parsed]:
     for work_id, where, doi, xml in jobs:
         try:
             text = full_text_of(parse_xml(xml.lstrip(), work_id), doi)
-            results.append((work_id, where, text, zlib.compress(xml), None))
+            results.append((work_id, where, text, zlib.compress(xml, 1), None))
         except InputRejected as error:
             results.append((work_id, where, None, None, str(error)))
     return results
@@ -87,7 +87,7 @@ class _Reader:
     ) -> None:
         self.workspace, self.pool, self.report, self.step = workspace, pool, report, step
         self.max_bytes = max_bytes
-        self.window = 4 * workers
+        self.window = 8 * workers
         self.by_doi, self.by_pmcid = workspace.wanted_by_id()
         self.dois = {work_id: doi for doi, work_id in self.by_doi.items()}
         self.taken: set[str] = set()  # works sent to the pool in this run
@@ -179,8 +179,7 @@ def read_packages(
         return report
     # forkserver: workers start from a clean process that imported the parser once, not
     # from a fork of this (possibly threaded) one
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["kg.sources.bulk.read"])
+    context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         reader = _Reader(workspace, pool, workers, max_bytes, report, step)
         for package in todo:
