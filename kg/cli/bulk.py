@@ -6,15 +6,25 @@ import os
 from pathlib import Path
 
 from extract.parse_openalex import STUDY_TERMS, StudyFilter
-from kg.cli.app import err, out, progress
+from kg.cli.app import err, out, progress, regular_file
 from kg.settings import Settings, max_bytes, politeness
 from kg.sources.bounded import Refused
 from kg.sources.bulk.packages import packages_in
 from kg.sources.bulk.read import BulkReport, read_packages
 from kg.sources.fulltext.client import Failed
 from kg.sources.fulltext.pmcids import convert_dois, read_mapping_file
-from kg.sources.snapshot import Selection, SnapshotReport, select_works
+from kg.sources.snapshot import Selection, SnapshotReport, select_works, snapshot_files
 from kg.workspace import Workspace
+
+
+def check_inputs(bulk: list[Path] | None, snapshot: Path | None, mapping: Path | None) -> None:
+    """One line for a missing or unusable input, before anything is asked or stored."""
+    if bulk:
+        packages_in(bulk)
+    if snapshot is not None:
+        snapshot_files(snapshot)
+    if mapping is not None:
+        regular_file(mapping, "the PMCID mapping file")
 
 
 def from_snapshot(

@@ -135,6 +135,10 @@ def fetch(
         fields=frozenset() if all_fields else frozenset(field or NATURAL_SCIENCE_FIELDS),
         min_citations=min_citations,
     )
+    if snapshot is not None and dois is not None:
+        raise InputRejected("--snapshot selects works by the search phrases; give --dois "
+                            "without --snapshot (the DOIs are looked up in OpenAlex)")  # fmt: skip
+    bulk_cli.check_inputs(bulk, snapshot, pmcid_map)  # before any request
     # the archive is checked before any request, and closed whatever happens
     archive = Archive(fulltext, max_bytes(settings)) if fulltext else None
     try:
@@ -155,8 +159,9 @@ def fetch(
             )  # fmt: skip
         kept = apply_filter(workspace, [w for w, _ in workspace.works()], study)
         texts = store_texts(workspace, workspace.works(kept_only=True), archive)
-        bulk_cli.map_pmcids(workspace, settings, pmcid_map, not no_fulltext)
+        bulk_cli.map_pmcids(workspace, settings, pmcid_map, ask=False)  # the file, if given
         packages = bulk_cli.read_bulk(workspace, settings, bulk, bulk_workers) if bulk else None
+        bulk_cli.map_pmcids(workspace, settings, None, ask=not no_fulltext)  # the rest
         web = None if no_fulltext else _fetch_fulltext(workspace, settings, fulltext_concurrency,
                                                        refresh)  # fmt: skip
         failures = workspace.failures()

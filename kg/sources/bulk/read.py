@@ -1,21 +1,26 @@
-"""Bulk packages into the workspace: each article matched to a kept work (by PMCID or DOI,
-read from its `<article-meta>` on the bytes), parsed in a process pool, stored 50 to a
-transaction.
+"""Bulk packages into the workspace: one worker process per core, each reading whole
+packages (decompressing, cutting out articles, matching each to a kept work by PMCID or DOI
+read from its `<article-meta>` on the bytes, parsing it), and this process storing what they
+send, 50 texts to a transaction.
 
 Only articles of kept works still without full text are parsed: the rest of a dump is
 skipped on a regular-expression look at its front matter. A package read to its end is
-recorded (path, size, mtime), and a rerun skips it; a run killed inside a package reads that
-package again but parses only what it had not stored. Memory stays flat in corpus size:
-one article is held per reader, and at most `8 × workers` small batches are in flight.
+recorded (path, size, mtime) once all its texts are stored, and a rerun skips it; a run
+killed inside a package reads that package again but parses only what it had not stored.
+Memory stays flat in corpus size: a worker holds one article and one batch, and at most
+`4 × workers` batches wait to be stored. (A worker per package, not a task per article:
+articles sent between processes cost the storing process more than the parse saves.)
 """
 
 import multiprocessing
+import queue
 import re
 import zlib
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing.queues import Queue
 from pathlib import Path
+from typing import Any
 
 from extract.errors import InputRejected
 from extract.parse_fulltext import full_text_of, normalise_doi, parse_xml
@@ -24,8 +29,7 @@ from kg.sources.bulk.packages import kind_of, members, packages_in
 from kg.sources.fulltext import Found
 from kg.workspace import PackageRead, Workspace
 
-BATCH = 8  # articles per task sent to a worker: small tasks keep every worker busy
-STORE_EVERY = 50  # full texts per transaction
+STORE_EVERY = 50  # full texts per transaction (and per message from a worker)
 _ID = re.compile(rb"""<article-id\b[^>]*?pub-id-type\s*=\s*["'](doi|pmc|pmcid)["'][^>]*>"""
                  rb"\s*([^<]{1,300}?)\s*</article-id>")  # fmt: skip
 _META_END = b"</article-meta>"
@@ -73,92 +77,97 @@ class BulkReport:
     by_service: dict[str, int] = field(default_factory=dict)
 
 
-class _Reader:
-    """One run over the packages: the wanted works, the pool, the batches in flight."""
+@dataclass(frozen=True)
+class Wanted:
+    """Kept works without full text, by DOI and by PMCID; handed to the workers at fork."""
 
-    def __init__(
-        self,
-        workspace: Workspace,
-        pool: ProcessPoolExecutor,
-        workers: int,
-        max_bytes: int,
-        report: BulkReport,
-        step: Callable[[int], None],
-    ) -> None:
-        self.workspace, self.pool, self.report, self.step = workspace, pool, report, step
-        self.max_bytes = max_bytes
-        self.window = 8 * workers
-        self.by_doi, self.by_pmcid = workspace.wanted_by_id()
-        self.dois = {work_id: doi for doi, work_id in self.by_doi.items()}
-        self.taken: set[str] = set()  # works sent to the pool in this run
-        self.in_flight: list[tuple[str, Future[list[Parsed]]]] = []
-        self.to_store: list[Found] = []
-        self.counts: dict[str, int] = {}
+    by_doi: dict[str, str]
+    by_pmcid: dict[str, str]
+    dois: dict[str, str]  # work id -> its DOI
 
-    def _match(self, xml: bytes) -> str | None:
+    @classmethod
+    def of(cls, workspace: Workspace) -> "Wanted":
+        by_doi, by_pmcid = workspace.wanted_by_id()
+        return cls(by_doi, by_pmcid, {work_id: doi for doi, work_id in by_doi.items()})
+
+    def match(self, xml: bytes) -> tuple[str, str | None] | None:
+        """The work this article is (and the work's DOI), if it is one we want."""
         doi, pmcid = article_ids(xml)
         work_id = (self.by_pmcid.get(pmcid) if pmcid else None) or (
             self.by_doi.get(doi) if doi else None
         )
-        return None if work_id is None or work_id in self.taken else work_id
+        return None if work_id is None else (work_id, self.dois.get(work_id))
 
-    def read(self, package: Path) -> None:
-        kind = kind_of(package) or "bulk"
-        self.counts = {"articles": 0, "stored": 0, "failed": 0}
-        jobs: list[Job] = []
-        for member in members(package, self.max_bytes):
-            self.counts["articles"] += 1
-            self.report.articles += 1
-            where = f"{package}:{member.name}"
-            if member.xml is None:
-                self._failed(where, member.error or "unreadable")
-                continue
-            work_id = self._match(member.xml)
-            if work_id is None:
-                continue
-            self.taken.add(work_id)
-            jobs.append((work_id, where, self.dois.get(work_id), member.xml))
-            if len(jobs) == BATCH:
-                self._submit(kind, jobs)
-                jobs = []
-        if jobs:
-            self._submit(kind, jobs)
-        self._drain(0)
-        self._store()
-        self.workspace.package_read(package, PackageRead(str(package), kind,
-                                    self.counts["articles"], self.counts["stored"],
-                                    self.counts["failed"]))  # fmt: skip
 
-    def _failed(self, where: str, reason: str) -> None:
-        self.counts["failed"] += 1
-        self.report.failures.append((where, reason))
+def _read_package(package: Path, wanted: Wanted, max_bytes: int, results: "Queue[Any]") -> None:
+    """In a worker: one package's matched articles, parsed, sent STORE_EVERY at a time."""
+    parsed: list[Parsed] = []
+    failures: list[tuple[str, str]] = []
+    articles = 0
+    for member in members(package, max_bytes):
+        articles += 1
+        where = f"{package}:{member.name}"
+        if member.xml is None:
+            failures.append((where, member.error or "unreadable"))
+            continue
+        matched = wanted.match(member.xml)
+        if matched is None:
+            continue
+        parsed += parse_batch([(matched[0], where, matched[1], member.xml)])
+        if len(parsed) >= STORE_EVERY:
+            results.put(("texts", str(package), parsed, failures))
+            parsed, failures = [], []
+    if parsed or failures:
+        results.put(("texts", str(package), parsed, failures))
+    results.put(("done", str(package), articles))
 
-    def _submit(self, kind: str, jobs: list[Job]) -> None:
-        self._drain(self.window - 1)
-        self.in_flight.append((kind, self.pool.submit(parse_batch, jobs)))
 
-    def _drain(self, keep: int) -> None:
-        while len(self.in_flight) > keep:
-            kind, future = self.in_flight.pop(0)
-            for work_id, where, text, packed, error in future.result():
-                self.report.parsed += 1
-                if text is None:
-                    self._failed(where, error or "unreadable")
-                    self.to_store.append(Found(work_id, "failed", reason=f"{where}: {error}"))
-                else:
-                    self.counts["stored"] += 1
-                    self.report.stored += 1
-                    self.report.by_service[kind] = self.report.by_service.get(kind, 0) + 1
-                    self.to_store.append(Found(work_id, "fulltext", kind, where, text=text,
-                                               packed=packed))  # fmt: skip
-                self.step(1)
-            if len(self.to_store) >= STORE_EVERY:
-                self._store()
+def _work(
+    tasks: "Queue[str | None]", results: "Queue[Any]", wanted: Wanted, max_bytes: int
+) -> None:
+    while (package := tasks.get()) is not None:
+        try:
+            _read_package(Path(package), wanted, max_bytes, results)
+        except Exception as error:  # one package's surprise never ends the run
+            results.put(("error", package, f"{type(error).__name__}: {error}"))
+    results.put(("exit",))
 
-    def _store(self) -> None:
-        if self.to_store:
-            self.workspace.store_founds(self.to_store)
-            self.to_store = []
+
+class _Store:
+    """This process's side: what the workers send, into the workspace."""
+
+    def __init__(
+        self, workspace: Workspace, report: BulkReport, step: Callable[[int], None]
+    ) -> None:
+        self.workspace, self.report, self.step = workspace, report, step
+        self.stored: dict[str, int] = {}
+        self.failed: dict[str, int] = {}
+
+    def texts(self, package: str, parsed: list[Parsed], failures: list[tuple[str, str]]) -> None:
+        kind = kind_of(Path(package)) or "bulk"
+        founds: list[Found] = []
+        for work_id, where, text, packed, error in parsed:
+            if text is None:
+                failures.append((where, error or "unreadable"))
+                founds.append(Found(work_id, "failed", reason=f"{where}: {error}"))
+            else:
+                founds.append(Found(work_id, "fulltext", kind, where, text=text, packed=packed))
+        self.workspace.store_founds(founds)
+        stored = sum(1 for f in founds if f.status == "fulltext")
+        self.stored[package] = self.stored.get(package, 0) + stored
+        self.failed[package] = self.failed.get(package, 0) + len(failures)
+        self.report.parsed += len(parsed)
+        self.report.stored += stored
+        self.report.by_service[kind] = self.report.by_service.get(kind, 0) + stored
+        self.report.failures += failures
+        self.step(len(parsed))
+
+    def done(self, package: str, articles: int) -> None:
+        self.report.articles += articles
+        kind = kind_of(Path(package)) or "bulk"
+        stored, failed = self.stored.get(package, 0), self.failed.get(package, 0)
+        read = PackageRead(package, kind, articles, stored, failed)
+        self.workspace.package_read(Path(package), read)
 
 
 def read_packages(
@@ -174,14 +183,44 @@ def read_packages(
     packages = packages_in(paths)
     done = workspace.packages_read(packages)
     report.packages, report.skipped = len(packages), len(done)
-    todo = [p for p in packages if str(p) not in done]
+    todo = [str(p) for p in packages if str(p) not in done]
     if not todo:
         return report
-    # forkserver: workers start from a clean process that imported the parser once, not
-    # from a fork of this (possibly threaded) one
+    wanted = Wanted.of(workspace)
+    # fork: the workers inherit `wanted` without a copy sent to each; they touch neither the
+    # workspace's connection nor any lock of this process
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        reader = _Reader(workspace, pool, workers, max_bytes, report, step)
-        for package in todo:
-            reader.read(package)
+    count = min(workers, len(todo))
+    tasks: Queue[str | None] = context.Queue()
+    results: Queue[Any] = context.Queue(maxsize=4 * count)
+    for package in [*todo, *[None] * count]:
+        tasks.put(package)
+    processes = [context.Process(target=_work, args=(tasks, results, wanted, max_bytes),
+                                 daemon=True) for _ in range(count)]  # fmt: skip
+    for process in processes:
+        process.start()
+    store = _Store(workspace, report, step)
+    try:
+        exited = 0
+        while exited < count:
+            try:
+                message = results.get(timeout=1.0)
+            except queue.Empty:
+                if not any(p.is_alive() for p in processes):
+                    report.failures.append(("bulk", "a worker ended without finishing"))
+                    break
+                continue
+            if message[0] == "texts":
+                store.texts(*message[1:])
+            elif message[0] == "done":
+                store.done(*message[1:])
+            elif message[0] == "error":
+                report.failures.append((message[1], message[2]))
+            else:
+                exited += 1
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
     return report
