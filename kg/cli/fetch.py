@@ -93,7 +93,7 @@ def fetch(
     snapshot: Annotated[
         Path | None,
         typer.Option(
-            help="A local OpenAlex snapshot (its root or data/…/works folder): works are "
+            help="A local OpenAlex snapshot (its root, or its data/jsonl/works folder): works are "
             "selected from it, with no API call."
         ),
     ] = None,
