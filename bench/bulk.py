@@ -104,13 +104,20 @@ def dumps(articles: int, tmp: Path) -> None:
     workspace = Workspace(tmp / "ws-dumps")
     workspace.import_works(works, "bench")
     workers = os.cpu_count() or 1
+    before = os.times()
     started = time.perf_counter()
     report = read_packages(workspace, [folder], 50_000_000, workers)
     seconds = time.perf_counter() - started
+    after = os.times()
     workspace.close()
     assert report.stored == articles, report.failures[:3]
+    own = after.user + after.system - before.user - before.system
+    children = (after.children_user + after.children_system - before.children_user
+                - before.children_system)  # fmt: skip
     print(f"{articles} articles from {report.packages} xml.gz dumps, {workers} workers: "
-          f"{seconds:.1f} s, {report.stored} stored")  # fmt: skip
+          f"{seconds:.1f} s, {report.stored} stored; CPU {own:.1f} s storing, {children:.1f} s "
+          f"in the workers ({(own + children) / articles * 1000:.1f} ms a paper; the "
+          f"machine's other load: {os.getloadavg()[0]:.1f})")  # fmt: skip
     print(f"dumps {articles / seconds:.0f} papers/s")
 
 
