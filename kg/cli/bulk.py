@@ -3,6 +3,7 @@ mapped to PMCIDs (--pmcid-map, else the ID Converter), and full text from local 
 packages (--bulk)."""
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from extract.parse_openalex import STUDY_TERMS, StudyFilter
@@ -71,7 +72,9 @@ def map_pmcids(
         found += sum(1 for v in batch.values() if v)
 
     try:
-        requests = convert_dois(dois, settings.idconv_url, politeness(settings, 1), store)
+        # NCBI asks for at most 3 requests a second without an API key
+        polite = replace(politeness(settings, 1), rate=min(3.0, settings.kg_fulltext_rate))
+        requests = convert_dois(dois, settings.idconv_url, polite, store)
     except (Failed, Refused) as error:
         err.print(f"note: the ID Converter failed ({error}); the works without a PMCID keep "
                   "the other services", markup=False, highlight=False)  # fmt: skip
