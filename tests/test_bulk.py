@@ -6,11 +6,15 @@ import gzip
 import sqlite3
 from pathlib import Path
 
+import pytest
+
+from extract.records import Work
 from kg.graph.stores.falkor import FalkorStore
 from kg.sources.bulk.packages import members, split_articles
-from kg.sources.bulk.read import article_ids
+from kg.sources.bulk.read import article_ids, read_packages
 from kg.sources.fulltext.pmc import latest_version
 from kg.sources.fulltext.pmcids import parse_idconv, read_mapping_file
+from kg.workspace import Workspace
 from tests.bulk_files import (
     jats,
     snapshot_work,
@@ -154,3 +158,30 @@ def test_a_killed_bulk_run_resumes_without_parsing_again_what_it_stored(tmp_path
         (after,) = db.execute("SELECT count(*) FROM fulltext WHERE status = 'fulltext'").fetchone()
         (sources,) = db.execute("SELECT group_concat(DISTINCT text_source) FROM texts").fetchone()
     assert after == total and sources == "europepmc-dump"
+
+
+# pytest runs threads of its own; `kg` forks its workers before it starts any (BulkRun)
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_an_oa_bulk_file_list_gives_licence_and_retraction(tmp_path: Path) -> None:
+    folder = tmp_path / "oa_comm"
+    folder.mkdir()
+    write_tar(folder / "oa_comm_xml.PMC000xxxxxx.baseline.2025-06-26.tar.gz",
+              {"PMC000xxxxxx/PMC1.xml": jats("10.1/one", "PMC1"),
+               "PMC000xxxxxx/PMC2.xml": jats("10.1/two", "PMC2")})  # fmt: skip
+    (folder / "oa_comm_xml.PMC000xxxxxx.baseline.2025-06-26.filelist.csv").write_text(
+        "Article File,Article Citation,AccessionID,LastUpdated (YYYY-MM-DD HH:MM:SS),PMID,"
+        "License,Retracted\n"
+        'PMC000xxxxxx/PMC1.xml,"J. 2019; 9:1",PMC1,"2024-02-07 23:35:31",1,"CC BY",no\n'
+        'PMC000xxxxxx/PMC2.xml,"J. 2019; 9:2",PMC2,"2024-02-07 23:35:31",2,"CC BY-NC",yes\n'
+    )
+    workspace = Workspace(tmp_path / "ws")
+    try:
+        workspace.import_works([Work(id="W1", doi="10.1/one", title="One"),
+                                Work(id="W2", doi="10.1/two", title="Two")], "test")  # fmt: skip
+        report = read_packages(workspace, [folder], 1_000_000, 1)
+        rows = workspace._db.execute("SELECT work_id, service, license, retracted FROM fulltext"
+                                     " ORDER BY work_id").fetchall()  # fmt: skip
+    finally:
+        workspace.close()
+    assert report.stored == 2 and report.by_service == {"pmc-oa-bulk": 2}
+    assert rows == [("W1", "pmc-oa-bulk", "CC BY", 0), ("W2", "pmc-oa-bulk", "CC BY-NC", 1)]

@@ -11,7 +11,7 @@ from kg.cli.app import err, out, progress, regular_file
 from kg.settings import Settings, max_bytes, politeness
 from kg.sources.bounded import Refused
 from kg.sources.bulk.packages import packages_in
-from kg.sources.bulk.read import BulkReport, read_packages
+from kg.sources.bulk.read import BulkReport, BulkRun
 from kg.sources.fulltext.client import Failed
 from kg.sources.fulltext.pmcids import convert_dois, read_mapping_file
 from kg.sources.snapshot import Selection, SnapshotReport, select_works, snapshot_files
@@ -88,10 +88,9 @@ def read_bulk(
 ) -> BulkReport:
     packages = packages_in(paths)
     wanted = len(workspace.wanted_by_id()[0])
-    with progress(wanted) as step:
-        report = read_packages(workspace, packages, max_bytes(settings),
-                               workers or os.cpu_count() or 1,
-                               lambda n: step("bulk", n))  # fmt: skip
+    run = BulkRun(workspace, packages, max_bytes(settings), workers or os.cpu_count() or 1)
+    with run, progress(wanted) as step:  # the workers fork before the bar's thread starts
+        report = run.consume(lambda n: step("bulk", n))
     found = ", ".join(f"{n} from {s}" for s, n in sorted(report.by_service.items())) or "none"
     out.print(f"Bulk packages: {report.packages} ({report.skipped} read before, skipped), "
               f"{report.articles} article(s) read, {report.parsed} parsed; found {found}",

@@ -8,7 +8,9 @@ disk. Four kinds, told apart by the file name:
   held and the XML is parsed later, in the worker pool.
 - `pmc-oa-bulk` (`*.tar.gz`, `*.tgz`): the old PMC `oa_bulk` baselines and incrementals that
   users keep as mirrors (members like `PMC006xxxxxx/PMC6908519.xml`), read as a stream
-  (`tarfile` mode `r|gz`: no seeking, one member at a time).
+  (`tarfile` mode `r|gz`: no seeking, one member at a time). Its file list beside it
+  (`<name>.filelist.csv`: `Article File, Article Citation, AccessionID, LastUpdated, PMID,
+  License, Retracted`) gives each member's licence and retraction (`filelist_of`).
 - `allofplos` (`*.zip`): PLOS's corpus, one `journal.pXXX.NNNNNNN.xml` per article.
 - `meca` (`*.meca`): bioRxiv / medRxiv MECA packages, zips whose `manifest.xml` names the
   article's JATS (`<item type="article">` … `<instance media-type="application/xml"
@@ -20,6 +22,7 @@ from its declared size where the format gives one, and reading stops at the limi
 such a member fails alone and the package goes on.
 """
 
+import csv
 import gzip
 import re
 import tarfile
@@ -74,6 +77,29 @@ def packages_in(paths: Iterable[Path]) -> list[Path]:
                 "list of packages"
             )
     return [p.resolve() for p in dict.fromkeys(found)]
+
+
+def filelist_of(package: Path) -> dict[str, tuple[str | None, bool]]:
+    """Licence and retraction per member, from an oa_bulk package's `.filelist.csv` (empty
+    when there is none or it cannot be read)."""
+    name = package.name
+    for suffix in (".tar.gz", ".tgz"):
+        name = name.removesuffix(suffix)
+    listing = package.with_name(f"{name}.filelist.csv")
+    if not listing.is_file():
+        return {}
+    found: dict[str, tuple[str | None, bool]] = {}
+    try:
+        with listing.open(encoding="utf-8", errors="replace", newline="") as rows:
+            for row in csv.DictReader(rows):
+                member = (row.get("Article File") or "").strip()
+                licence = (row.get("License") or "").strip()[:40] or None
+                retracted = (row.get("Retracted") or "").strip().lower() == "yes"
+                if member:
+                    found[member] = (licence, retracted)
+    except (OSError, csv.Error):
+        return {}
+    return found
 
 
 def _too_large(size: int, max_bytes: int) -> str:

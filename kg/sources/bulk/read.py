@@ -25,7 +25,7 @@ from typing import Any
 from extract.errors import InputRejected
 from extract.parse_fulltext import full_text_of, normalise_doi, parse_xml
 from extract.records import PaperText
-from kg.sources.bulk.packages import kind_of, members, packages_in
+from kg.sources.bulk.packages import filelist_of, kind_of, members, packages_in
 from kg.sources.fulltext import Found
 from kg.workspace import PackageRead, Workspace
 
@@ -142,16 +142,22 @@ class _Store:
         self.workspace, self.report, self.step = workspace, report, step
         self.stored: dict[str, int] = {}
         self.failed: dict[str, int] = {}
+        self.filelists: dict[str, dict[str, tuple[str | None, bool]]] = {}
 
     def texts(self, package: str, parsed: list[Parsed], failures: list[tuple[str, str]]) -> None:
         kind = kind_of(Path(package)) or "bulk"
+        if kind == "pmc-oa-bulk" and package not in self.filelists:
+            self.filelists[package] = filelist_of(Path(package))
+        listed = self.filelists.get(package, {})
         founds: list[Found] = []
         for work_id, where, text, packed, error in parsed:
             if text is None:
                 failures.append((where, error or "unreadable"))
                 founds.append(Found(work_id, "failed", reason=f"{where}: {error}"))
             else:
-                founds.append(Found(work_id, "fulltext", kind, where, text=text, packed=packed))
+                licence, retracted = listed.get(where.removeprefix(f"{package}:"), (None, False))
+                founds.append(Found(work_id, "fulltext", kind, where, text=text, packed=packed,
+                                    license=licence, retracted=retracted))  # fmt: skip
         self.workspace.store_founds(founds)
         stored = sum(1 for f in founds if f.status == "fulltext")
         self.stored[package] = self.stored.get(package, 0) + stored
@@ -170,43 +176,51 @@ class _Store:
         self.workspace.package_read(Path(package), read)
 
 
-def read_packages(
-    workspace: Workspace,
-    paths: Iterable[Path],
-    max_bytes: int,
-    workers: int,
-    step: Callable[[int], None] = lambda n: None,
-) -> BulkReport:
-    """Read the packages of `paths` (packages_in) into the workspace; `step` is told of
-    each article parsed."""
-    report = BulkReport()
-    packages = packages_in(paths)
-    done = workspace.packages_read(packages)
-    report.packages, report.skipped = len(packages), len(done)
-    todo = [str(p) for p in packages if str(p) not in done]
-    if not todo:
-        return report
-    wanted = Wanted.of(workspace)
-    # fork: the workers inherit `wanted` without a copy sent to each; they touch neither the
-    # workspace's connection nor any lock of this process
-    context = multiprocessing.get_context("fork")
-    count = min(workers, len(todo))
-    tasks: Queue[str | None] = context.Queue()
-    results: Queue[Any] = context.Queue(maxsize=4 * count)
-    for package in [*todo, *[None] * count]:
-        tasks.put(package)
-    processes = [context.Process(target=_work, args=(tasks, results, wanted, max_bytes),
-                                 daemon=True) for _ in range(count)]  # fmt: skip
-    for process in processes:
-        process.start()
-    store = _Store(workspace, report, step)
-    try:
+class BulkRun:
+    """One run over the packages. Entering it forks the workers, before the caller starts
+    any thread of its own (a progress bar): a fork copies only the forking thread, so the
+    children hold no lock another thread held. `consume` then stores what they send."""
+
+    def __init__(self, workspace: Workspace, paths: Iterable[Path], max_bytes: int,
+                 workers: int) -> None:  # fmt: skip
+        self.workspace, self.max_bytes = workspace, max_bytes
+        self.report = BulkReport()
+        packages = packages_in(paths)
+        done = workspace.packages_read(packages)
+        self.report.packages, self.report.skipped = len(packages), len(done)
+        self.todo = [str(p) for p in packages if str(p) not in done]
+        self.count = min(workers, len(self.todo))
+        self.processes: list[multiprocessing.process.BaseProcess] = []
+
+    def __enter__(self) -> "BulkRun":
+        if not self.todo:
+            return self
+        wanted = Wanted.of(self.workspace)
+        # fork: the workers inherit `wanted` without a copy sent to each; they touch neither
+        # the workspace's connection nor any lock of this process
+        context = multiprocessing.get_context("fork")
+        self.tasks: Queue[str | None] = context.Queue()
+        self.results: Queue[Any] = context.Queue(maxsize=4 * self.count)
+        args = (self.tasks, self.results, wanted, self.max_bytes)
+        self.processes = [context.Process(target=_work, args=args, daemon=True)
+                          for _ in range(self.count)]  # fmt: skip
+        for process in self.processes:
+            process.start()
+        for package in [*self.todo, *[None] * self.count]:  # the queue's feeder thread starts
+            self.tasks.put(package)  # only now, after the forks
+        return self
+
+    def consume(self, step: Callable[[int], None] = lambda n: None) -> BulkReport:
+        """Store what the workers send until they are done; `step` is told of each article
+        parsed."""
+        report = self.report
+        store = _Store(self.workspace, report, step)
         exited = 0
-        while exited < count:
+        while exited < len(self.processes):
             try:
-                message = results.get(timeout=1.0)
+                message = self.results.get(timeout=1.0)
             except queue.Empty:
-                if not any(p.is_alive() for p in processes):
+                if not any(p.is_alive() for p in self.processes):
                     report.failures.append(("bulk", "a worker ended without finishing"))
                     break
                 continue
@@ -218,9 +232,23 @@ def read_packages(
                 report.failures.append((message[1], message[2]))
             else:
                 exited += 1
-    finally:
-        for process in processes:
+        return report
+
+    def __exit__(self, *exc: object) -> None:
+        for process in self.processes:
             if process.is_alive():
                 process.terminate()
             process.join()
-    return report
+
+
+def read_packages(
+    workspace: Workspace,
+    paths: Iterable[Path],
+    max_bytes: int,
+    workers: int,
+    step: Callable[[int], None] = lambda n: None,
+) -> BulkReport:
+    """Read the packages of `paths` (packages_in) into the workspace; `step` is told of
+    each article parsed."""
+    with BulkRun(workspace, paths, max_bytes, workers) as run:
+        return run.consume(step)
