@@ -13,6 +13,7 @@ records every path.
 The JATS files in tests/data/oa are real open-access papers (CC BY 4.0; see their README).
 """
 
+import gzip
 import json
 import ssl
 import threading
@@ -89,8 +90,36 @@ class FulltextServer:
         self.pmc[pmcid] = {v: (xml if v == versions else b"<old/>", {**meta, "version": v})
                            for v in range(1, versions + 1)}  # fmt: skip
 
+    INVENTORY = "inventory-reports/pmc-oa-opendata/metadata/"
+
+    def _inventory(self, key: str, query: dict[str, list[str]]) -> Answer | None:
+        """The bucket's daily inventory: two dated reports, the newer listing every version
+        (split over two gzipped CSV files), the older one nothing."""
+        reports = [f"{self.INVENTORY}2026-11-30T01-00Z/", f"{self.INVENTORY}2026-12-01T01-00Z/"]
+        if key == "" and query.get("prefix") == [self.INVENTORY]:
+            listed = "".join(f"<CommonPrefixes><Prefix>{p}</Prefix></CommonPrefixes>"
+                             for p in [*reports, self.INVENTORY + "data/"])  # fmt: skip
+            return Answer(body=f"<ListBucketResult>{listed}</ListBucketResult>".encode())
+        files = [f"{self.INVENTORY}data/{n}.csv.gz" for n in ("a1", "b2")]
+        if key == reports[1] + "manifest.json":
+            listed = [{"key": f, "size": 1, "MD5checksum": "x"} for f in files]
+            schema = "Bucket, Key, LastModifiedDate, ETag"
+            manifest = {"sourceBucket": "pmc-oa-opendata", "fileFormat": "CSV",
+                        "fileSchema": schema, "files": listed}  # fmt: skip
+            return Answer(body=json.dumps(manifest).encode(), content_type="application/json")
+        if key in files:
+            keys = [f"metadata/{pmcid}.{v}.json" for pmcid, vs in sorted(self.pmc.items())
+                    for v in vs]  # fmt: skip
+            rows = [f'"pmc-oa-opendata","{k}","2026-12-01T00:00:00.000Z","e"\n' for k in keys]
+            half = rows[::2] if key == files[0] else rows[1::2]
+            return Answer(body=gzip.compress("".join(half).encode()), content_type="text/csv")
+        return None
+
     def _bucket(self, route: str, query: dict[str, list[str]]) -> Answer:
         key = route.removeprefix("/pmc/")
+        inventory = self._inventory(key, query)
+        if inventory is not None:
+            return inventory
         if key == "" and query.get("list-type") == ["2"]:
             prefix = query.get("prefix", [""])[0]
             pmcid = prefix.rstrip(".")

@@ -185,3 +185,25 @@ def test_an_oa_bulk_file_list_gives_licence_and_retraction(tmp_path: Path) -> No
         workspace.close()
     assert report.stored == 2 and report.by_service == {"pmc-oa-bulk": 2}
     assert rows == [("W1", "pmc-oa-bulk", "CC BY", 0), ("W2", "pmc-oa-bulk", "CC BY-NC", 1)]
+
+
+def test_the_inventory_gives_each_latest_version_and_saves_the_listings(tmp_path: Path) -> None:
+    papers = real_papers()
+    works = [openalex_work(0, RETRACTED, "PMC20000001"), openalex_work(1, MAPPED, "PMC20000002")]
+    dois = tmp_path / "dois.txt"
+    dois.write_text(f"{RETRACTED}\n{MAPPED}\n")
+    with (
+        OpenAlexServer(tmp_path, works=0, extra=works) as openalex,
+        FulltextServer(tmp_path) as web,
+    ):
+        web.add_pmc("PMC20000001", papers[RETRACTED], RETRACTED)
+        web.add_pmc("PMC20000002", papers[MAPPED], MAPPED, versions=3)
+        done = run_kg(tmp_path, openalex, web, "fetch", "--dois", str(dois), "--pmc-inventory")
+    assert done.returncode == 0, done.stderr
+    said = done.stdout.replace("\n", "")
+    assert "metadata/2026-12-01T01-00Z/: 2 of 2 PMCID(s) listed (4 request(s))" in said
+    assert "2 from pmc" in done.stdout
+    bucket = [path for path in web.log if path.startswith("/pmc/")]
+    assert not any("prefix=PMC" in path for path in bucket)  # no listing a paper
+    assert any("PMC20000002.3/PMC20000002.3.xml" in path for path in bucket)
+    assert sum(path.endswith(".xml") for path in bucket) == 2

@@ -13,6 +13,7 @@ from kg.sources.bounded import Refused
 from kg.sources.bulk.packages import packages_in
 from kg.sources.bulk.read import BulkReport, BulkRun
 from kg.sources.fulltext.client import Failed
+from kg.sources.fulltext.pmc_inventory import read_inventory
 from kg.sources.fulltext.pmcids import convert_dois, read_mapping_file
 from kg.sources.snapshot import Selection, SnapshotReport, select_works, snapshot_files
 from kg.workspace import Workspace
@@ -81,6 +82,25 @@ def map_pmcids(
         return
     out.print(f"PMCIDs: {found} of {len(dois)} DOI(s) mapped by the ID Converter "
               f"({requests} request(s))", markup=False, highlight=False)  # fmt: skip
+
+
+def pmc_versions(workspace: Workspace, settings: Settings) -> None:
+    """The latest version of each wanted PMCID, from the bucket's newest daily inventory."""
+    wanted = set(workspace.wanted_by_id()[1])
+    if not wanted:
+        return
+    try:
+        inventory = read_inventory(settings.pmc_url, politeness(settings, 1), wanted)
+    except (Failed, Refused) as error:
+        err.print(f"note: the PMC inventory could not be read ({error}); each paper's versions "
+                  "are listed instead", markup=False, highlight=False)  # fmt: skip
+        return
+    versions = inventory.versions or {}
+    if inventory.report:
+        workspace.store_pmc_versions(versions, inventory.report)
+    out.print(f"PMC inventory {inventory.report or '(none found)'}: {len(versions)} of "
+              f"{len(wanted)} PMCID(s) listed ({inventory.requests} request(s))",
+              markup=False, highlight=False)  # fmt: skip
 
 
 def read_bulk(

@@ -104,6 +104,14 @@ def fetch(
             "(default: NCBI's ID Converter, 200 DOIs a request)."
         ),
     ] = None,
+    pmc_inventory: Annotated[
+        bool,
+        typer.Option(
+            "--pmc-inventory",
+            help="Read the PMC bucket's daily inventory first: each paper then costs two "
+            "requests, not three (worth it for thousands of papers).",
+        ),
+    ] = False,
     max_cost: Annotated[
         float | None,
         typer.Option(
@@ -162,6 +170,8 @@ def fetch(
         bulk_cli.map_pmcids(workspace, settings, pmcid_map, ask=False)  # the file, if given
         packages = bulk_cli.read_bulk(workspace, settings, bulk, bulk_workers) if bulk else None
         bulk_cli.map_pmcids(workspace, settings, None, ask=not no_fulltext)  # the rest
+        if pmc_inventory and not no_fulltext:
+            bulk_cli.pmc_versions(workspace, settings)
         web = None if no_fulltext else _fetch_fulltext(workspace, settings, fulltext_concurrency,
                                                        refresh)  # fmt: skip
         failures = workspace.failures()

@@ -31,6 +31,11 @@ class Bulk(Database):
                 [(doi, pmcid, origin, now) for doi, pmcid in mapped.items()],
             )
 
+    def store_pmc_versions(self, versions: dict[str, int], inventory: str) -> None:
+        with self._write() as db:
+            db.executemany("INSERT OR REPLACE INTO pmc_versions VALUES (?, ?, ?)",
+                           [(p, v, inventory) for p, v in versions.items()])  # fmt: skip
+
     def unmapped_dois(self) -> list[str]:
         """DOIs of kept works that have no PMCID from OpenAlex, no full text yet, and that
         no mapping has answered for."""

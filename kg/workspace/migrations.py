@@ -116,7 +116,8 @@ ALTER TABLE fulltext RENAME COLUMN source TO service;
 # Version 5: full text at bulk speed. A lookup records the text's licence and whether the
 # paper is retracted (PMC's metadata JSON says both: a retracted paper is kept and marked);
 # DOIs mapped to PMCIDs (from Europe PMC's mapping file or the ID Converter; a NULL pmcid is
-# a DOI known to have none); and the bulk packages read to the end, so a killed run resumes.
+# a DOI known to have none); each PMCID's latest version from the bucket's inventory (one GET
+# a paper saved); and the bulk packages read to the end, so a killed run resumes.
 _V5 = """
 ALTER TABLE fulltext ADD COLUMN license TEXT;
 ALTER TABLE fulltext ADD COLUMN retracted INTEGER NOT NULL DEFAULT 0;
@@ -125,6 +126,11 @@ CREATE TABLE pmcids (
     pmcid TEXT,                     -- NULL: the mapping knows no PMCID for this DOI
     origin TEXT NOT NULL,           -- the mapping file, or the ID Converter
     mapped_at TEXT NOT NULL
+);
+CREATE TABLE pmc_versions (
+    pmcid TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,       -- the latest version the inventory lists
+    inventory TEXT NOT NULL         -- which daily inventory said so
 );
 CREATE TABLE bulk_packages (
     path TEXT PRIMARY KEY,          -- the package as given (absolute)

@@ -21,14 +21,24 @@ def text_sha(text: PaperText) -> str:
     return hashlib.sha256(text.model_dump_json().encode()).hexdigest()[:16]
 
 
-def with_pmcid(raw: dict[str, Any], pmcid: str | None) -> dict[str, Any]:
+def with_pmcid(
+    raw: dict[str, Any], pmcid: str | None, versions: dict[str, int] | None = None
+) -> dict[str, Any]:
     """The raw work with a PMCID mapped from its DOI (table pmcids) where OpenAlex gave none,
-    so every service that reads `ids.pmcid` uses it."""
-    if pmcid and isinstance(raw, dict):
-        ids = raw.get("ids")
-        ids = ids if isinstance(ids, dict) else {}
-        if not ids.get("pmcid"):
-            raw["ids"] = {**ids, "pmcid": pmcid}
+    so every service that reads `ids.pmcid` uses it; and, when the bucket's inventory gave
+    the PMCID's latest version (table pmc_versions), that as `ids.pmc_version`."""
+    if not isinstance(raw, dict):
+        return raw
+    ids = raw.get("ids")
+    ids = ids if isinstance(ids, dict) else {}
+    if pmcid and not ids.get("pmcid"):
+        ids = {**ids, "pmcid": pmcid}
+    number = str(ids.get("pmcid") or "").rstrip("/").rsplit("/", 1)[-1].upper()
+    key = number if number.startswith("PMC") else f"PMC{number}"
+    if versions and key in versions:
+        ids = {**ids, "pmc_version": versions[key]}
+    if ids:
+        raw["ids"] = ids
     return raw
 
 
@@ -72,8 +82,9 @@ class Texts(Database):
             + missing
             + " ORDER BY w.id"
         )
+        versions = dict(self._read("SELECT pmcid, version FROM pmc_versions"))
         for record, raw, pmcid in rows:
-            yield Work.model_validate_json(record), with_pmcid(json.loads(raw), pmcid)
+            yield Work.model_validate_json(record), with_pmcid(json.loads(raw), pmcid, versions)
 
     def store_found(self, found: "Found") -> None:
         """One work's full-text lookup, and its text when found, in one transaction."""

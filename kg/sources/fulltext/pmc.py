@@ -9,10 +9,12 @@ ListObjectsV2: `GET {base}/?list-type=2&prefix=PMC13901.&delimiter=/` answers a
 `<ListBucketResult>` whose `<CommonPrefixes><Prefix>PMC13901.2/</Prefix>` name them.
 
 So a work with a PMCID (from OpenAlex's `ids.pmcid`, or mapped from its DOI: pmcids.py)
-costs three GETs: the listing, the latest version's metadata, its JATS. A retracted paper
-is stored and marked (`Found.retracted`), never dropped silently; the licence is kept with
-the text. The bucket is read with many requests in flight (KG_PMC_CONCURRENCY) and no rate
-limit (client.py), with the same retries, size and time limits as every other service.
+costs three GETs: the listing, the latest version's metadata, its JATS; two when the
+bucket's inventory gave the latest version (pmc_inventory.py, `kg fetch --pmc-inventory`).
+A retracted paper is stored and marked (`Found.retracted`), never dropped silently; the
+licence is kept with the text. The bucket is read with many requests in flight
+(KG_PMC_CONCURRENCY) and no rate limit (client.py), with the same retries, size and time
+limits as every other service.
 """
 
 import json
@@ -59,10 +61,8 @@ def metadata_flags(body: bytes) -> tuple[str | None, bool]:
     return licence, meta.get("is_retracted") is True
 
 
-async def find(lookup: Lookup, base: str) -> Found | None:
-    pmcid = pmcid_of(lookup.raw)
-    if pmcid is None:
-        return None
+async def _latest(lookup: Lookup, base: str, pmcid: str) -> int | None:
+    """The PMCID's latest version, from a listing of its version prefixes."""
     listed = url_under(base, "", f"list-type=2&prefix={pmcid}.&delimiter=/")
     reply = await lookup.client.get(listed)
     if reply.status in (403, 404):  # S3 answers 403 for a key an anonymous reader cannot see
@@ -70,9 +70,22 @@ async def find(lookup: Lookup, base: str) -> Found | None:
     if reply.status != 200:
         raise Failed(f"{listed}: HTTP {reply.status}")
     try:
-        version = latest_version(reply.body, pmcid)
+        return latest_version(reply.body, pmcid)
     except Failed as error:
         raise Failed(f"{listed}: {error}") from None
+
+
+async def find(lookup: Lookup, base: str) -> Found | None:
+    pmcid = pmcid_of(lookup.raw)
+    if pmcid is None:
+        return None
+    ids = lookup.raw.get("ids")
+    # the latest version the inventory gave, when it was read
+    known = ids.get("pmc_version") if isinstance(ids, dict) else None
+    if isinstance(known, int) and known > 0:
+        version: int | None = known
+    else:
+        version = await _latest(lookup, base, pmcid)
     if version is None:
         return None
     key = f"{pmcid}.{version}"
