@@ -3,6 +3,7 @@ licence and retraction from the metadata JSON) and local bulk packages (Europe P
 oa_bulk tar.gz, allofplos zips, MECA), against local stand-ins."""
 
 import gzip
+import json
 import sqlite3
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from kg.graph.stores.falkor import FalkorStore
 from kg.sources.bulk.packages import members, split_articles
 from kg.sources.bulk.read import article_ids, read_packages
 from kg.sources.fulltext.pmc import latest_version
+from kg.sources.fulltext.pmc_inventory import data_files
 from kg.sources.fulltext.pmcids import parse_idconv, read_mapping_file
 from kg.workspace import Workspace
 from tests.bulk_files import (
@@ -93,6 +95,11 @@ def test_the_mapping_file_and_the_id_converter_are_read_as_documented(tmp_path: 
                b"</CommonPrefixes><CommonPrefixes><Prefix>PMC77.3/</Prefix></CommonPrefixes>"
                b"</ListBucketResult>")  # fmt: skip
     assert latest_version(listing, "PMC7") == 10
+    prefix = "inventory-reports/pmc-oa-opendata/metadata/"
+    manifest = json.dumps({"fileSchema": "Bucket, Key, Size", "files": [
+        {"key": f"{prefix}data/a.csv.gz"}, {"key": "private/secrets.csv.gz"},
+        {"key": f"{prefix}data/../../x.csv.gz"}]}).encode()  # fmt: skip
+    assert data_files(manifest) == ([f"{prefix}data/a.csv.gz"], 1)
 
 
 def test_an_archive_member_over_the_limit_fails_alone(tmp_path: Path) -> None:
