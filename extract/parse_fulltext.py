@@ -15,7 +15,6 @@ from extract.errors import InputRejected
 from extract.records import PaperText, Section
 
 _TEI = "{http://www.tei-c.org/ns/1.0}"
-_SPACE = re.compile(r"\s+")
 # Errors after which recover=True may have dropped content: everything libxml2 reports but a
 # named entity left undefined (JATS without its DTD: one character lost, never a section)
 # and bytes that are not UTF-8 (each becomes U+FFFD; nothing after them is lost).
@@ -44,7 +43,9 @@ class ParsedText:
 def _clean(element: etree._Element | None) -> str:
     if element is None:
         return ""
-    return _SPACE.sub(" ", "".join(element.itertext())).strip()
+    # str.split() splits on exactly the whitespace `\s` matches, at a fraction of re.sub's
+    # cost (half of a paper's parse time went to the regular expression)
+    return " ".join("".join(element.itertext()).split())
 
 
 def _blocks(element: etree._Element | None, skip: frozenset[str] = frozenset()) -> str:

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     openalex_max_cost: float = Field(default=0.50, ge=0)  # USD a run may cost (--max-cost)
 
     # open-access full text: each service can point at a mirror or a test server
+    pmc_url: str = "https://pmc-oa-opendata.s3.amazonaws.com"  # the PMC Cloud bucket
+    idconv_url: str = "https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles"  # DOI -> PMCID
+    kg_pmc_concurrency: int = Field(default=32, ge=1, le=256)  # bucket requests in flight
     europepmc_url: str = "https://www.ebi.ac.uk/europepmc/webservices/rest"
     plos_url: str = "https://journals.plos.org"
     biorxiv_url: str = "https://api.biorxiv.org"
@@ -144,6 +147,8 @@ def politeness(settings: Settings, concurrency: int) -> "Politeness":
         email=settings.openalex_email,
         max_bytes=max_bytes(settings),
         deadline=settings.kg_fulltext_deadline,
+        bulk_hosts=frozenset({urlsplit(settings.pmc_url).netloc.lower()}),
+        bulk_concurrency=settings.kg_pmc_concurrency,
     )
 
 

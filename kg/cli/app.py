@@ -13,7 +13,17 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 from extract.errors import InputRejected, KgError
 from extract.secrets import mask
@@ -176,13 +186,23 @@ def open_graph(settings: Settings, fresh: bool = False, reads: bool = True) -> I
             store.close()
 
 
+class _Rate(ProgressColumn):
+    """Items a second, over rich's recent window."""
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:,.0f}/s" if task.speed else "", style="progress.data.speed")
+
+
 @contextmanager
 def progress(total: int) -> Iterator[Step]:
+    """Bars with count, rate, elapsed time and (for a known total) the time left."""
     bars = Progress(
         TextColumn("{task.description:<10}"),
         BarColumn(),
         MofNCompleteColumn(),
+        _Rate(),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=err,
         transient=True,
         disable=not err.is_terminal,  # piped or captured: no bar, and no blank line left over

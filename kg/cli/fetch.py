@@ -8,6 +8,7 @@ import typer
 from extract.errors import InputRejected
 from extract.parse_openalex import StudyFilter
 from extract.taxonomy import NATURAL_SCIENCE_FIELDS
+from kg.cli import bulk as bulk_cli
 from kg.cli import openalex
 from kg.cli.app import (
     app,
@@ -79,6 +80,38 @@ def fetch(
             "again for works known to have no open full text.",
         ),
     ] = False,
+    bulk: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Local bulk packages, repeatable: a folder or file of Europe PMC xml.gz dumps, "
+            "PMC oa_bulk tar.gz, allofplos zips or MECA .meca files (or a .txt listing them)."
+        ),
+    ] = None,
+    bulk_workers: Annotated[
+        int | None, typer.Option(min=1, help="Processes parsing --bulk articles. Default: cores.")
+    ] = None,
+    snapshot: Annotated[
+        Path | None,
+        typer.Option(
+            help="A local OpenAlex snapshot (its root, or its data/jsonl/works folder): works are "
+            "selected from it, with no API call."
+        ),
+    ] = None,
+    pmcid_map: Annotated[
+        Path | None,
+        typer.Option(
+            help="Europe PMC's PMID_PMCID_DOI.csv.gz: PMCIDs for DOIs OpenAlex gave none "
+            "(default: NCBI's ID Converter, 200 DOIs a request)."
+        ),
+    ] = None,
+    pmc_inventory: Annotated[
+        bool,
+        typer.Option(
+            "--pmc-inventory",
+            help="Read the PMC bucket's daily inventory first: each paper then costs two "
+            "requests, not three (worth it for thousands of papers).",
+        ),
+    ] = False,
     max_cost: Annotated[
         float | None,
         typer.Option(
@@ -92,8 +125,10 @@ def fetch(
 
     By default searches the study's six phrases in open-access articles of 2000-2025 and keeps
     works with a top-3 topic in a natural-science field and at least one citation. For each
-    kept work the full text comes from --fulltext (a local archive), else Europe PMC, PLOS
-    or bioRxiv/medRxiv (EUROPEPMC_URL, PLOS_URL, BIORXIV_URL), else the abstract. Everything
+    kept work the full text comes from --fulltext (a local archive), else --bulk packages,
+    else the PMC Cloud bucket, Europe PMC, PLOS or bioRxiv/medRxiv (PMC_URL, EUROPEPMC_URL,
+    PLOS_URL, BIORXIV_URL), else the abstract. --snapshot selects the works from a local
+    OpenAlex snapshot instead of the API. Everything
     goes to the workspace's corpus.sqlite; a rerun sends no request for what is stored or
     known missing, and an interrupted fetch resumes. Then run `kg load`.
 
@@ -102,11 +137,16 @@ def fetch(
     the fetch stops, keeps what it stored, and a rerun resumes.
     """
     settings = load_settings()
-    openalex.configure(settings)
+    if snapshot is None:
+        openalex.configure(settings)
     study = StudyFilter(
         fields=frozenset() if all_fields else frozenset(field or NATURAL_SCIENCE_FIELDS),
         min_citations=min_citations,
     )
+    if snapshot is not None and dois is not None:
+        raise InputRejected("--snapshot selects works by the search phrases; give --dois "
+                            "without --snapshot (the DOIs are looked up in OpenAlex)")  # fmt: skip
+    bulk_cli.check_inputs(bulk, snapshot, pmcid_map)  # before any request
     # the archive is checked before any request, and closed whatever happens
     archive = Archive(fulltext, max_bytes(settings)) if fulltext else None
     try:
@@ -117,27 +157,38 @@ def fetch(
             archive.close()
         raise
     try:
-        report = openalex.fetch_openalex(
-            workspace, settings, wanted, search, (from_year, to_year), journal, limit, refresh,
-            settings.openalex_max_cost if max_cost is None else max_cost,
-        )  # fmt: skip
+        if snapshot is not None:
+            report = None
+            bulk_cli.from_snapshot(workspace, snapshot, search, (from_year, to_year), study)
+        else:
+            report = openalex.fetch_openalex(
+                workspace, settings, wanted, search, (from_year, to_year), journal, limit,
+                refresh, settings.openalex_max_cost if max_cost is None else max_cost,
+            )  # fmt: skip
         kept = apply_filter(workspace, [w for w, _ in workspace.works()], study)
         texts = store_texts(workspace, workspace.works(kept_only=True), archive)
+        bulk_cli.map_pmcids(workspace, settings, pmcid_map, ask=False)  # the file, if given
+        packages = bulk_cli.read_bulk(workspace, settings, bulk, bulk_workers) if bulk else None
+        bulk_cli.map_pmcids(workspace, settings, None, ask=not no_fulltext)  # the rest
+        if pmc_inventory and not no_fulltext:
+            bulk_cli.pmc_versions(workspace, settings)
         web = None if no_fulltext else _fetch_fulltext(workspace, settings, fulltext_concurrency,
                                                        refresh)  # fmt: skip
         failures = workspace.failures()
+        retracted = workspace.retracted()
         coverage = workspace.coverage()
     finally:
         workspace.close()
         if archive is not None:
             archive.close()
-    out.print(
-        f"OpenAlex: {report.requests} request(s), {report.fetched} works received, "
-        f"{report.stored} stored for this query"
-        + (f" of {report.total} matching" if report.total is not None else "")
-    )
-    openalex.say_budget()
-    if report.missing:
+    if report is not None:
+        out.print(
+            f"OpenAlex: {report.requests} request(s), {report.fetched} works received, "
+            f"{report.stored} stored for this query"
+            + (f" of {report.total} matching" if report.total is not None else "")
+        )
+        openalex.say_budget()
+    if report is not None and report.missing:
         out.print(f"{len(report.missing)} DOI(s) not found in OpenAlex, e.g. {report.missing[0]}",
                   markup=False)  # fmt: skip
     out.print(render.table([kept], title="Study filters over every work in the workspace"))
@@ -145,6 +196,9 @@ def fetch(
         found = ", ".join(f"{n} from {s}" for s, n in sorted(web.by_service.items())) or "none"
         out.print(f"Full text from the web: {web.requests} request(s) for {web.asked} work(s); "
                   f"found {found}")  # fmt: skip
+    if retracted:
+        out.print(f"{retracted} full text(s) of retracted papers: kept, marked retracted in "
+                  "the workspace (table fulltext)")  # fmt: skip
     abstract = sum(n for k, n in coverage.items() if k.startswith("abstract"))
     nothing = sum(n for k, n in coverage.items() if k.startswith("nothing"))
     full = sum(coverage.values()) - abstract - nothing
@@ -153,6 +207,7 @@ def fetch(
     out.print(render.table(rows, title="Where each kept work's text comes from"))
     bad = [Failure(w, r) for w, r in failures] + [Failure(w, r) for w, r in texts]
     bad += [Failure(w, r) for w, r in (web.failures if web else [])]
+    bad += [Failure(w, r) for w, r in (packages.failures if packages else [])]
     print_failures(bad, settings.kg_workspace / "fetch_failures.tsv" if bad else None)
     out.print(f"Stored in {settings.kg_workspace / 'corpus.sqlite'}. Next: `kg load`.",
               markup=False)  # fmt: skip

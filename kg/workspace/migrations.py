@@ -113,6 +113,37 @@ ALTER TABLE llm_calls RENAME COLUMN prompt_version TO extractor_version;
 ALTER TABLE fulltext RENAME COLUMN source TO service;
 """
 
+# Version 5: full text at bulk speed. A lookup records the text's licence and whether the
+# paper is retracted (PMC's metadata JSON says both: a retracted paper is kept and marked);
+# DOIs mapped to PMCIDs (from Europe PMC's mapping file or the ID Converter; a NULL pmcid is
+# a DOI known to have none); each PMCID's latest version from the bucket's inventory (one GET
+# a paper saved); and the bulk packages read to the end, so a killed run resumes.
+_V5 = """
+ALTER TABLE fulltext ADD COLUMN license TEXT;
+ALTER TABLE fulltext ADD COLUMN retracted INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE pmcids (
+    doi TEXT PRIMARY KEY,
+    pmcid TEXT,                     -- NULL: the mapping knows no PMCID for this DOI
+    origin TEXT NOT NULL,           -- the mapping file, or the ID Converter
+    mapped_at TEXT NOT NULL
+);
+CREATE TABLE pmc_versions (
+    pmcid TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,       -- the latest version the inventory lists
+    inventory TEXT NOT NULL         -- which daily inventory said so
+);
+CREATE TABLE bulk_packages (
+    path TEXT PRIMARY KEY,          -- the package as given (absolute)
+    size INTEGER NOT NULL,          -- with mtime_ns: the same file, unchanged
+    mtime_ns INTEGER NOT NULL,
+    kind TEXT NOT NULL,             -- europepmc-dump | pmc-oa-bulk | allofplos | meca
+    articles INTEGER NOT NULL,      -- articles in it
+    stored INTEGER NOT NULL,        -- full texts stored from it
+    failed INTEGER NOT NULL,
+    read_at TEXT NOT NULL
+);
+"""
+
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -158,6 +189,7 @@ MIGRATIONS: list[Migration] = [
     _migrate_v2,
     lambda db: run_script(db, _V3),
     lambda db: run_script(db, _V4),
+    lambda db: run_script(db, _V5),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -21,6 +21,27 @@ def text_sha(text: PaperText) -> str:
     return hashlib.sha256(text.model_dump_json().encode()).hexdigest()[:16]
 
 
+def with_pmcid(
+    raw: dict[str, Any], pmcid: str | None, versions: dict[str, int] | None = None
+) -> dict[str, Any]:
+    """The raw work with a PMCID mapped from its DOI (table pmcids) where OpenAlex gave none,
+    so every service that reads `ids.pmcid` uses it; and, when the bucket's inventory gave
+    the PMCID's latest version (table pmc_versions), that as `ids.pmc_version`."""
+    if not isinstance(raw, dict):
+        return raw
+    ids = raw.get("ids")
+    ids = ids if isinstance(ids, dict) else {}
+    if pmcid and not ids.get("pmcid"):
+        ids = {**ids, "pmcid": pmcid}
+    number = str(ids.get("pmcid") or "").rstrip("/").rsplit("/", 1)[-1].upper()
+    key = number if number.startswith("PMC") else f"PMC{number}"
+    if versions and key in versions:
+        ids = {**ids, "pmc_version": versions[key]}
+    if ids:
+        raw["ids"] = ids
+    return raw
+
+
 class Texts(Database):
     def import_texts(self, texts: Sequence[PaperText], origin: str) -> None:
         """Texts from a corpus file: the file is the user's choice, so it replaces."""
@@ -54,26 +75,39 @@ class Texts(Database):
         `refresh`); a failed lookup is always tried again."""
         missing = "" if refresh else " AND (f.status IS NULL OR f.status = 'failed')"
         rows = self._read(
-            "SELECT w.record, w.raw FROM works w LEFT JOIN texts t ON t.work_id = w.id"
-            " LEFT JOIN fulltext f ON f.work_id = w.id"
+            "SELECT w.record, w.raw, p.pmcid FROM works w LEFT JOIN texts t ON t.work_id = w.id"
+            " LEFT JOIN fulltext f ON f.work_id = w.id LEFT JOIN pmcids p ON p.doi = w.doi"
             " WHERE w.record IS NOT NULL AND w.dropped IS NULL"
             " AND (t.text_source IS NULL OR t.text_source = 'abstract')"
             + missing
             + " ORDER BY w.id"
         )
-        for record, raw in rows:
-            yield Work.model_validate_json(record), json.loads(raw)
+        versions = dict(self._read("SELECT pmcid, version FROM pmc_versions"))
+        for record, raw, pmcid in rows:
+            yield Work.model_validate_json(record), with_pmcid(json.loads(raw), pmcid, versions)
 
     def store_found(self, found: "Found") -> None:
         """One work's full-text lookup, and its text when found, in one transaction."""
+        self.store_founds([found])
+
+    def store_founds(self, founds: Sequence["Found"]) -> None:
+        """Several works' lookups (a bulk reader's batch) in one transaction."""
         with self._write() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO fulltext VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (found.work_id, found.status, found.service, found.url, found.http_status,
-                 _masked(found.reason), found.compressed(), _now()),
-            )  # fmt: skip
-            if found.text is not None and found.service:
-                self._upsert_text(db, found.text, found.url or found.service, found.service)
+            for found in founds:
+                db.execute(
+                    "INSERT OR REPLACE INTO fulltext (work_id, status, service, url, http_status,"
+                    " reason, xml, fetched_at, license, retracted) VALUES (?, ?, ?, ?, ?, ?, ?,"
+                    " ?, ?, ?)",
+                    (found.work_id, found.status, found.service, found.url, found.http_status,
+                     _masked(found.reason), found.compressed(), _now(), found.license,
+                     int(found.retracted)),
+                )  # fmt: skip
+                if found.text is not None and found.service:
+                    self._upsert_text(db, found.text, found.url or found.service, found.service)
+
+    def retracted(self) -> int:
+        """Kept works whose full text a service marked retracted (kept, marked)."""
+        return int(self._read("SELECT count(*) FROM fulltext WHERE retracted = 1")[0][0])
 
     def coverage(self) -> dict[str, int]:
         """Kept works by where their text came from, and, for the rest, why not."""

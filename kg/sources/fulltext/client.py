@@ -2,6 +2,9 @@
 bounded.
 
 Politeness: at most `concurrency` requests in flight and `rate` requests a second per host,
+except on `bulk_hosts` (the PMC Cloud bucket: S3 serves many parallel GETs, and the bucket
+is there to be read in bulk), which get their own `bulk_concurrency` requests in flight and
+no rate limit;
 connect and read timeouts on every request, retries with backoff on 429, 5xx, timeouts and
 broken downloads (honouring Retry-After), and a User-Agent naming ptm-kg and the user's
 OPENALEX_EMAIL.
@@ -45,6 +48,13 @@ class Politeness:
     email: str | None = None
     max_bytes: int = int(_DEFAULT["kg_fulltext_max_mb"] * 1_000_000)  # largest body accepted
     deadline: float = _DEFAULT["kg_fulltext_deadline"]  # seconds for one request, in all
+    bulk_hosts: frozenset[str] = frozenset()  # hosts read in bulk: no rate, own concurrency
+    bulk_concurrency: int = _DEFAULT["kg_pmc_concurrency"]
+
+    @property
+    def connections(self) -> int:
+        """Requests in flight at most, on every host together."""
+        return self.concurrency + (self.bulk_concurrency if self.bulk_hosts else 0)
 
     @property
     def user_agent(self) -> str:
@@ -90,10 +100,13 @@ class Client:
         self._session = session
         self._politeness = politeness
         self._in_flight = asyncio.Semaphore(politeness.concurrency)
+        self._bulk_in_flight = asyncio.Semaphore(politeness.bulk_concurrency)
         self._next_slot: dict[str, float] = {}
         self.requests = 0
 
     async def _wait_turn(self, host: str) -> None:
+        if host in self._politeness.bulk_hosts:
+            return
         now = time.monotonic()
         slot = max(now, self._next_slot.get(host, now))
         self._next_slot[host] = slot + 1.0 / self._politeness.rate
@@ -132,8 +145,10 @@ class Client:
         last = "no attempt"
         for attempt in range(self._politeness.retries + 1):
             wait = min(30.0, 0.5 * 2**attempt) * (0.5 + random.random())
-            await self._wait_turn(host_of(url))
-            async with self._in_flight:
+            host = host_of(url)
+            await self._wait_turn(host)
+            bulk = host in self._politeness.bulk_hosts
+            async with self._bulk_in_flight if bulk else self._in_flight:
                 self.requests += 1
                 try:
                     reply, after = await self._once(url, hosts)

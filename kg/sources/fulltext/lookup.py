@@ -77,7 +77,8 @@ async def _fetch_all(
     )
     headers = {"User-Agent": politeness.user_agent}
     # a context made now, so the system's trust store (and SSL_CERT_FILE) is read at run time
-    connector = aiohttp.TCPConnector(limit=politeness.concurrency, ssl=ssl.create_default_context())
+    connector = aiohttp.TCPConnector(limit=politeness.connections,
+                                     ssl=ssl.create_default_context())  # fmt: skip
     async with aiohttp.ClientSession(
         timeout=timeout, headers=headers, connector=connector
     ) as session:
@@ -96,7 +97,7 @@ async def _fetch_all(
                 report.failures.append((found.work_id, found.reason or "failed"))
 
         try:  # works read four per request slot ahead
-            await as_finished(todo, look_up, 4 * politeness.concurrency, hand_over)
+            await as_finished(todo, look_up, 4 * politeness.connections, hand_over)
         finally:
             report.requests = client.requests
 

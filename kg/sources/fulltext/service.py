@@ -34,8 +34,13 @@ class Found:
     reason: str | None = None
     xml: bytes | None = None
     text: PaperText | None = None
+    license: str | None = None  # as the service states it (PMC: license_code)
+    retracted: bool = False  # the service marks the paper retracted; it is kept, marked
+    packed: bytes | None = None  # the XML already zlib-compressed (by a bulk reader's worker)
 
     def compressed(self) -> bytes | None:
+        if self.packed is not None:
+            return self.packed
         return zlib.compress(self.xml) if self.xml is not None else None
 
 
