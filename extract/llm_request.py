@@ -15,6 +15,7 @@ A re-ask after an answer that cannot be read resends only what failed: the answe
 reason, not the excerpts (the cited sentence numbers still refer to them).
 """
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -24,13 +25,13 @@ from urllib.parse import urlsplit
 import instructor
 import openai
 from instructor.core.exceptions import InstructorRetryException
-from openai.lib._pydantic import to_strict_json_schema
 from openai.types.chat import ChatCompletionMessageParam
 
 from extract import llm_defaults
 from extract.context import DEFAULT_BUDGET, Context, approx_tokens
 from extract.errors import ConfigError
-from extract.llm_schema import SYSTEM_PROMPT, PaperAnswer, max_output_tokens
+from extract.llm_answer import answer_schema, answer_tool, is_grammar
+from extract.llm_schema import PROMPT_VERSION, SYSTEM_PROMPT, PaperAnswer, max_output_tokens
 
 MODES = {
     "tools": instructor.Mode.TOOLS,
@@ -83,6 +84,9 @@ class LLMConfig:
     strict: bool | None = None  # None: on in the modes that send a schema to the decoder
     context_window: int | None = None  # the endpoint's window in tokens, when known
     max_response_bytes: int = llm_defaults.MAX_RESPONSE_BYTES  # a larger answer is refused
+    endpoint: str | None = None  # what answers (extract.llm_endpoint identity); keys the ledger
+    reuse_from: str | None = None  # another endpoint whose stored answers may be reused
+    retry_failed: bool = False  # ask again for calls that failed or timed out before
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -98,6 +102,11 @@ class LLMConfig:
     @property
     def is_strict(self) -> bool:
         return self.mode in STRICT_MODES if self.strict is None else self.strict
+
+    @property
+    def endpoint_id(self) -> str:
+        """The endpoint's identity as the ledger keys it: the probe's, else the address."""
+        return self.endpoint or f"{self.base_url or 'https://api.openai.com/v1'}|-"
 
     @property
     def window(self) -> int | None:
@@ -150,15 +159,27 @@ def decoding(config: LLMConfig) -> dict[str, Any]:
         options = {"max_completion_tokens": options["max_tokens"] + REASONING_ALLOWANCE}
     if config.seed is not None:
         options["seed"] = config.seed
+    grammar = is_grammar(config.base_url)
     if config.is_strict and config.mode == "tools":
-        tool = openai.pydantic_function_tool(PaperAnswer)
+        tool = answer_tool(config.max_reuses, grammar)
         # strict tool schemas hold for one call at a time
         options["extra_body"] = {"tools": [tool], "parallel_tool_calls": False}
     elif config.is_strict:
-        schema = to_strict_json_schema(PaperAnswer)
+        schema = answer_schema(config.max_reuses, grammar)
         format_ = {"name": "PaperAnswer", "schema": schema, "strict": True}
         options["extra_body"] = {"response_format": {"type": "json_schema", "json_schema": format_}}
     return options
+
+
+def call_key(config: LLMConfig, context: Context) -> str:
+    """The ledger's key of a request: what answers it (the endpoint's identity, the model's
+    name), the prompt, the mode and decoding, the schema as sent, and the excerpts."""
+    schema = json.dumps(answer_schema(config.max_reuses, is_grammar(config.base_url)),
+                        sort_keys=True)  # fmt: skip
+    options = {k: v for k, v in decoding(config).items() if k != "extra_body"}
+    material = json.dumps([config.endpoint_id, config.model, PROMPT_VERSION, config.mode,
+                           config.is_strict, options, schema, context.text])  # fmt: skip
+    return hashlib.sha256(material.encode()).hexdigest()
 
 
 def request_tokens(config: LLMConfig, context: Context) -> int:

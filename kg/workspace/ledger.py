@@ -20,9 +20,12 @@ class CostLine:
 
 class CallLedger(Database):
     def answered(self, key: str) -> Call | None:
+        call = self.recorded(key)
+        return call if call is not None and call.status == "ok" else None
+
+    def recorded(self, key: str) -> Call | None:
         rows = self._read(
-            f"SELECT {', '.join(Call.__dataclass_fields__)} FROM llm_calls"
-            " WHERE key = ? AND status = 'ok'",
+            f"SELECT {', '.join(Call.__dataclass_fields__)} FROM llm_calls WHERE key = ?",
             (key,),
         )
         return Call(*rows[0]) if rows else None
@@ -42,8 +45,9 @@ class CallLedger(Database):
 
     def costs(self) -> list[CostLine]:
         rows = self._read(
-            "SELECT model, count(*), sum(status = 'failed'), sum(input_tokens),"
+            "SELECT model || CASE WHEN batch_id IS NULL THEN '' ELSE ' (batch)' END AS name,"
+            " count(*), sum(status != 'ok'), sum(input_tokens),"
             " sum(output_tokens), CASE WHEN count(cost_usd) = count(*) THEN sum(cost_usd) END,"
-            " sum(latency_s) FROM llm_calls GROUP BY model ORDER BY model"
+            " sum(latency_s) FROM llm_calls GROUP BY name ORDER BY name"
         )
         return [CostLine(*row) for row in rows]
