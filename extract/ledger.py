@@ -31,6 +31,18 @@ class Call:
     batch_id: str | None = None  # the provider's batch that answered it, if one did
 
 
+@dataclass(frozen=True)
+class BatchRecord:
+    """A batch between upload and download, as the workspace keeps it."""
+
+    id: str
+    input_file_id: str
+    endpoint: str
+    model: str
+    status: str
+    requests: dict[str, str]  # custom_id (ledger key) -> work id
+
+
 class Ledger(Protocol):
     def recorded(self, key: str) -> Call | None:
         """The call made for `key` before (answered, failed or timed out), if one was."""

@@ -237,7 +237,7 @@ class LLMExtractor:
             self.progress(kind, tokens)
 
     async def _create(
-        self, sent: list[ChatCompletionMessageParam], checks: dict[str, Any]
+        self, sent: list[ChatCompletionMessageParam], checks: dict[str, Any], wait: float
     ) -> tuple[PaperAnswer, Any]:
         """One request, validated; instructor does not re-ask (we do, with less). Raises
         TimeoutError when the answer takes longer than the request's wait."""
@@ -252,7 +252,7 @@ class LLMExtractor:
                     max_retries=0,
                     **self._decoding,
                 ),
-                self._pace.timeout_for(checks["tokens"]),
+                wait,
             )
         finally:
             ANSWER_CHECKS.reset(token)
@@ -269,8 +269,8 @@ class LLMExtractor:
                 "request": json.dumps(sent, ensure_ascii=False),
                 "endpoint": self.config.endpoint_id}  # fmt: skip
         checks = {"context": context, "paper": index_for(paper.text),
-                  "max_reuses": self.config.max_reuses,
-                  "tokens": request_tokens(self.config, context)}  # fmt: skip
+                  "max_reuses": self.config.max_reuses}  # fmt: skip
+        tokens = request_tokens(self.config, context)
         started = time.perf_counter()
         tokens_in = tokens_out = 0
         attempts = 0
@@ -278,7 +278,8 @@ class LLMExtractor:
         while True:
             attempts += 1
             try:
-                answer, completion = await self._create(request, checks)
+                wait = self._pace.timeout_for(tokens)
+                answer, completion = await self._create(request, checks, wait)
                 break
             except InstructorRetryException as error:
                 spent = usage_of(error.total_usage, error.last_completion)
@@ -306,7 +307,6 @@ class LLMExtractor:
                                       tokens_in + spent[0], tokens_out + spent[1])  # fmt: skip
                 return failed, None, "failed"
             except TimeoutError:
-                wait = self._pace.timeout_for(checks["tokens"])
                 why = (f"no answer within {wait:.0f} s; not sent again (the server may still "
                        "be computing it): a slow model needs a larger KG_LLM_TIMEOUT, "
                        "`kg extract --retry-failed` asks again")  # fmt: skip

@@ -16,7 +16,6 @@ from rich.markup import escape
 from extract.errors import InputRejected
 from extract.records import Paper
 from kg.cli.app import (
-    ConcurrencyOption,
     ExtractorOption,
     app,
     friendly,
@@ -75,6 +74,12 @@ def _print_extract(summary: ExtractSummary, name: str) -> None:
             f"{len(stats.dropped)} reuse(s) dropped (evidence not found, or over the cap); "
             f"{stats.requests} request(s) in all"
         )
+        if stats.timed_out or stats.failed_before:
+            out.print(
+                f"{stats.timed_out} call(s) timed out (not sent again); {stats.failed_before} "
+                "failed or timed out in an earlier run: `kg extract --retry-failed` asks again",
+                style="yellow",
+            )
         for warning in stats.warnings:
             many = f" ({stats.over_window} request(s) in this run)" if stats.over_window else ""
             out.print(escape(f"Warning: {warning}{many}"), style="yellow")
@@ -118,9 +123,24 @@ def one_paying_run(name: str, settings: Settings) -> AbstractContextManager[None
 def extract(
     corpus: CorpusArgument = None,
     extractor: ExtractorOption = "llm",
-    concurrency: ConcurrencyOption = 8,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="LLM requests in flight at once (default: the server's slots, else 8)."
+        ),
+    ] = None,
     budget: Annotated[
         int | None, typer.Option(min=200, help="Tokens of paper text per LLM call (default 3000).")
+    ] = None,
+    retry_failed: Annotated[
+        bool, typer.Option(help="Ask again for papers whose LLM call failed or timed out before.")
+    ] = False,
+    reuse_from: Annotated[
+        str | None,
+        typer.Option(
+            help="Reuse the stored answers of another endpoint (its identity, as "
+            "`kg llm check` prints it)."
+        ),
     ] = None,
 ) -> None:
     """Answer the study's questions for each paper and store the answers in the workspace.
@@ -144,7 +164,8 @@ def extract(
         if not total:
             raise InputRejected("the workspace holds no kept works: run `kg fetch` first")
         papers = stored_papers(workspace, ids)
-        options = ExtractOptions(concurrency=concurrency, budget=budget)
+        options = ExtractOptions(concurrency=concurrency, budget=budget,
+                                 retry_failed=retry_failed, reuse_from=reuse_from)  # fmt: skip
         summary = run_extractor(extractor, workspace, settings, papers, total, options)
     finally:
         workspace.close()

@@ -1,0 +1,147 @@
+"""The LLM path against stand-ins with the manners of real servers (tests/llm_servers.py):
+each gets the mode that works there without any setting, the schema lets a grammar finish,
+a slow generation is waited for once, and the ledger knows which endpoint answered."""
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from extract.llm import LLMConfig, extract_papers
+from kg.pipeline.llm_setup import LLMSetup, dry_run, llm_setup
+from kg.settings import Settings
+from kg.workspace import Workspace
+from tests.fixtures import GOOD, answer, paper
+from tests.llm_server import HANG, LLMServer
+from tests.llm_servers import SERVERS, LlamaServer, Ollama, enforce
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> Iterator[Workspace]:
+    opened = Workspace(tmp_path)
+    yield opened
+    opened.close()
+
+
+def setup_for(server: LLMServer, **env: object) -> LLMSetup:
+    settings = Settings(_env_file=None, kg_llm_model="gemma", kg_llm_base_url=server.base_url,
+                        **env)  # type: ignore[call-arg]  # fmt: skip
+    return llm_setup(settings)
+
+
+CHOSEN = {"llama-server": "json_schema", "llama-cpp-python": "tools", "vllm": "json_schema",
+          "ollama": "json_schema", "openai-compatible": "tools"}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", list(SERVERS))
+def test_each_server_gets_its_working_mode_without_settings(kind: str, ledger: Workspace) -> None:
+    with SERVERS[kind]() as server:
+        server.default = lambda _: GOOD
+        setup = setup_for(server)
+        (extraction,), failures, stats = extract_papers([paper(1)], setup.config, ledger)
+    assert setup.config.mode == CHOSEN[kind]
+    assert failures == [] and [r.model for r in extraction.reuses] == ["ESM-2"]
+    assert stats.requests == 1
+
+
+# server x mode -> what happens now (a paper answered, or failed with the reason's words)
+MATRIX = [
+    ("llama-server", "json_schema", "ok"),
+    ("llama-server", "tools", "max_tokens"),  # tool_choice object ignored: prose, cut
+    ("llama-server", "json", "no valid answer"),  # no schema sent: `{}`
+    ("llama-cpp-python", "json_schema", "Error code: 500"),
+    ("llama-cpp-python", "tools", "ok"),
+    ("vllm", "json_schema", "ok"),
+    ("ollama", "json_schema", "ok"),
+]
+
+
+@pytest.mark.parametrize(("kind", "mode", "outcome"), MATRIX)
+def test_the_mode_matrix(kind: str, mode: str, outcome: str, ledger: Workspace) -> None:
+    with SERVERS[kind]() as server:
+        server.default = lambda _: GOOD
+        config = setup_for(server, kg_llm_mode=mode, kg_llm_retries=0).config
+        done, failures, _ = extract_papers([paper(1)], config, ledger)
+    assert config.mode == mode  # KG_LLM_MODE stands over the probe
+    if outcome == "ok":
+        assert len(done) == 1
+    else:
+        assert outcome in failures[0].reason
+
+
+def test_an_old_ollama_gets_the_schema_in_the_prompt(ledger: Workspace) -> None:
+    with Ollama() as server:
+        server.version = "0.4.7"
+        server.default = lambda _: GOOD
+        setup = setup_for(server)
+        done, _, _ = extract_papers([paper(1)], setup.config, ledger)
+    assert setup.config.mode == "json" and len(done) == 1
+
+
+def test_concurrency_defaults_to_the_server_s_slots(ledger: Workspace) -> None:
+    with LlamaServer(delay=0.1) as server:
+        server.default = lambda _: GOOD
+        setup = setup_for(server)
+        extract_papers([paper(n) for n in range(10)], setup.config, ledger, setup.concurrency)
+    assert setup.concurrency == 4 and server.max_in_flight <= 4
+    assert setup.config.context_window == 8192  # the slot's context, as /props says
+
+
+def test_a_looping_list_stops_at_max_items(ledger: Workspace) -> None:
+    looping = answer(("esm2", "adaptation", "Test", [3] * 60, None))
+    schema = {"type": "object", "properties": {"e": {"type": "array", "items": {}}}}
+    assert enforce({"e": [3] * 60}, schema, schema)[1]  # without maxItems: cut at max_tokens
+    with LlamaServer() as server:
+        server.default = lambda _: looping
+        (extraction,), _, stats = extract_papers([paper(1)], setup_for(server).config, ledger)
+        sent = server.requests[0]["response_format"]["json_schema"]["schema"]
+    assert sent["$defs"]["ReuseAnswer"]["properties"]["evidence"]["maxItems"] == 5
+    assert sent["properties"]["reuses"]["maxItems"] == 12
+    assert [r.model for r in extraction.reuses] == ["ESM-2"] and stats.requests == 1
+
+
+def test_a_timed_out_generation_is_not_sent_again_nor_on_a_rerun(ledger: Workspace) -> None:
+    with LLMServer() as slow:
+        slow.hang_s = 1.0
+        slow.script = [HANG]
+        slow.default = lambda _: GOOD
+        config = LLMConfig(model="m", base_url=slow.base_url, timeout_s=0.3, http_retries=2)
+        _, (failure,), stats = extract_papers([paper(1)], config, ledger)
+        assert len(slow.requests) == 1 and stats.timed_out == 1
+        assert "not sent again" in failure.reason
+        _, (again,), _ = extract_papers([paper(1)], config, ledger)  # a rerun: not asked
+        assert len(slow.requests) == 1 and "--retry-failed" in again.reason
+        retry = LLMConfig(model="m", base_url=slow.base_url, timeout_s=5, retry_failed=True)
+        (done,), _, _ = extract_papers([paper(1)], retry, ledger)  # on purpose
+        assert len(slow.requests) == 2 and done.uses_ptms
+    with closing(sqlite3.connect(ledger.path)) as db:
+        assert db.execute("SELECT status FROM llm_calls").fetchall() == [("ok",)]
+
+
+def test_another_endpoint_under_the_same_model_name_makes_new_requests(
+    ledger: Workspace,
+) -> None:
+    with LlamaServer() as first, LlamaServer() as second:
+        first.default = second.default = lambda _: GOOD
+        one, two = setup_for(first).config, setup_for(second).config
+        extract_papers([paper(1)], one, ledger)
+        extract_papers([paper(1)], two, ledger)
+        assert (len(first.requests), len(second.requests)) == (1, 1)
+        reused = LLMConfig(**{**two.__dict__, "reuse_from": one.endpoint_id})
+        extract_papers([paper(2)], one, ledger)
+        (done,), _, stats = extract_papers([paper(2)], reused, ledger)
+        assert len(second.requests) == 1 and stats.cache_hits == 1 and done.uses_ptms
+    with closing(sqlite3.connect(ledger.path)) as db:
+        endpoints = {e for (e,) in db.execute("SELECT endpoint FROM llm_calls")}
+    assert endpoints == {one.endpoint_id, two.endpoint_id}
+
+
+def test_a_dry_run_sends_one_paper_and_keeps_nothing(tmp_path: Path) -> None:
+    with LlamaServer() as server:
+        server.default = lambda _: GOOD
+        result = dry_run(setup_for(server), paper(1))
+    assert result.requests == 1 and result.outcome.work_id == "W1"
+    assert json.loads(GOOD)["reuses"] and not (tmp_path / "corpus.sqlite").exists()
