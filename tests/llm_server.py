@@ -63,9 +63,13 @@ class LLMServer:
         forced (tests/llm_servers.py: grammars, ignored tool_choice)."""
         return answer, bool(request.get("tools"))
 
-    def about(self, path: str, body: dict[str, Any] | None) -> dict[str, Any] | None:
+    def about(self, path: str, body: dict[str, Any] | None) -> Any:
         """What this server answers on `path` besides chat completions (None: 404)."""
         return None
+
+    def about_post(self, path: str, raw: bytes, content_type: str) -> Any:
+        """A POST to another path than chat completions (a JSON body, unless overridden)."""
+        return self.about(path, json.loads(raw or b"{}"))
 
     def _reply(self, request: dict[str, Any], answer: str) -> dict[str, Any]:
         cut = answer.startswith(CUT)
@@ -100,21 +104,26 @@ class LLMServer:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:
-                self._about(None)
-
-            def _about(self, body: dict[str, Any] | None) -> None:
-                found = server.about(self.path, body)
-                if found is None:
+                found = server.about(self.path, None)
+                if isinstance(found, bytes | str):  # a file's content
+                    data = found.encode() if isinstance(found, str) else found
+                    self._send(200, data, {})
+                elif found is None:
                     self._send(404, b'{"error": "not found"}', {})
                 else:
                     self._send(200, json.dumps(found).encode(), {})
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
-                request = json.loads(self.rfile.read(length))
+                raw = self.rfile.read(length)
                 if not self.path.endswith("/chat/completions"):
-                    self._about(request)
+                    found = server.about_post(self.path, raw, self.headers.get("Content-Type", ""))
+                    if found is None:
+                        self._send(404, b'{"error": "not found"}', {})
+                    else:
+                        self._send(200, json.dumps(found).encode(), {})
                     return
+                request = json.loads(raw)
                 refused = server.refuse(request)
                 if refused is not None:
                     with server._lock:

@@ -1,6 +1,7 @@
 """The LLM path against stand-ins with the manners of real servers (tests/llm_servers.py):
 each gets the mode that works there without any setting, the schema lets a grammar finish,
-a slow generation is waited for once, and the ledger knows which endpoint answered."""
+a slow generation is waited for once, and the ledger knows which endpoint answered; and a
+provider batch (tests/llm_batches.py) round-trips into the ledger."""
 
 import json
 import sqlite3
@@ -11,10 +12,12 @@ from pathlib import Path
 import pytest
 
 from extract.llm import LLMConfig, extract_papers
+from extract.llm_request import cost_usd
 from kg.pipeline.llm_setup import LLMSetup, dry_run, llm_setup
 from kg.settings import Settings
 from kg.workspace import Workspace
-from tests.fixtures import GOOD, answer, paper
+from tests.fixtures import GOOD, a_paper, answer, kg_env, paper, write_corpus
+from tests.llm_batches import BatchServer
 from tests.llm_server import HANG, LLMServer
 from tests.llm_servers import SERVERS, LlamaServer, Ollama, enforce
 
@@ -27,8 +30,8 @@ def ledger(tmp_path: Path) -> Iterator[Workspace]:
 
 
 def setup_for(server: LLMServer, **env: object) -> LLMSetup:
-    settings = Settings(_env_file=None, kg_llm_model="gemma", kg_llm_base_url=server.base_url,
-                        **env)  # type: ignore[call-arg]  # fmt: skip
+    given = {"kg_llm_model": "gemma", "kg_llm_base_url": server.base_url} | env
+    settings = Settings(_env_file=None, **given)  # type: ignore[call-arg, arg-type]
     return llm_setup(settings)
 
 
@@ -145,3 +148,67 @@ def test_a_dry_run_sends_one_paper_and_keeps_nothing(tmp_path: Path) -> None:
         result = dry_run(setup_for(server), paper(1))
     assert result.requests == 1 and result.outcome.work_id == "W1"
     assert json.loads(GOOD)["reuses"] and not (tmp_path / "corpus.sqlite").exists()
+
+
+def test_a_batch_round_trips_and_a_rerun_makes_no_request(ledger: Workspace) -> None:
+    from kg.pipeline.llm_batch import extract_batch
+
+    papers = [paper(n) for n in range(1, 4)]
+    with BatchServer() as provider:
+        provider.default = lambda _: GOOD
+        setup = setup_for(provider, kg_llm_model="gpt-4o-mini")
+        sent = extract_batch(setup, ledger, lambda: papers, poll_s=0, sleep=lambda _: None)
+        assert (sent.sent, sent.answered, sent.status) == (3, 3, "completed")
+        assert provider.uploads == 1 and len(provider.batch_lines) == 3
+        (line,) = {json.dumps(x["body"]["tool_choice"]) for x in provider.batch_lines}
+        assert "PaperAnswer" in line  # the forced strict tool, as online
+        again = extract_batch(setup, ledger, lambda: papers, poll_s=0, sleep=lambda _: None)
+        done, failures, stats = extract_papers(papers, setup.config, ledger)
+        assert again.batch_id is None and provider.uploads == 1  # nothing sent twice
+        assert len(provider.requests) == 3 and stats.cache_hits == 3  # online: the ledger
+    assert failures == [] and all(d.uses_ptms for d in done)
+    (cost,) = ledger.costs()
+    assert cost.model == "gpt-4o-mini (batch)" and cost.calls == 3
+    online = 3 * cost_usd("gpt-4o-mini", cost.input_tokens // 3, cost.output_tokens // 3)
+    assert cost.cost_usd == pytest.approx(online / 2, rel=0.05)
+
+
+def test_a_batch_interrupted_before_download_is_resumed_not_sent_again(
+    ledger: Workspace,
+) -> None:
+    from kg.pipeline.llm_batch import extract_batch
+
+    papers = [paper(1), paper(2)]
+    with BatchServer() as provider:
+        provider.default = lambda _: GOOD
+        setup = setup_for(provider, kg_llm_model="gpt-4o-mini")
+        left = extract_batch(setup, ledger, lambda: papers, wait_s=0, sleep=lambda _: None)
+        assert left.status == "in_progress" and left.answered == 0
+        resumed = extract_batch(setup, ledger, lambda: papers, poll_s=0, sleep=lambda _: None)
+        assert resumed.resumed and resumed.answered == 2 and provider.uploads == 1
+
+
+def test_kg_llm_check_and_kg_extract_batch_as_a_user_runs_them(tmp_path: Path) -> None:
+    corpus = str(write_corpus(tmp_path / "c.jsonl", [a_paper(1), a_paper(2)]))
+    with LlamaServer() as local:
+        local.default = lambda _: answer(("ResNet-50", "adaptation", "Test", [2], None))
+        checked = kg_env(tmp_path, "llm", "check", KG_LLM_BASE_URL=local.base_url,
+                         KG_LLM_MODEL="gemma")  # fmt: skip
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "llama-server b6500-test" in checked.stdout and "json_schema (" in checked.stdout
+    assert "concurrency: 4" in checked.stdout and "1 request(s)" in checked.stdout
+    with BatchServer() as provider:
+        provider.default = lambda _: answer(("ResNet-50", "adaptation", "Test", [2], None))
+        env = {"KG_LLM_BASE_URL": provider.base_url, "KG_LLM_MODEL": "gpt-4o-mini"}
+        left = kg_env(tmp_path, "extract", corpus, "--batch", "--batch-wait", "0", **env)
+        assert left.returncode == 0 and "still running" in left.stdout, left.stdout
+        done = kg_env(tmp_path, "extract", corpus, "--batch", "--batch-wait", "2", **env)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "(resumed): 2 request(s), completed; 2 answered" in done.stdout
+        assert "LLM: 0 call(s), 2 from the ledger" in done.stdout
+        assert provider.uploads == 1 and provider.requests and len(provider.requests) == 2
+    workspace = Workspace(tmp_path / "ws")
+    try:
+        assert [(c.model, c.calls) for c in workspace.costs()] == [("gpt-4o-mini (batch)", 2)]
+    finally:
+        workspace.close()

@@ -17,8 +17,8 @@ import openai
 
 from extract.context import select
 from extract.ledger import BatchRecord, Call
-from extract.llm_batch import BatchResult, batch_line, parse_result, result_call
 from extract.llm import STICKY
+from extract.llm_batch import BatchResult, batch_line, parse_result, result_call
 from extract.llm_request import call_key
 from extract.records import Paper
 from kg.pipeline.llm_setup import LLMSetup
