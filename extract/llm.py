@@ -279,7 +279,9 @@ class LLMExtractor:
             attempts += 1
             try:
                 wait = self._pace.timeout_for(tokens)
+                asked = time.perf_counter()
                 answer, completion = await self._create(request, checks, wait)
+                self._pace.record(sum(usage_of(completion)), time.perf_counter() - asked)
                 break
             except InstructorRetryException as error:
                 spent = usage_of(error.total_usage, error.last_completion)
@@ -307,7 +309,7 @@ class LLMExtractor:
                                       tokens_in + spent[0], tokens_out + spent[1])  # fmt: skip
                 return failed, None, "failed"
             except TimeoutError:
-                why = (f"no answer within {wait:.0f} s; not sent again (the server may still "
+                why = (f"no answer within {wait:g} s; not sent again (the server may still "
                        "be computing it): a slow model needs a larger KG_LLM_TIMEOUT, "
                        "`kg extract --retry-failed` asks again")  # fmt: skip
                 failed = self._failed(base, started, why, None, attempts, tokens_in, tokens_out,
@@ -322,7 +324,6 @@ class LLMExtractor:
                 return failed, None, end
         spent = usage_of(completion)
         tokens_in, tokens_out = tokens_in + spent[0], tokens_out + spent[1]
-        self._pace.record(spent[0] + spent[1], time.perf_counter() - started)
         dropped = [r.model_dump() for r in answer.rejected]
         call = Call(**base, status="ok",
                     response=completion.model_dump_json() if completion is not None else None,
