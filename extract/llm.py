@@ -53,9 +53,11 @@ from extract.llm_request import (
     describe,
     ending,
     failure_reason,
+    gone,
     messages,
     output_limit,
     raw_answer,
+    refusal,
     repair_messages,
     request_tokens,
     usage_of,
@@ -179,14 +181,16 @@ class LLMExtractor:
                 raise self._refused
             call, answer, ending = await self._ask(paper, context, key)
             if ending == "refused":
-                self._refused = self._refusal()
+                self._refused = refusal(self.config)
                 raise self._refused
         self.workspace.record_call(call)
         self._count(call)
         self._tick("call" if call.status == "ok" else "failed", call.input_tokens)
         for kind in self._in_a_row:
             self._in_a_row[kind] = self._in_a_row[kind] + 1 if ending == kind else 0
-        self._stop_if_gone(call)
+        stop = gone(self.config, self._in_a_row, call.error)
+        if stop is not None:
+            raise stop
         if call.status != "ok" or answer is None:
             self.stats.failed += 1
             self.stats.timed_out += call.status == "timeout"
@@ -204,33 +208,6 @@ class LLMExtractor:
             if borrowed is not None and borrowed.status == "ok":
                 return borrowed
         return stored
-
-    def _refusal(self) -> SourceUnavailable:
-        """One line for a 401 or 403, never with the endpoint's text (it may echo the key)."""
-        where = self.config.base_url or "the OpenAI API"
-        return SourceUnavailable(
-            f"the LLM endpoint {where} refused the request (HTTP 401 or 403: the key or its "
-            "permissions); check OPENAI_API_KEY, KG_LLM_BASE_URL and KG_LLM_MODEL, then rerun "
-            "(answered papers are kept)"
-        )
-
-    def _stop_if_gone(self, call: Call) -> None:
-        """Stop the run when calls in a row found no endpoint, or one that never answers
-        (a few timeouts are a slow model; many in a row, a stuck server)."""
-        where = self.config.base_url or "the OpenAI API"
-        if self._in_a_row["unreachable"] >= self.config.max_unreachable:
-            raise SourceUnavailable(
-                f"{self._in_a_row['unreachable']} LLM calls in a row could not reach {where} "
-                f"({call.error}); check KG_LLM_BASE_URL and the server, then rerun "
-                "(answered papers are kept)"
-            )
-        if self._in_a_row["timeout"] >= self.config.max_timeouts:
-            raise SourceUnavailable(
-                f"{self._in_a_row['timeout']} LLM calls in a row got no answer within "
-                f"{self.config.timeout_s:g} s from {where}; check KG_LLM_BASE_URL and the "
-                "server, or raise KG_LLM_TIMEOUT for a slow model, then rerun (answered "
-                "papers are kept)"
-            )
 
     def _tick(self, kind: str, tokens: int) -> None:
         if self.progress:

@@ -29,7 +29,7 @@ from openai.types.chat import ChatCompletionMessageParam
 
 from extract import llm_defaults
 from extract.context import DEFAULT_BUDGET, Context, approx_tokens
-from extract.errors import ConfigError
+from extract.errors import ConfigError, SourceUnavailable
 from extract.llm_answer import answer_schema, answer_tool, is_grammar
 from extract.llm_schema import PROMPT_VERSION, SYSTEM_PROMPT, PaperAnswer, max_output_tokens
 
@@ -277,3 +277,35 @@ def ending(error: BaseException) -> str:
             return "unreachable"
         seen = seen.__cause__ or seen.__context__
     return "failed"
+
+
+def refusal(config: LLMConfig) -> SourceUnavailable:
+    """One line for a 401 or 403, never with the endpoint's text (it may echo the key)."""
+    where = config.base_url or "the OpenAI API"
+    return SourceUnavailable(
+        f"the LLM endpoint {where} refused the request (HTTP 401 or 403: the key or its "
+        "permissions); check OPENAI_API_KEY, KG_LLM_BASE_URL and KG_LLM_MODEL, then rerun "
+        "(answered papers are kept)"
+    )
+
+
+def gone(
+    config: LLMConfig, in_a_row: dict[str, int], error: str | None
+) -> SourceUnavailable | None:
+    """Why the run stops, when calls in a row found no endpoint, or one that never answers
+    (a few timeouts are a slow model; many in a row, a stuck server)."""
+    where = config.base_url or "the OpenAI API"
+    if in_a_row["unreachable"] >= config.max_unreachable:
+        return SourceUnavailable(
+            f"{in_a_row['unreachable']} LLM calls in a row could not reach {where} "
+            f"({error}); check KG_LLM_BASE_URL and the server, then rerun "
+            "(answered papers are kept)"
+        )
+    if in_a_row["timeout"] >= config.max_timeouts:
+        return SourceUnavailable(
+            f"{in_a_row['timeout']} LLM calls in a row got no answer within "
+            f"{config.timeout_s:g} s from {where}; check KG_LLM_BASE_URL and the "
+            "server, or raise KG_LLM_TIMEOUT for a slow model, then rerun (answered "
+            "papers are kept)"
+        )
+    return None
