@@ -23,12 +23,15 @@ from extract.catalogue import resolve
 from extract.context import Context
 from extract.evidence import index_for
 from extract.llm_defaults import MAX_REUSES
-from extract.llm_schema import ANSWER_CHECKS, PROMPT_VERSION, PaperAnswer
+from extract.llm_schema import (
+    ANSWER_CHECKS,
+    EVIDENCE_ITEMS,
+    PROMPT_VERSION,
+    STRING_LIMITS,
+    PaperAnswer,
+)
 from extract.records import Extraction, PaperText, Reuse
 from extract.taxonomy import Role, stronger_role
-
-EVIDENCE_ITEMS = 5  # sentence numbers per reuse; more is a loop, not evidence
-STRING_LIMITS = {"quote": 400, "model": 80, "form": 160}  # characters
 
 
 def _strings_bounded(field: dict[str, Any], limit: int) -> None:

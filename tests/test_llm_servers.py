@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from extract.llm import LLMConfig, extract_papers
+from extract.llm_answer import answer_schema
 from extract.llm_request import cost_usd
+from extract.llm_schema import max_output_tokens
 from kg.pipeline.llm_setup import LLMSetup, dry_run, llm_setup
 from kg.settings import Settings
 from kg.workspace import Workspace
@@ -212,3 +214,13 @@ def test_kg_llm_check_and_kg_extract_batch_as_a_user_runs_them(tmp_path: Path) -
         assert [(c.model, c.calls) for c in workspace.costs()] == [("gpt-4o-mini (batch)", 2)]
     finally:
         workspace.close()
+
+
+def test_the_longest_answer_a_grammar_allows_ends_before_max_tokens() -> None:
+    schema = answer_schema(12, grammar=True)
+    reuse = schema["$defs"]["ReuseAnswer"]["properties"]
+    longest = {name: "x" * reuse[name]["anyOf"][0]["maxLength"] if "anyOf" in reuse[name]
+               else "x" * reuse[name].get("maxLength", 13) for name in reuse}  # fmt: skip
+    longest["evidence"] = [9999] * reuse["evidence"]["maxItems"]
+    answer_text = json.dumps({"uses_dl": True, "uses_ptms": True, "reuses": [longest] * 12})
+    assert len(answer_text) / 4 < max_output_tokens(12)  # four characters a token
