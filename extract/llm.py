@@ -22,6 +22,7 @@ memory stays flat and a kill loses only the calls in flight.
 """
 
 import asyncio
+import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -128,10 +129,13 @@ class LLMExtractor:
         self._decoding = decoding(config)
 
     def settings(self) -> dict[str, Any]:
-        """What makes two LLM runs different (never the key or the endpoint's address)."""
+        """What makes two LLM runs different: never the key or the endpoint's address, but a
+        fingerprint of what answers (another server is another run, asked afresh)."""
+        answers = hashlib.sha256(self.config.endpoint_id.encode()).hexdigest()[:12]
         return {"model": self.config.model, "mode": self.config.mode, "budget": self.config.budget,
                 "temperature": self.config.temperature, "seed": self.config.seed,
-                "strict": self.config.is_strict, "max_reuses": self.config.max_reuses}  # fmt: skip
+                "strict": self.config.is_strict, "max_reuses": self.config.max_reuses,
+                "endpoint": answers}  # fmt: skip
 
     def extract_all(self, papers: Iterable[Paper], done: Done) -> None:
         asyncio.run(self._stream(papers, done))

@@ -14,6 +14,7 @@ ANSWER_CHECKS), for answers that came back another way (a batch).
 """
 
 import copy
+import json
 from typing import Any
 
 import openai
@@ -50,6 +51,17 @@ def answer_schema(max_reuses: int = MAX_REUSES, grammar: bool = True) -> dict[st
         for name, limit in STRING_LIMITS.items():
             _strings_bounded(reuse[name], limit)
     return schema
+
+
+def grammar_output_tokens(max_reuses: int = MAX_REUSES) -> int:
+    """max_tokens under a grammar: the longest answer the schema allows, pretty-printed as
+    small models print it, at one token a character (a model that loops fills a string
+    with digits, one token each: a real llama-server run cut such an answer at the usual
+    four-characters-a-token bound). So a grammar always closes the answer first."""
+    reuse = {"evidence": [9999] * EVIDENCE_ITEMS, "role": "mentioned", "pattern": "undetermined",
+             "stage": "undetermined"} | {k: "x" * n for k, n in STRING_LIMITS.items()}  # fmt: skip
+    longest = {"uses_dl": False, "uses_ptms": False, "reuses": [reuse] * max_reuses}
+    return len(json.dumps(longest, indent=4))
 
 
 def answer_tool(max_reuses: int = MAX_REUSES, grammar: bool = True) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from openai.types.chat import ChatCompletionMessageParam
 from extract import llm_defaults
 from extract.context import DEFAULT_BUDGET, Context, approx_tokens
 from extract.errors import ConfigError, SourceUnavailable
-from extract.llm_answer import answer_schema, answer_tool, is_grammar
+from extract.llm_answer import answer_schema, answer_tool, grammar_output_tokens, is_grammar
 from extract.llm_schema import PROMPT_VERSION, SYSTEM_PROMPT, PaperAnswer, max_output_tokens
 
 MODES = {
@@ -148,18 +148,26 @@ def output_limit(options: dict[str, Any]) -> str:
     return f"{name}={options[name]}"
 
 
+def output_bound(config: LLMConfig) -> int:
+    """max_tokens: under a grammar (a strict schema to a local server) the longest answer
+    it allows, else an estimate from the schema's size (extract.llm_schema)."""
+    if is_grammar(config.base_url) and config.is_strict:
+        return grammar_output_tokens(config.max_reuses)
+    return max_output_tokens(config.max_reuses)
+
+
 def decoding(config: LLMConfig) -> dict[str, Any]:
     """The request's decoding settings and, when strict, the schema marked strict (sent in
     `extra_body`, which openai merges over the tool or format instructor builds)."""
+    grammar = is_grammar(config.base_url)
     options: dict[str, Any] = {
         "temperature": config.temperature,
-        "max_tokens": max_output_tokens(config.max_reuses),
+        "max_tokens": output_bound(config),
     }
     if is_reasoning_model(config.model):  # they refuse max_tokens and a temperature
         options = {"max_completion_tokens": options["max_tokens"] + REASONING_ALLOWANCE}
     if config.seed is not None:
         options["seed"] = config.seed
-    grammar = is_grammar(config.base_url)
     if config.is_strict and config.mode == "tools":
         tool = answer_tool(config.max_reuses, grammar)
         # strict tool schemas hold for one call at a time
@@ -185,12 +193,7 @@ def call_key(config: LLMConfig, context: Context) -> str:
 def request_tokens(config: LLMConfig, context: Context) -> int:
     """The request's size in tokens (four characters a token), answer included."""
     schema = approx_tokens(json.dumps(PaperAnswer.model_json_schema()))
-    return (
-        approx_tokens(SYSTEM_PROMPT)
-        + schema
-        + context.tokens
-        + max_output_tokens(config.max_reuses)
-    )
+    return approx_tokens(SYSTEM_PROMPT) + schema + context.tokens + output_bound(config)
 
 
 def window_warning(config: LLMConfig, context: Context) -> str | None:

@@ -199,7 +199,7 @@ class PaperAnswer(BaseModel):
 # The bounds a grammar enforces (extract.llm_answer puts them in the schema sent): sentence
 # numbers per reuse, and characters per free string.
 EVIDENCE_ITEMS = 5
-STRING_LIMITS = {"quote": 400, "model": 60, "form": 120}
+STRING_LIMITS = {"quote": 300, "model": 50, "form": 80}
 
 
 def max_output_tokens(max_reuses: int = MAX_REUSES) -> int:

@@ -13,7 +13,7 @@ import pytest
 
 from extract.llm import LLMConfig, extract_papers
 from extract.llm_answer import answer_schema
-from extract.llm_request import cost_usd
+from extract.llm_request import cost_usd, decoding
 from extract.llm_schema import max_output_tokens
 from kg.pipeline.llm_setup import LLMSetup, dry_run, llm_setup
 from kg.settings import Settings
@@ -219,8 +219,25 @@ def test_kg_llm_check_and_kg_extract_batch_as_a_user_runs_them(tmp_path: Path) -
 def test_the_longest_answer_a_grammar_allows_ends_before_max_tokens() -> None:
     schema = answer_schema(12, grammar=True)
     reuse = schema["$defs"]["ReuseAnswer"]["properties"]
-    longest = {name: "x" * reuse[name]["anyOf"][0]["maxLength"] if "anyOf" in reuse[name]
-               else "x" * reuse[name].get("maxLength", 13) for name in reuse}  # fmt: skip
+    longest = {name: max(field["enum"], key=len) if "enum" in field
+               else "x" * field.get("anyOf", [field])[0].get("maxLength", 0)
+               for name, field in reuse.items()}  # fmt: skip
     longest["evidence"] = [9999] * reuse["evidence"]["maxItems"]
-    answer_text = json.dumps({"uses_dl": True, "uses_ptms": True, "reuses": [longest] * 12})
-    assert len(answer_text) / 4 < max_output_tokens(12)  # four characters a token
+    printed = json.dumps({"uses_dl": True, "uses_ptms": True, "reuses": [longest] * 12}, indent=4)
+    local = LLMConfig(model="m", base_url="http://127.0.0.1:8080/v1", mode="json_schema")
+    assert len(printed) <= decoding(local)["max_tokens"]  # even at one token a character
+    hosted = LLMConfig(model="m", api_key="sk-x", mode="json_schema")
+    assert decoding(hosted)["max_tokens"] == max_output_tokens(12)  # no grammar: an estimate
+
+
+def test_kg_extract_runs_against_another_endpoint_ask_it_afresh(ledger: Workspace) -> None:
+    from extract.llm import LLMExtractor
+    from kg.pipeline.extract import extract_run
+
+    with LlamaServer() as first, LlamaServer() as second:
+        first.default = second.default = lambda _: GOOD
+        for server in (first, second, first):
+            extractor = LLMExtractor(setup_for(server).config, ledger)
+            summary = extract_run(ledger, extractor, [paper(1), paper(2)])
+            assert summary.extracted + summary.stored_before == 2
+        assert (len(first.requests), len(second.requests)) == (2, 2)  # the rerun: stored

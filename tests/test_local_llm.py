@@ -101,8 +101,11 @@ def python_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _three_papers(base: str, tmp_path: Path, mode: str) -> None:
+    # one model a paper: the 270M model sometimes fills every list and string the grammar
+    # allows (digits, a token each), and at 5-10 tokens a second on 2 cores the default 12
+    # models would take half an hour to close
     settings = Settings(_env_file=None, kg_llm_base_url=base, kg_llm_model="gemma-3-270m",
-                        kg_llm_timeout=300)  # type: ignore[call-arg]  # fmt: skip
+                        kg_llm_timeout=600, kg_llm_max_reuses=1)  # type: ignore[call-arg]  # fmt: skip
     setup = llm_setup(settings)
     assert setup.config.mode == mode, setup.choice
     ledger = Workspace(tmp_path)
