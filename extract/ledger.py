@@ -2,7 +2,7 @@
 extractor asks of wherever the ledger is kept (the workspace, in kg/workspace/ledger.py).
 
 Keeping only the interface here keeps extract/ free of SQLite: the LLM extractor is handed
-any object with `answered` and `record_call`.
+any object with `recorded` and `record_call`.
 """
 
 from dataclasses import dataclass
@@ -16,7 +16,7 @@ class Call:
     model: str
     extractor_version: str  # the prompt version of the LLM extractor that made the call
     mode: str
-    status: str
+    status: str  # ok | failed (unusable answer) | timeout | error (no answer)
     request: str
     response: str | None = None
     answer: str | None = None
@@ -27,11 +27,25 @@ class Call:
     output_tokens: int = 0
     latency_s: float = 0.0
     cost_usd: float | None = None
+    endpoint: str | None = None  # what answered (extract.llm_endpoint identity)
+    batch_id: str | None = None  # the provider's batch that answered it, if one did
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    """A batch between upload and download, as the workspace keeps it."""
+
+    id: str
+    input_file_id: str
+    endpoint: str
+    model: str
+    status: str
+    requests: dict[str, str]  # custom_id (ledger key) -> work id
 
 
 class Ledger(Protocol):
-    def answered(self, key: str) -> Call | None:
-        """The call that answered `key` before, if one did."""
+    def recorded(self, key: str) -> Call | None:
+        """The call made for `key` before (answered, failed or timed out), if one was."""
         ...
 
     def record_call(self, call: Call) -> None:

@@ -3,15 +3,18 @@ and never the same call twice.
 
 For each paper: select the paragraphs that can hold evidence (extract.context); if there is
 no cue at all, the prefilter decides "no deep learning" without a call. Otherwise look the
-call up in the ledger by its key; only on a miss ask the endpoint (extract.llm_request says
-what a request carries). The openai client retries 429, 5xx, timeouts and dropped
-connections with backoff (honouring Retry-After). Each reuse of the answer is checked on its
-own (extract.llm_schema): one whose evidence is not found is dropped and recorded, and costs
-no re-ask. Only an answer that cannot be read at all is asked again, with just the answer
-and the reason. A paper whose call still fails is recorded as failed; the run goes on, unless
-several calls in a row could not reach the endpoint at all: then the run stops with one
-message instead of failing paper after paper. A timeout is a slow answer, not a dead
-endpoint: it fails the paper and says how to allow more time.
+call up in the ledger by its key (which holds the endpoint's identity, extract.llm_endpoint:
+another server or quantisation under the same model name makes new requests; `reuse_from`
+names an endpoint whose answers may stand in); only on a miss ask the endpoint
+(extract.llm_request says what a request carries). The openai client retries 429, 5xx and
+dropped connections, never a timed-out generation: the wait is ours, sized by
+extract.llm_pace, and such a paper is recorded as `timeout`. Each reuse of the answer is
+checked on its own (extract.llm_schema): one whose evidence is not found is dropped and
+recorded, no re-ask. Only an answer that cannot be read at all is asked again, with just the
+answer and the reason. A paper whose call still fails is recorded as failed; the run goes
+on, unless several calls in a row could not reach the endpoint (or never answered): then it
+stops with one message. A call that failed or timed out is not asked again on a rerun (at
+temperature 0 and a fixed seed it would fail the same way) unless `retry_failed` says so.
 
 Papers stream through: at most `concurrency` requests are in flight and a few more papers
 are read ahead, and each outcome is handed to the caller (who stores it) as it completes, so
@@ -23,7 +26,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import instructor
@@ -32,79 +35,47 @@ from instructor.core.exceptions import IncompleteOutputException, InstructorRetr
 from openai.types.chat import ChatCompletionMessageParam
 from pydantic import ValidationError
 
-from extract.catalogue import resolve
 from extract.context import Context, select
 from extract.errors import SourceUnavailable
 from extract.evidence import index_for
 from extract.extractor import Done
 from extract.in_flight import as_finished
 from extract.ledger import Call, Ledger
+from extract.llm_answer import to_extraction
 from extract.llm_http import capped_client
+from extract.llm_pace import Pace
 from extract.llm_request import (
     MODES,
     LLMConfig,
     api_error,
+    call_key,
     cost_usd,
     decoding,
     describe,
     ending,
     failure_reason,
+    gone,
     messages,
     output_limit,
     raw_answer,
+    refusal,
     repair_messages,
+    request_tokens,
     usage_of,
     window_warning,
 )
 from extract.llm_schema import ANSWER_CHECKS, PROMPT_VERSION, PaperAnswer
-from extract.records import Extraction, ExtractionFailure, Outcome, Paper, Reuse
-from extract.taxonomy import Role, stronger_role
+from extract.records import Extraction, ExtractionFailure, Outcome, Paper
 
 Progress = Callable[[str, int], None]  # ("call" | "hit" | "prefilter" | "failed", tokens)
 
-__all__ = ["LLMConfig", "LLMExtractor", "RunStats", "extract_papers"]
+__all__ = ["LLMConfig", "LLMExtractor", "RunStats", "call_key", "extract_papers", "to_extraction"]
+STICKY = frozenset({"failed", "timeout"})  # a rerun does not ask again (retry_failed does)
 
 
-def call_key(config: LLMConfig, context: Context) -> str:
-    schema = json.dumps(PaperAnswer.model_json_schema(), sort_keys=True)
-    options = {k: v for k, v in decoding(config).items() if k != "extra_body"}
-    material = json.dumps([config.model, PROMPT_VERSION, config.mode, config.is_strict, options,
-                           schema, context.text])  # fmt: skip
-    return hashlib.sha256(material.encode()).hexdigest()
-
-
-def to_extraction(work_id: str, answer: PaperAnswer, extractor: str = "llm") -> Extraction:
-    """One reuse per model (the counting unit is the paper-model edge): a model the answer
-    lists twice keeps the entry with the stronger role (extract.taxonomy ROLE_PRECEDENCE, as
-    the rules extractor does), the first one among equals. A model only mentioned is no
-    evidence that the authors use deep learning."""
-    by_model: dict[str, Reuse] = {}
-    for given in answer.reuses:
-        info = resolve(given.model)
-        seen = by_model.get(info.name)
-        if seen is not None and stronger_role(seen.role, given.role) is seen.role:
-            continue
-        by_model[info.name] = Reuse(
-            mention=given.model,
-            model=info.name,
-            family=info.family,
-            modality=info.modality,
-            role=given.role,
-            pattern=given.pattern,
-            stage=given.stage,
-            form=given.form,
-            evidence=given.quote or "",
-            found_by="llm",
-        )
-    reuses = list(by_model.values())
-    return Extraction(
-        work_id=work_id,
-        uses_dl=answer.uses_dl or any(r.role is not Role.mentioned for r in reuses),
-        uses_ptms=any(r.role == Role.used for r in reuses),  # only with checked evidence
-        reuses=tuple(reuses),
-        extractor=extractor,
-        extractor_version=PROMPT_VERSION,
-    )
+def _status(end: str) -> str:
+    """The ledger's status of a call the endpoint gave no answer to."""
+    return "timeout" if end == "timeout" else "error"
 
 
 @dataclass
@@ -119,6 +90,8 @@ class RunStats:
     cost_usd: float | None = 0.0
     dropped: list[tuple[str, str, str]] = field(default_factory=list)  # work, model, reason
     failed: int = 0
+    timed_out: int = 0  # of the failed: no answer in time
+    failed_before: int = 0  # failed or timed out in an earlier run, not asked again
     warnings: list[str] = field(default_factory=list)  # each said once per run
     over_window: int = 0  # requests that may not fit the endpoint's window
 
@@ -142,12 +115,13 @@ class LLMExtractor:
         self.concurrency = max(1, concurrency)
         self.progress = progress
         self.stats = RunStats()
+        self._pace = Pace(config.timeout_s)
         self._refused: SourceUnavailable | None = None  # set by a 401/403: the run stops
         self._in_a_row = {"unreachable": 0, "timeout": 0}  # calls in a row that ended so
         self._http = openai.AsyncOpenAI(
             base_url=config.base_url,
             api_key=config.api_key or "not-needed-by-local-servers",
-            timeout=config.timeout_s,
+            timeout=None,  # ours (asyncio.wait_for): a timed-out generation is not re-sent
             max_retries=config.http_retries,
             http_client=capped_client(config.max_response_bytes),
         )
@@ -155,10 +129,13 @@ class LLMExtractor:
         self._decoding = decoding(config)
 
     def settings(self) -> dict[str, Any]:
-        """What makes two LLM runs different (never the key or the endpoint's address)."""
+        """What makes two LLM runs different: never the key or the endpoint's address, but a
+        fingerprint of what answers (another server is another run, asked afresh)."""
+        answers = hashlib.sha256(self.config.endpoint_id.encode()).hexdigest()[:12]
         return {"model": self.config.model, "mode": self.config.mode, "budget": self.config.budget,
                 "temperature": self.config.temperature, "seed": self.config.seed,
-                "strict": self.config.is_strict, "max_reuses": self.config.max_reuses}  # fmt: skip
+                "strict": self.config.is_strict, "max_reuses": self.config.max_reuses,
+                "endpoint": answers}  # fmt: skip
 
     def extract_all(self, papers: Iterable[Paper], done: Done) -> None:
         asyncio.run(self._stream(papers, done))
@@ -182,14 +159,22 @@ class LLMExtractor:
             return to_extraction(paper.work.id, PaperAnswer(uses_dl=False, uses_ptms=False,
                                  reuses=[]), extractor="prefilter")  # fmt: skip
         key = call_key(self.config, context)
-        cached = self.workspace.answered(key)
-        if cached is not None and cached.answer is not None:
+        stored = self._stored(key, context)
+        if stored is not None and stored.status == "ok" and stored.answer is not None:
             self.stats.cache_hits += 1
             self._tick("hit", 0)
             cap = {"max_reuses": self.config.max_reuses}  # the ledger's answer, this run's cap
             return to_extraction(
-                paper.work.id, PaperAnswer.model_validate_json(cached.answer, context=cap)
+                paper.work.id, PaperAnswer.model_validate_json(stored.answer, context=cap)
             )
+        if stored is not None and stored.status in STICKY and not self.config.retry_failed:
+            self.stats.failed_before += 1
+            self.stats.failed += 1
+            self._tick("failed", 0)
+            return ExtractionFailure(work_id=paper.work.id, extractor=self.name,
+                                     extractor_version=self.version,
+                                     reason=f"LLM call {stored.status} before ({stored.error}); "
+                                     "`kg extract --retry-failed` asks again")  # fmt: skip
         warning = window_warning(self.config, context)
         if warning:
             self.stats.over_window += 1
@@ -200,65 +185,55 @@ class LLMExtractor:
                 raise self._refused
             call, answer, ending = await self._ask(paper, context, key)
             if ending == "refused":
-                self._refused = self._refusal()
+                self._refused = refusal(self.config)
                 raise self._refused
         self.workspace.record_call(call)
         self._count(call)
         self._tick("call" if call.status == "ok" else "failed", call.input_tokens)
         for kind in self._in_a_row:
             self._in_a_row[kind] = self._in_a_row[kind] + 1 if ending == kind else 0
-        self._stop_if_gone(call)
+        stop = gone(self.config, self._in_a_row, call.error)
+        if stop is not None:
+            raise stop
         if call.status != "ok" or answer is None:
             self.stats.failed += 1
+            self.stats.timed_out += call.status == "timeout"
             return ExtractionFailure(work_id=paper.work.id, extractor=self.name,
                                      extractor_version=self.version,
                                      reason=f"LLM call failed: {call.error}")  # fmt: skip
         return to_extraction(paper.work.id, answer)  # as validated against the excerpts
 
-    def _refusal(self) -> SourceUnavailable:
-        """One line for a 401 or 403, never with the endpoint's text (it may echo the key)."""
-        where = self.config.base_url or "the OpenAI API"
-        return SourceUnavailable(
-            f"the LLM endpoint {where} refused the request (HTTP 401 or 403: the key or its "
-            "permissions); check OPENAI_API_KEY, KG_LLM_BASE_URL and KG_LLM_MODEL, then rerun "
-            "(answered papers are kept)"
-        )
-
-    def _stop_if_gone(self, call: Call) -> None:
-        """Stop the run when calls in a row found no endpoint, or one that never answers
-        (a few timeouts are a slow model; many in a row, a stuck server)."""
-        where = self.config.base_url or "the OpenAI API"
-        if self._in_a_row["unreachable"] >= self.config.max_unreachable:
-            raise SourceUnavailable(
-                f"{self._in_a_row['unreachable']} LLM calls in a row could not reach {where} "
-                f"({call.error}); check KG_LLM_BASE_URL and the server, then rerun "
-                "(answered papers are kept)"
-            )
-        if self._in_a_row["timeout"] >= self.config.max_timeouts:
-            raise SourceUnavailable(
-                f"{self._in_a_row['timeout']} LLM calls in a row got no answer within "
-                f"{self.config.timeout_s:g} s from {where}; check KG_LLM_BASE_URL and the "
-                "server, or raise KG_LLM_TIMEOUT for a slow model, then rerun (answered "
-                "papers are kept)"
-            )
+    def _stored(self, key: str, context: Context) -> Call | None:
+        """The ledger's call for `key`; else, with `reuse_from`, the other endpoint's answer."""
+        stored = self.workspace.recorded(key)
+        if (stored is None or stored.status != "ok") and self.config.reuse_from:
+            other = replace(self.config, endpoint=self.config.reuse_from)
+            borrowed = self.workspace.recorded(call_key(other, context))
+            if borrowed is not None and borrowed.status == "ok":
+                return borrowed
+        return stored
 
     def _tick(self, kind: str, tokens: int) -> None:
         if self.progress:
             self.progress(kind, tokens)
 
     async def _create(
-        self, sent: list[ChatCompletionMessageParam], checks: dict[str, Any]
+        self, sent: list[ChatCompletionMessageParam], checks: dict[str, Any], wait: float
     ) -> tuple[PaperAnswer, Any]:
-        """One request, validated; instructor does not re-ask (we do, with less)."""
+        """One request, validated; instructor does not re-ask (we do, with less). Raises
+        TimeoutError when the answer takes longer than the request's wait."""
         self.stats.requests += 1
         token = ANSWER_CHECKS.set(checks)  # this task's own: concurrent papers never mix
         try:
-            answer, completion = await self._client.chat.completions.create_with_completion(
-                model=self.config.model,
-                messages=sent,
-                response_model=PaperAnswer,
-                max_retries=0,
-                **self._decoding,
+            answer, completion = await asyncio.wait_for(
+                self._client.chat.completions.create_with_completion(
+                    model=self.config.model,
+                    messages=sent,
+                    response_model=PaperAnswer,
+                    max_retries=0,
+                    **self._decoding,
+                ),
+                wait,
             )
         finally:
             ANSWER_CHECKS.reset(token)
@@ -272,9 +247,11 @@ class LLMExtractor:
         sent = messages(context)
         base = {"key": key, "work_id": paper.work.id, "model": self.config.model,
                 "extractor_version": PROMPT_VERSION, "mode": self.config.mode,
-                "request": json.dumps(sent, ensure_ascii=False)}  # fmt: skip
+                "request": json.dumps(sent, ensure_ascii=False),
+                "endpoint": self.config.endpoint_id}  # fmt: skip
         checks = {"context": context, "paper": index_for(paper.text),
                   "max_reuses": self.config.max_reuses}  # fmt: skip
+        tokens = request_tokens(self.config, context)
         started = time.perf_counter()
         tokens_in = tokens_out = 0
         attempts = 0
@@ -282,7 +259,10 @@ class LLMExtractor:
         while True:
             attempts += 1
             try:
-                answer, completion = await self._create(request, checks)
+                wait = self._pace.timeout_for(tokens)
+                asked = time.perf_counter()
+                answer, completion = await self._create(request, checks, wait)
+                self._pace.record(sum(usage_of(completion)), time.perf_counter() - asked)
                 break
             except InstructorRetryException as error:
                 spent = usage_of(error.total_usage, error.last_completion)
@@ -291,9 +271,10 @@ class LLMExtractor:
                 endpoint_error = api_error(error)
                 if endpoint_error is not None and raw is None:  # no answer: nothing to re-ask
                     why = describe(endpoint_error, self.config.timeout_s, self.config.base_url)
+                    end = ending(endpoint_error)
                     failed = self._failed(base, started, why, None, attempts, tokens_in,
-                                          tokens_out)  # fmt: skip
-                    return failed, None, ending(endpoint_error)
+                                          tokens_out, status=_status(end))  # fmt: skip
+                    return failed, None, end
                 if attempts > self.config.reasks:
                     why = f"no valid answer: {error}"
                     failed = self._failed(base, started, why, error.last_completion,
@@ -308,10 +289,20 @@ class LLMExtractor:
                 failed = self._failed(base, started, why, error.last_completion, attempts,
                                       tokens_in + spent[0], tokens_out + spent[1])  # fmt: skip
                 return failed, None, "failed"
+            except TimeoutError:
+                why = (f"no answer within {wait:g} s; not sent again (the server may still "
+                       "be computing it): a slow model needs a larger KG_LLM_TIMEOUT, "
+                       "`kg extract --retry-failed` asks again")  # fmt: skip
+                failed = self._failed(base, started, why, None, attempts, tokens_in, tokens_out,
+                                      status="timeout")  # fmt: skip
+                return failed, None, "timeout"
             except (openai.OpenAIError, ValidationError) as error:
                 why = describe(error, self.config.timeout_s, self.config.base_url)
-                failed = self._failed(base, started, why, None, attempts, tokens_in, tokens_out)
-                return failed, None, ending(error)
+                end = ending(error)
+                status = "failed" if isinstance(error, ValidationError) else _status(end)
+                failed = self._failed(base, started, why, None, attempts, tokens_in, tokens_out,
+                                      status=status)  # fmt: skip
+                return failed, None, end
         spent = usage_of(completion)
         tokens_in, tokens_out = tokens_in + spent[0], tokens_out + spent[1]
         dropped = [r.model_dump() for r in answer.rejected]
@@ -332,10 +323,13 @@ class LLMExtractor:
         attempts: int,
         tokens_in: int,
         tokens_out: int,
+        status: str = "failed",
     ) -> Call:
+        """A failed call: `failed` (an answer that cannot be used), `timeout`, or `error`
+        (the endpoint refused or could not be reached: asked again on a rerun)."""
         return Call(
             **base,
-            status="failed",
+            status=status,
             response=completion.model_dump_json() if completion is not None else None,
             error=error[:2000],
             attempts=attempts,

@@ -15,6 +15,7 @@ A re-ask after an answer that cannot be read resends only what failed: the answe
 reason, not the excerpts (the cited sentence numbers still refer to them).
 """
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -24,13 +25,13 @@ from urllib.parse import urlsplit
 import instructor
 import openai
 from instructor.core.exceptions import InstructorRetryException
-from openai.lib._pydantic import to_strict_json_schema
 from openai.types.chat import ChatCompletionMessageParam
 
 from extract import llm_defaults
 from extract.context import DEFAULT_BUDGET, Context, approx_tokens
-from extract.errors import ConfigError
-from extract.llm_schema import SYSTEM_PROMPT, PaperAnswer, max_output_tokens
+from extract.errors import ConfigError, SourceUnavailable
+from extract.llm_answer import answer_schema, answer_tool, grammar_output_tokens, is_grammar
+from extract.llm_schema import PROMPT_VERSION, SYSTEM_PROMPT, PaperAnswer, max_output_tokens
 
 MODES = {
     "tools": instructor.Mode.TOOLS,
@@ -83,6 +84,9 @@ class LLMConfig:
     strict: bool | None = None  # None: on in the modes that send a schema to the decoder
     context_window: int | None = None  # the endpoint's window in tokens, when known
     max_response_bytes: int = llm_defaults.MAX_RESPONSE_BYTES  # a larger answer is refused
+    endpoint: str | None = None  # what answers (extract.llm_endpoint identity); keys the ledger
+    reuse_from: str | None = None  # another endpoint whose stored answers may be reused
+    retry_failed: bool = False  # ask again for calls that failed or timed out before
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -98,6 +102,11 @@ class LLMConfig:
     @property
     def is_strict(self) -> bool:
         return self.mode in STRICT_MODES if self.strict is None else self.strict
+
+    @property
+    def endpoint_id(self) -> str:
+        """The endpoint's identity as the ledger keys it: the probe's, else the address."""
+        return self.endpoint or f"{self.base_url or 'https://api.openai.com/v1'}|-"
 
     @property
     def window(self) -> int | None:
@@ -139,37 +148,52 @@ def output_limit(options: dict[str, Any]) -> str:
     return f"{name}={options[name]}"
 
 
+def output_bound(config: LLMConfig) -> int:
+    """max_tokens: under a grammar (a strict schema to a local server) the longest answer
+    it allows, else an estimate from the schema's size (extract.llm_schema)."""
+    if is_grammar(config.base_url) and config.is_strict:
+        return grammar_output_tokens(config.max_reuses)
+    return max_output_tokens(config.max_reuses)
+
+
 def decoding(config: LLMConfig) -> dict[str, Any]:
     """The request's decoding settings and, when strict, the schema marked strict (sent in
     `extra_body`, which openai merges over the tool or format instructor builds)."""
+    grammar = is_grammar(config.base_url)
     options: dict[str, Any] = {
         "temperature": config.temperature,
-        "max_tokens": max_output_tokens(config.max_reuses),
+        "max_tokens": output_bound(config),
     }
     if is_reasoning_model(config.model):  # they refuse max_tokens and a temperature
         options = {"max_completion_tokens": options["max_tokens"] + REASONING_ALLOWANCE}
     if config.seed is not None:
         options["seed"] = config.seed
     if config.is_strict and config.mode == "tools":
-        tool = openai.pydantic_function_tool(PaperAnswer)
+        tool = answer_tool(config.max_reuses, grammar)
         # strict tool schemas hold for one call at a time
         options["extra_body"] = {"tools": [tool], "parallel_tool_calls": False}
     elif config.is_strict:
-        schema = to_strict_json_schema(PaperAnswer)
+        schema = answer_schema(config.max_reuses, grammar)
         format_ = {"name": "PaperAnswer", "schema": schema, "strict": True}
         options["extra_body"] = {"response_format": {"type": "json_schema", "json_schema": format_}}
     return options
 
 
+def call_key(config: LLMConfig, context: Context) -> str:
+    """The ledger's key of a request: what answers it (the endpoint's identity, the model's
+    name), the prompt, the mode and decoding, the schema as sent, and the excerpts."""
+    schema = json.dumps(answer_schema(config.max_reuses, is_grammar(config.base_url)),
+                        sort_keys=True)  # fmt: skip
+    options = {k: v for k, v in decoding(config).items() if k != "extra_body"}
+    material = json.dumps([config.endpoint_id, config.model, PROMPT_VERSION, config.mode,
+                           config.is_strict, options, schema, context.text])  # fmt: skip
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
 def request_tokens(config: LLMConfig, context: Context) -> int:
     """The request's size in tokens (four characters a token), answer included."""
     schema = approx_tokens(json.dumps(PaperAnswer.model_json_schema()))
-    return (
-        approx_tokens(SYSTEM_PROMPT)
-        + schema
-        + context.tokens
-        + max_output_tokens(config.max_reuses)
-    )
+    return approx_tokens(SYSTEM_PROMPT) + schema + context.tokens + output_bound(config)
 
 
 def window_warning(config: LLMConfig, context: Context) -> str | None:
@@ -256,3 +280,35 @@ def ending(error: BaseException) -> str:
             return "unreachable"
         seen = seen.__cause__ or seen.__context__
     return "failed"
+
+
+def refusal(config: LLMConfig) -> SourceUnavailable:
+    """One line for a 401 or 403, never with the endpoint's text (it may echo the key)."""
+    where = config.base_url or "the OpenAI API"
+    return SourceUnavailable(
+        f"the LLM endpoint {where} refused the request (HTTP 401 or 403: the key or its "
+        "permissions); check OPENAI_API_KEY, KG_LLM_BASE_URL and KG_LLM_MODEL, then rerun "
+        "(answered papers are kept)"
+    )
+
+
+def gone(
+    config: LLMConfig, in_a_row: dict[str, int], error: str | None
+) -> SourceUnavailable | None:
+    """Why the run stops, when calls in a row found no endpoint, or one that never answers
+    (a few timeouts are a slow model; many in a row, a stuck server)."""
+    where = config.base_url or "the OpenAI API"
+    if in_a_row["unreachable"] >= config.max_unreachable:
+        return SourceUnavailable(
+            f"{in_a_row['unreachable']} LLM calls in a row could not reach {where} "
+            f"({error}); check KG_LLM_BASE_URL and the server, then rerun "
+            "(answered papers are kept)"
+        )
+    if in_a_row["timeout"] >= config.max_timeouts:
+        return SourceUnavailable(
+            f"{in_a_row['timeout']} LLM calls in a row got no answer within "
+            f"{config.timeout_s:g} s from {where}; check KG_LLM_BASE_URL and the "
+            "server, or raise KG_LLM_TIMEOUT for a slow model, then rerun (answered "
+            "papers are kept)"
+        )
+    return None

@@ -196,17 +196,24 @@ class PaperAnswer(BaseModel):
         return answer
 
 
+# The bounds a grammar enforces (extract.llm_answer puts them in the schema sent): sentence
+# numbers per reuse, and characters per free string.
+EVIDENCE_ITEMS = 5
+STRING_LIMITS = {"quote": 300, "model": 50, "form": 80}
+
+
 def max_output_tokens(max_reuses: int = MAX_REUSES) -> int:
-    """An upper bound on the answer's length, from the schema's size: every field of every
-    reuse filled generously, a quarter more for tokenizers that split finer than ours."""
+    """An upper bound on the answer's length, from the schema's bounds: every field of
+    every reuse filled to its limit, a quarter more for tokenizers that split finer than
+    ours; so an answer a grammar bounds always ends before max_tokens."""
     reuse = {
-        "evidence": [9999, 9999, 9999],
-        "quote": "x" * 400,
-        "model": "x" * 40,
+        "evidence": [9999] * EVIDENCE_ITEMS,
+        "quote": "x" * STRING_LIMITS["quote"],
+        "model": "x" * STRING_LIMITS["model"],
         "role": max((r.value for r in Role), key=len),
         "pattern": max((p.value for p in Pattern), key=len),
         "stage": max((s.value for s in Stage), key=len),
-        "form": "x" * 120,
+        "form": "x" * STRING_LIMITS["form"],
     }
     empty = {"uses_dl": False, "uses_ptms": False, "reuses": []}
     size = len(str(empty)) + max_reuses * (len(str(reuse)) + 2)

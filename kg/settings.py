@@ -5,7 +5,7 @@ variable; a secret (or a password written inside a URL) is never part of a messa
 """
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -67,11 +67,11 @@ class Settings(BaseSettings):
 
     kg_llm_base_url: str | None = None
     kg_llm_model: str | None = None
-    kg_llm_mode: str = llm_defaults.MODE  # tools | json_schema | json | md_json (instructor modes)
+    kg_llm_mode: str = "auto"  # auto (asks the server) | tools | json_schema | json | md_json
     kg_llm_timeout: float = Field(default=llm_defaults.TIMEOUT_S, gt=0)  # seconds per request
     kg_llm_retries: int = Field(
         default=llm_defaults.HTTP_RETRIES, ge=0
-    )  # HTTP retries per request (429, 5xx, timeout)
+    )  # HTTP retries per request (429, 5xx; never a timed-out generation)
     kg_llm_temperature: float = Field(
         default=llm_defaults.TEMPERATURE, ge=0, le=2
     )  # 0: the most likely answer
@@ -157,8 +157,9 @@ def max_bytes(settings: Settings) -> int:
     return int(settings.kg_fulltext_max_mb * 1_000_000)
 
 
-def llm_config(settings: Settings, budget: int | None = None) -> "LLMConfig":
-    """The LLM extractor's config, or one line saying what to set."""
+def llm_config(settings: Settings, budget: int | None = None, **decided: Any) -> "LLMConfig":
+    """The LLM extractor's config, or one line saying what to set; `decided` holds what the
+    endpoint's probe settled (mode, endpoint identity, window) and the run's flags."""
     from extract.llm import LLMConfig
 
     if not settings.kg_llm_model:
@@ -167,11 +168,10 @@ def llm_config(settings: Settings, budget: int | None = None) -> "LLMConfig":
             "endpoint, OPENAI_API_KEY for OpenAI); or use --extractor rules"
         )
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-    return LLMConfig(
+    chosen: dict[str, Any] = dict(
         model=settings.kg_llm_model,
         base_url=settings.kg_llm_base_url,
         api_key=key,
-        mode=settings.kg_llm_mode,
         timeout_s=settings.kg_llm_timeout,
         http_retries=settings.kg_llm_retries,
         temperature=settings.kg_llm_temperature,
@@ -182,3 +182,5 @@ def llm_config(settings: Settings, budget: int | None = None) -> "LLMConfig":
         max_response_bytes=int(settings.kg_llm_max_response_mb * 1_000_000),
         **({"budget": budget} if budget else {}),
     )
+    mode = settings.kg_llm_mode if settings.kg_llm_mode != "auto" else llm_defaults.MODE
+    return LLMConfig(**(chosen | {"mode": mode} | decided))

@@ -3,7 +3,9 @@
 It answers from a script: each request takes the next step (a status code to fail with, or
 the JSON the model "says"), or, when the script is empty, asks `default(request)`. It
 returns the answer as a tool call when the request offered tools, as message content
-otherwise, with usage figures. It logs every request and the most requests it had in flight.
+otherwise, with usage figures. tests/llm_servers.py gives it the manners of real servers
+(what they answer about themselves, what they refuse, what their decoders let out). It
+logs every request and the most requests it had in flight.
 """
 
 import json
@@ -52,12 +54,31 @@ class LLMServer:
                 return self.script.pop(0)
         return self.default(request)
 
+    def refuse(self, request: dict[str, Any]) -> tuple[int, str] | None:
+        """A server's refusal of a request it cannot serve (tests/llm_servers.py)."""
+        return None
+
+    def shape(self, request: dict[str, Any], answer: str) -> tuple[str, bool]:
+        """The answer as this server's decoder lets it out, and whether a tool call is
+        forced (tests/llm_servers.py: grammars, ignored tool_choice)."""
+        return answer, bool(request.get("tools"))
+
+    def about(self, path: str, body: dict[str, Any] | None) -> Any:
+        """What this server answers on `path` besides chat completions (None: 404)."""
+        return None
+
+    def about_post(self, path: str, raw: bytes, content_type: str) -> Any:
+        """A POST to another path than chat completions (a JSON body, unless overridden)."""
+        return self.about(path, json.loads(raw or b"{}"))
+
     def _reply(self, request: dict[str, Any], answer: str) -> dict[str, Any]:
         cut = answer.startswith(CUT)
+        answer, forced = self.shape(request, answer.removeprefix(CUT))
+        cut = cut or answer.startswith(CUT)
         answer = answer.removeprefix(CUT)
         message: dict[str, Any] = {"role": "assistant", "content": answer}
         finish = "stop"
-        if request.get("tools"):
+        if forced:
             name = request["tools"][0]["function"]["name"]
             call = {"id": "call_1", "type": "function",
                     "function": {"name": name, "arguments": answer}}  # fmt: skip
@@ -82,9 +103,34 @@ class LLMServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
+            def do_GET(self) -> None:
+                found = server.about(self.path, None)
+                if isinstance(found, bytes | str):  # a file's content
+                    data = found.encode() if isinstance(found, str) else found
+                    self._send(200, data, {})
+                elif found is None:
+                    self._send(404, b'{"error": "not found"}', {})
+                else:
+                    self._send(200, json.dumps(found).encode(), {})
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
-                request = json.loads(self.rfile.read(length))
+                raw = self.rfile.read(length)
+                if not self.path.endswith("/chat/completions"):
+                    found = server.about_post(self.path, raw, self.headers.get("Content-Type", ""))
+                    if found is None:
+                        self._send(404, b'{"error": "not found"}', {})
+                    else:
+                        self._send(200, json.dumps(found).encode(), {})
+                    return
+                request = json.loads(raw)
+                refused = server.refuse(request)
+                if refused is not None:
+                    with server._lock:
+                        server.requests.append(request)
+                    body = json.dumps({"error": {"message": refused[1], "type": "test"}})
+                    self._send(refused[0], body.encode(), {})
+                    return
                 with server._lock:
                     server.in_flight += 1
                     server.max_in_flight = max(server.max_in_flight, server.in_flight)

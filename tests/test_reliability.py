@@ -143,21 +143,26 @@ def test_bad_papers_are_recorded_as_failed_and_the_rest_loads(tmp_path: Path) ->
 # --- LLM faults -----------------------------------------------------------------------------
 
 
-def test_schema_invalid_answers_timeouts_and_dropped_connections_are_retried(
+def test_schema_invalid_answers_and_dropped_connections_are_retried_a_timeout_is_not(
     tmp_path: Path,
 ) -> None:
     ledger = Workspace(tmp_path)
     wrong = {"uses_dl": "maybe", "reuses": [{"model": "ESM-2", "pattern": "reuse-ish"}]}
     schema_invalid = json.dumps(wrong)
     with LLMServer() as server:
-        server.hang_s = 3.0
-        server.script = [schema_invalid, GOOD, HANG, DROP]
+        server.hang_s = 2.0
+        server.script = [HANG, schema_invalid, GOOD, DROP, GOOD]
         server.default = lambda _: GOOD
         config = LLMConfig(model="m", base_url=server.base_url, timeout_s=1.0, http_retries=3)
-        extractions, failures, _ = extract_papers([paper(1), paper(2)], config, ledger, 1)
+        papers = [paper(1), paper(2), paper(3)]
+        extractions, failures, _ = extract_papers(papers, config, ledger, 1)
+        sent = len(server.requests)
     ledger.close()
-    assert [e.work_id for e in extractions] == ["W1", "W2"] and failures == []
-    assert all(e.uses_ptms for e in extractions)
+    assert [e.work_id for e in extractions] == ["W2", "W3"] and all(
+        e.uses_ptms for e in extractions
+    )
+    assert [f.work_id for f in failures] == ["W1"] and "not sent again" in failures[0].reason
+    assert sent == 5  # W1's generation was asked once: the server may still be computing it
 
 
 def test_an_endpoint_that_never_answers_is_a_recorded_failure_not_a_crash(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from kg.cli import (  # noqa: F401  (importing them registers their commands)
     export,
     extract,
     fetch,
+    llm,
     load,
     where,
 )

@@ -15,7 +15,8 @@ from kg.workspace import Workspace
 @friendly
 def cost(format: FormatOption = "table") -> None:
     """What the calls recorded in the workspace cost: the LLM's (calls, tokens, dollars by
-    model) and OpenAlex's (calls by kind, at the documented prices per call)."""
+    model; "model (batch)" for answers from a provider batch, at its half price) and
+    OpenAlex's (calls by kind, at the documented prices per call)."""
     settings = load_settings()
     workspace = Workspace(settings.kg_workspace)
     try:

@@ -16,7 +16,6 @@ from rich.markup import escape
 from extract.errors import InputRejected
 from extract.records import Paper
 from kg.cli.app import (
-    ConcurrencyOption,
     ExtractorOption,
     app,
     friendly,
@@ -75,6 +74,12 @@ def _print_extract(summary: ExtractSummary, name: str) -> None:
             f"{len(stats.dropped)} reuse(s) dropped (evidence not found, or over the cap); "
             f"{stats.requests} request(s) in all"
         )
+        if stats.timed_out or stats.failed_before:
+            out.print(
+                f"{stats.timed_out} call(s) timed out (not sent again); {stats.failed_before} "
+                "failed or timed out in an earlier run: `kg extract --retry-failed` asks again",
+                style="yellow",
+            )
         for warning in stats.warnings:
             many = f" ({stats.over_window} request(s) in this run)" if stats.over_window else ""
             out.print(escape(f"Warning: {warning}{many}"), style="yellow")
@@ -113,15 +118,69 @@ def one_paying_run(name: str, settings: Settings) -> AbstractContextManager[None
     return held(settings.kg_workspace / "extract.lock", f"extracting with {name}")
 
 
+def _batch_collected(
+    workspace: Workspace,
+    settings: Settings,
+    ids: list[str] | None,
+    options: ExtractOptions,
+    wait_s: float,
+) -> bool:
+    """Send (or resume) the batch and keep its results in the ledger; False while it runs."""
+    from kg.pipeline.llm_batch import extract_batch
+    from kg.pipeline.llm_setup import llm_setup
+
+    with one_paying_run("llm", settings):
+        setup = llm_setup(settings, options.budget, options.concurrency, options.retry_failed,
+                          options.reuse_from)  # fmt: skip
+        found = extract_batch(setup, workspace, lambda: stored_papers(workspace, ids),
+                              poll_s=min(30.0, max(wait_s / 20, 0.05)), wait_s=wait_s)  # fmt: skip
+    if found.batch_id is None:
+        out.print("Batch: nothing to ask (every paper is answered or decided without a call).")
+        return True
+    again = " (resumed)" if found.resumed else ""
+    out.print(escape(f"Batch {found.batch_id}{again}: {found.sent} request(s), {found.status}; "
+                     f"{found.answered} answered, {found.failed} failed."))  # fmt: skip
+    if found.status not in ("completed", "failed", "expired", "cancelled"):
+        out.print("The batch is still running: run the same `kg extract --batch` later to "
+                  "collect it (nothing is sent twice).")  # fmt: skip
+        return False
+    return True
+
+
 @app.command()
 @friendly
 def extract(
     corpus: CorpusArgument = None,
     extractor: ExtractorOption = "llm",
-    concurrency: ConcurrencyOption = 8,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="LLM requests in flight at once (default: the server's slots, else 8)."
+        ),
+    ] = None,
     budget: Annotated[
         int | None, typer.Option(min=200, help="Tokens of paper text per LLM call (default 3000).")
     ] = None,
+    retry_failed: Annotated[
+        bool, typer.Option(help="Ask again for papers whose LLM call failed or timed out before.")
+    ] = False,
+    reuse_from: Annotated[
+        str | None,
+        typer.Option(
+            help="Reuse the stored answers of another endpoint (its identity, as "
+            "`kg llm check` prints it)."
+        ),
+    ] = None,
+    batch: Annotated[
+        bool,
+        typer.Option(
+            help="Send the LLM requests as one provider batch (OpenAI Batch API: half the "
+            "price, answers within 24 h); a rerun collects a batch still running."
+        ),
+    ] = False,
+    batch_wait: Annotated[
+        float, typer.Option(min=0, help="Seconds to wait for a batch before leaving it running.")
+    ] = 600,
 ) -> None:
     """Answer the study's questions for each paper and store the answers in the workspace.
 
@@ -144,7 +203,10 @@ def extract(
         if not total:
             raise InputRejected("the workspace holds no kept works: run `kg fetch` first")
         papers = stored_papers(workspace, ids)
-        options = ExtractOptions(concurrency=concurrency, budget=budget)
+        options = ExtractOptions(concurrency=concurrency, budget=budget,
+                                 retry_failed=retry_failed, reuse_from=reuse_from)  # fmt: skip
+        if batch and not _batch_collected(workspace, settings, ids, options, batch_wait):
+            return
         summary = run_extractor(extractor, workspace, settings, papers, total, options)
     finally:
         workspace.close()

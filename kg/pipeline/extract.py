@@ -22,8 +22,10 @@ Step = Callable[[str, int], None]  # (what was done, how many) for progress bars
 
 @dataclass(frozen=True)
 class ExtractOptions:
-    concurrency: int = 8
+    concurrency: int | None = None  # LLM requests at once; None: the server's slots, or 8
     budget: int | None = None  # LLM: tokens of paper text per call
+    retry_failed: bool = False  # LLM: ask again for calls that failed or timed out before
+    reuse_from: str | None = None  # LLM: another endpoint whose stored answers may stand
     step: Step | None = None
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)  # offline extractors
 

@@ -13,7 +13,7 @@ from extract.errors import InputRejected
 from extract.extractor import Extractor
 from extract.rules import RulesExtractor
 from kg.pipeline.extract import ExtractOptions
-from kg.settings import Settings, llm_config
+from kg.settings import Settings
 from kg.workspace import Workspace
 
 Make = Callable[[Settings, Workspace, ExtractOptions], Extractor]
@@ -30,12 +30,15 @@ def _rules(settings: Settings, workspace: Workspace, options: ExtractOptions) ->
 
 
 def _llm(settings: Settings, workspace: Workspace, options: ExtractOptions) -> Extractor:
+    """The LLM extractor, set up for the endpoint as its probe found it."""
     from extract.llm import LLMExtractor
+    from kg.pipeline.llm_setup import llm_setup
 
     step = options.step
     progress = (lambda kind, tokens: step(kind, 1)) if step else None
-    return LLMExtractor(llm_config(settings, options.budget), workspace, options.concurrency,
-                        progress)  # fmt: skip
+    setup = llm_setup(settings, options.budget, options.concurrency, options.retry_failed,
+                      options.reuse_from)  # fmt: skip
+    return LLMExtractor(setup.config, workspace, setup.concurrency, progress)
 
 
 EXTRACTORS: dict[str, Registered] = {

@@ -144,6 +144,29 @@ CREATE TABLE bulk_packages (
 );
 """
 
+# Version 6: the LLM ledger keyed by what answered, and the provider batches (touching
+# only the ledger's tables, so that it applies in any order with others): each call's
+# endpoint identity (base URL and the weights the probe reported) and the batch that
+# answered it; a batch between upload and download, so that an interrupted run resumes it.
+_LLM_ENDPOINT = """
+ALTER TABLE llm_calls ADD COLUMN endpoint TEXT;
+ALTER TABLE llm_calls ADD COLUMN batch_id TEXT;
+CREATE TABLE IF NOT EXISTS llm_batches (
+    id TEXT PRIMARY KEY,            -- the provider's batch id
+    input_file_id TEXT NOT NULL,
+    endpoint TEXT NOT NULL,         -- what will answer (identity)
+    model TEXT NOT NULL,
+    status TEXT NOT NULL,           -- the provider's: validating, in_progress, completed...
+    requests TEXT NOT NULL,         -- JSON: custom_id (the ledger key) -> work id
+    created_at TEXT NOT NULL,
+    stored_at TEXT                  -- NULL until its results are in the ledger
+);
+"""
+
+
+def _migrate_llm_endpoint(db: sqlite3.Connection) -> None:
+    run_script(db, _LLM_ENDPOINT)
+
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -190,6 +213,7 @@ MIGRATIONS: list[Migration] = [
     lambda db: run_script(db, _V3),
     lambda db: run_script(db, _V4),
     lambda db: run_script(db, _V5),
+    _migrate_llm_endpoint,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
