@@ -8,7 +8,6 @@ import typer
 from extract.errors import InputRejected
 from extract.parse_openalex import StudyFilter
 from extract.taxonomy import NATURAL_SCIENCE_FIELDS
-from kg.cli import bulk as bulk_cli
 from kg.cli import openalex
 from kg.cli.app import (
     app,
@@ -146,6 +145,8 @@ def fetch(
     if snapshot is not None and dois is not None:
         raise InputRejected("--snapshot selects works by the search phrases; give --dois "
                             "without --snapshot (the DOIs are looked up in OpenAlex)")  # fmt: skip
+    from kg.cli import bulk as bulk_cli  # DuckDB and the process pool: only for a fetch
+
     bulk_cli.check_inputs(bulk, snapshot, pmcid_map)  # before any request
     # the archive is checked before any request, and closed whatever happens
     archive = Archive(fulltext, max_bytes(settings)) if fulltext else None

@@ -10,7 +10,6 @@ from extract.errors import InputRejected
 from extract.records import Extraction, Paper
 from kg.cli.app import app, friendly, out
 from kg.demo import corpus_path
-from kg.pipeline.llm_setup import dry_run, llm_setup
 from kg.settings import load_settings
 from kg.sources.corpus import read_corpus
 
@@ -35,6 +34,8 @@ def check(
 ) -> None:
     """Ask the endpoint (KG_LLM_BASE_URL, KG_LLM_MODEL) what it is, say the mode and the
     concurrency `kg extract` will use there, and send it one demo paper."""
+    from kg.pipeline.llm_setup import dry_run, llm_setup  # the openai client: only when asked
+
     setup = llm_setup(load_settings())
     found = setup.endpoint
     lines = {
