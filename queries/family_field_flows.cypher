@@ -11,7 +11,10 @@
 // Columns: family, field_id, field, first_year, last_year, papers
 OPTIONAL MATCH (named:Model)
 WHERE toLower($family) IN named.aliases
-WITH collect(DISTINCT named.family) AS families
+WITH collect(DISTINCT named.family) AS answering
+// a family's own name means that family alone, else the families of the models it names
+WITH [f IN answering WHERE toLower(f) = toLower($family)] AS own, answering
+WITH CASE WHEN size(own) > 0 THEN own ELSE answering END AS families
 MATCH (p:Paper)-[:HAS_REUSE]->(:Reuse)-[:REUSES]->(m:Model)
 WHERE $family IS NULL OR m.family IN families
 MATCH (p)-[f_rel:IN_FIELD]->(f:Field)

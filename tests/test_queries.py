@@ -417,3 +417,16 @@ def test_headlines_when_no_reuse_has_an_evidenced_value(store: GraphStore) -> No
     assert answers.stage_name == "no evidenced stage"
     assert answers.stage_detail() == "(all 2 reuses have an undetermined stage)"
     assert answers.pattern_detail() == "(all 2 reuses have an undetermined pattern)"
+
+
+def test_a_family_name_means_that_family_alone(graph: GraphStore) -> None:
+    """ "FasterRCNN" is a family, and also the letters of the model "Faster R-CNN" of another
+    family: the family asked for is the one so named, in the CLI as in the raw Cypher."""
+    load_works(graph, [work(20, 2022, 13), work(21, 2023, 16)])
+    load_extractions(graph, [extraction(20, True, reuse("Faster R-CNN", D, Stage.Test, "R-CNN")),
+                             extraction(21, True, reuse("fasterrcnn_resnet50_fpn", D, Stage.Test,
+                                                        "FasterRCNN"))])  # fmt: skip
+    module = queries.get("family_field_flows")
+    raw = graph.run(module.cypher, module.defaults() | {"family": "FasterRCNN"})
+    assert {row["family"] for row in raw} == {"FasterRCNN"}
+    assert queries.run(graph, "family_field_flows", {"family": "FasterRCNN"}) == raw

@@ -127,13 +127,14 @@ def table(
     row is), and only a table that still cannot fit is shown one record at a time, a line a
     value. A whole-table count repeated on every row (`undetermined`) is said once, under it."""
     columns = list(rows[0]) if rows else list(columns)
+    every = columns
     once = _said_once(rows, columns)
     columns = [c for c in columns if c not in once]
     widths = _widths(rows, columns)
     room = width if width is not None else get_console().width
     shown = _shown(rows, columns, widths, room) if rows else columns
     if rows and not _fits(widths, shown, room):
-        return _titled(title, _vertical(rows, columns))
+        return _titled(title, _vertical(rows, every))
     size = _sizes(rows, shown, widths, room) if rows else {}
     out = Table(show_lines=False)
     for column in shown:

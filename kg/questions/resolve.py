@@ -44,7 +44,15 @@ def model_name(store: GraphStore, written: str) -> str:
     name no Model answers to is read as the loader reads it ("ESM-2 650M": ESM-2), else it
     is one line with the nearest names the graph holds."""
     rows = store.run(statement("lookup/models"), {})
+    if rows and all(r["aliases"] is None for r in rows):
+        raise InputRejected(
+            "this graph's models have no aliases (it was built by an older ptm-kg): "
+            "rebuild it with `kg load` (or `kg demo`), then ask again"
+        )
+    families = {key(r["family"]): r["family"] for r in rows if r["family"]}
     for candidate in (written, resolve_model(written).name):
+        if candidate != written and key(written) in families:  # "Alpha Fold": the family
+            return str(families[key(written)])
         answering = [r for r in rows if candidate.lower() in (r["aliases"] or ())]
         if len({r["name"] for r in answering}) == 1:
             return str(answering[0]["name"])
@@ -54,9 +62,21 @@ def model_name(store: GraphStore, written: str) -> str:
         if answering:
             return candidate
     names = {key(r["name"]): r["name"] for r in rows}
-    families = {key(r["family"]): r["family"] for r in rows if r["family"]}
     hint = _suggest(written, names | families) or "; `kg query top_ptms` lists the models"
     raise InputRejected(f"no such model or family in the graph: {written!r}{hint}")
+
+
+def family_name(store: GraphStore, written: str) -> str:
+    """What `$family` should be for `written`: the family the graph spells so (by letters and
+    digits), else the family of the one model `written` names (esm2: ESM), as the modules'
+    Cypher reads it, so that a user's `m.family = $family` reads it too."""
+    rows = store.run(statement("lookup/models"), {})
+    families = {key(r["family"]): r["family"] for r in rows if r["family"]}
+    if key(written) in families:
+        return str(families[key(written)])
+    named = model_name(store, written)
+    family = {r["family"] for r in rows if r["name"] == named and r["family"]}
+    return str(family.pop()) if len(family) == 1 else named
 
 
 def field_value(store: GraphStore, written: object) -> str:
@@ -114,7 +134,7 @@ def resolve_names(store: GraphStore, values: dict[str, Any]) -> dict[str, Any]:
     if resolved.get("kind") is not None:
         resolved["kind"] = _one_of("kind", str(resolved["kind"]), [*KINDS, "unknown"])
     if resolved.get("family") is not None:
-        resolved["family"] = model_name(store, str(resolved["family"]))
+        resolved["family"] = family_name(store, str(resolved["family"]))
     if resolved.get("field") is not None:
         resolved["field"] = field_value(store, resolved["field"])
     return resolved

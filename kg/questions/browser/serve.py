@@ -1,7 +1,7 @@
 """Serve the ptm-kg guide (kg/questions/browser/guide.py) on loopback for Neo4j Browser's
 `:guide URL`: a folder holding the page, served with `Access-Control-Allow-Origin: *`
 (Browser fetches a guide cross-origin, with no-cache request headers, so a preflight OPTIONS
-comes first) and no caching (a new `kg browser` rewrites it).
+comes first) and no caching (the page is written when its server starts).
 
 `make neo4j` starts one in the background beside its Neo4j (`python -m
 kg.questions.browser.serve FOLDER PORT`); `kg browser --serve` runs one in the foreground
