@@ -1,6 +1,7 @@
 """The `kg` command. Thin: each command builds settings, calls one function, renders the result."""
 
 from kg.cli import (  # noqa: F401  (importing them registers their commands)
+    browser,
     catalogue,
     cost,
     cypher,

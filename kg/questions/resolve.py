@@ -14,7 +14,7 @@ from extract.errors import InputRejected
 from extract.model_kinds import KINDS
 from extract.taxonomy import Pattern, Stage
 from kg.graph.statements import statement
-from kg.graph.stores.base import GraphStore
+from kg.graph.stores.base import GraphStore, Row
 
 
 def _closeness(wanted: str, name: str) -> float:
@@ -43,7 +43,15 @@ def model_name(store: GraphStore, written: str) -> str:
     family: the family's name), which a user's own Cypher (`m.name = $model`) reads too. A
     name no Model answers to is read as the loader reads it ("ESM-2 650M": ESM-2), else it
     is one line with the nearest names the graph holds."""
-    rows = store.run(statement("lookup/models"), {})
+    return _model_in(_models(store), written)
+
+
+def _models(store: GraphStore) -> list[Row]:
+    """Every Model's name, family and aliases (lookup/models), asked once per name."""
+    return store.run(statement("lookup/models"), {})
+
+
+def _model_in(rows: list[Row], written: str) -> str:
     if rows and all(r["aliases"] is None for r in rows):
         raise InputRejected(
             "this graph's models have no aliases (it was built by an older ptm-kg): "
@@ -70,11 +78,11 @@ def family_name(store: GraphStore, written: str) -> str:
     """What `$family` should be for `written`: the family the graph spells so (by letters and
     digits), else the family of the one model `written` names (esm2: ESM), as the modules'
     Cypher reads it, so that a user's `m.family = $family` reads it too."""
-    rows = store.run(statement("lookup/models"), {})
+    rows = _models(store)
     families = {key(r["family"]): r["family"] for r in rows if r["family"]}
     if key(written) in families:
         return str(families[key(written)])
-    named = model_name(store, written)
+    named = _model_in(rows, written)
     family = {r["family"] for r in rows if r["name"] == named and r["family"]}
     return str(family.pop()) if len(family) == 1 else named
 

@@ -11,7 +11,7 @@ disk. Four kinds, told apart by the file name:
   (`tarfile` mode `r|gz`: no seeking, one member at a time). Its file list beside it
   (`<name>.filelist.csv`: `Article File, Article Citation, AccessionID, LastUpdated, PMID,
   License, Retracted`) gives each member's licence and retraction (`filelist_of`).
-- `allofplos` (`*.zip`): PLOS's corpus, one `journal.pXXX.NNNNNNN.xml` per article.
+- `allofplos` (`*.zip`): PLOS's corpus, one JATS file per article (`journal.pone.0050698.xml`).
 - `meca` (`*.meca`): bioRxiv / medRxiv MECA packages, zips whose `manifest.xml` names the
   article's JATS (`<item type="article">` … `<instance media-type="application/xml"
   href="content/….xml">`); that member is read, never "the first .xml" (which may be the
